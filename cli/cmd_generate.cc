@@ -1,0 +1,26 @@
+// profile generate: re-render every output of a profile directory from its
+// profile.json (after a hand edit, say).
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "runner/profile_dir.h"
+
+namespace profile::cli {
+
+Runner add_generate(CLI::App& app) {
+  auto dir = std::make_shared<std::string>();
+  auto* sub = app.add_subcommand("generate", "Re-render every file of a profile directory from its profile.json.");
+  sub->add_option("dir", *dir, "Profile directory")->required();
+  return [dir] {
+    auto p = read_profile_dir(*dir);
+    if (!p) return report(p.error());
+    auto w = write_profile_dir(*dir, *p);
+    if (!w) return report(w.error());
+    std::cerr << "profile: regenerated " << *dir << "/\n";
+    return 0;
+  };
+}
+
+}  // namespace profile::cli

@@ -1,0 +1,16 @@
+// Each subcommand registers its options on the app and returns a function
+// that runs it once parsing is done.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace profile::cli {
+
+using Runner = std::function<int()>;
+
+Runner add_record(CLI::App& app);
+Runner add_enforce(CLI::App& app);
+Runner add_generate(CLI::App& app);
+
+}  // namespace profile::cli

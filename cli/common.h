@@ -1,0 +1,15 @@
+// Shared pieces of the subcommands: error reporting at the CLI boundary.
+#pragma once
+
+#include <string>
+
+#include "profilegen/error.h"
+
+namespace profile::cli {
+
+// Prints "profile: error: MESSAGE" and returns the error's exit code.
+int report(const Error& e);
+// Prints "profile: NOTE" to stderr.
+void note(const std::string& message);
+
+}  // namespace profile::cli

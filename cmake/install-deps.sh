@@ -1,0 +1,27 @@
+#!/bin/bash
+# Installs the Debian packages the build, the tests and the demo need.
+# A no-op when every package is already present.
+set -euo pipefail
+PKGS=(
+  cmake g++ make pkg-config
+  libseccomp-dev libbpf-dev bpftool clang llvm libelf-dev zlib1g-dev
+  nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libgtest-dev libgmock-dev
+  libcap-dev libcap2-bin apparmor runc busybox iproute2 python3 strace procps
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "installing missing packages: ${missing[*]}" >&2
+if [ "$(id -u)" -ne 0 ]; then
+  echo "error: packages missing and not root; run: sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,532 @@
+#include "profilegen/profile.h"
+
+#include <seccomp.h>
+#include <sys/capability.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cctype>
+#include <nlohmann/json.hpp>
+
+#include "profilegen/policy.h"
+
+namespace profile {
+
+using nlohmann::json;
+
+const std::vector<std::string>& access_names() {
+  static const std::vector<std::string> names = {
+      "read", "write", "append", "create", "delete", "execute",
+      "mmap-exec", "link", "lock", "chmod", "list"};
+  return names;
+}
+
+Result<uint32_t> access_from_name(const std::string& name) {
+  const auto& names = access_names();
+  for (size_t i = 0; i < names.size(); ++i)
+    if (names[i] == name) return uint32_t{1u << i};
+  return make_error("unknown file access '" + name + "'");
+}
+
+std::set<std::string> access_to_names(uint32_t bits) {
+  std::set<std::string> out;
+  const auto& names = access_names();
+  for (size_t i = 0; i < names.size(); ++i)
+    if (bits & (1u << i)) out.insert(names[i]);
+  return out;
+}
+
+namespace {
+
+struct ArchName {
+  const char* name;
+  const char* oci;
+};
+// The architectures libseccomp 2.5 knows, under both spellings.
+constexpr ArchName kArches[] = {
+    {"x86_64", "SCMP_ARCH_X86_64"}, {"x86", "SCMP_ARCH_X86"},
+    {"x32", "SCMP_ARCH_X32"},       {"arm", "SCMP_ARCH_ARM"},
+    {"aarch64", "SCMP_ARCH_AARCH64"}, {"mips", "SCMP_ARCH_MIPS"},
+    {"mips64", "SCMP_ARCH_MIPS64"}, {"mips64n32", "SCMP_ARCH_MIPS64N32"},
+    {"mipsel", "SCMP_ARCH_MIPSEL"}, {"mipsel64", "SCMP_ARCH_MIPSEL64"},
+    {"mipsel64n32", "SCMP_ARCH_MIPSEL64N32"}, {"ppc", "SCMP_ARCH_PPC"},
+    {"ppc64", "SCMP_ARCH_PPC64"},   {"ppc64le", "SCMP_ARCH_PPC64LE"},
+    {"s390", "SCMP_ARCH_S390"},     {"s390x", "SCMP_ARCH_S390X"},
+    {"parisc", "SCMP_ARCH_PARISC"}, {"parisc64", "SCMP_ARCH_PARISC64"},
+    {"riscv64", "SCMP_ARCH_RISCV64"},
+};
+
+Result<uint32_t> arch_token(const std::string& arch) {
+  for (const auto& a : kArches) {
+    if (arch == a.name) {
+      uint32_t tok = seccomp_arch_resolve_name(a.name);
+      if (tok == 0) return make_error("architecture '" + arch + "' is not supported by this libseccomp");
+      return tok;
+    }
+  }
+  return make_error("unknown architecture '" + arch + "'");
+}
+
+}  // namespace
+
+Status check_arch(const std::string& arch) {
+  auto tok = arch_token(arch);
+  if (!tok) return tok.error();
+  return {};
+}
+
+Result<std::string> arch_to_oci(const std::string& arch) {
+  for (const auto& a : kArches)
+    if (arch == a.name) return std::string(a.oci);
+  return make_error("unknown architecture '" + arch + "'");
+}
+
+Result<std::string> arch_from_oci(const std::string& oci) {
+  for (const auto& a : kArches)
+    if (oci == a.oci) return std::string(a.name);
+  return make_error("unknown architecture '" + oci + "'");
+}
+
+Result<std::string> syscall_name(const std::string& arch, int nr) {
+  auto tok = arch_token(arch);
+  if (!tok) return tok.error();
+  char* name = seccomp_syscall_resolve_num_arch(*tok, nr);
+  if (name == nullptr)
+    return make_error("syscall number " + std::to_string(nr) + " is unknown on " + arch);
+  std::string out(name);
+  free(name);
+  return out;
+}
+
+Result<int> syscall_number(const std::string& arch, const std::string& name) {
+  auto tok = arch_token(arch);
+  if (!tok) return tok.error();
+  int nr = seccomp_syscall_resolve_name_arch(*tok, name.c_str());
+  // Negative numbers are libseccomp pseudo-syscalls: the name does not exist
+  // on this arch (e.g. "socketcall" on x86_64).
+  if (nr == __NR_SCMP_ERROR || nr < 0)
+    return make_error("unknown syscall '" + name + "' on " + arch);
+  return nr;
+}
+
+Result<std::string> normalise_cap_name(const std::string& name) {
+  std::string lower;
+  for (char c : name) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (lower.rfind("cap_", 0) != 0) lower = "cap_" + lower;
+  cap_value_t v;
+  if (cap_from_name(lower.c_str(), &v) != 0 || v < 0)
+    return make_error("unknown capability '" + name + "'");
+  return cap_name(v);
+}
+
+Result<int> cap_number(const std::string& name) {
+  auto n = normalise_cap_name(name);
+  if (!n) return n.error();
+  std::string lower = "cap_" + *n;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  cap_value_t v;
+  if (cap_from_name(lower.c_str(), &v) != 0) return make_error("unknown capability '" + name + "'");
+  return static_cast<int>(v);
+}
+
+std::string cap_name(int cap) {
+  char* text = cap_to_name(static_cast<cap_value_t>(cap));
+  std::string out = text ? text : std::to_string(cap);
+  if (text) cap_free(text);
+  if (out.rfind("cap_", 0) == 0) out = out.substr(4);
+  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+const std::vector<std::string>& docker_default_caps() {
+  static const std::vector<std::string> caps = {
+      "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
+      "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"};
+  return caps;
+}
+
+namespace {
+struct NamedNumber {
+  int number;
+  const char* name;
+};
+constexpr NamedNumber kFamilies[] = {
+    {AF_UNSPEC, "unspec"}, {AF_UNIX, "unix"}, {AF_INET, "inet"}, {AF_AX25, "ax25"},
+    {AF_IPX, "ipx"}, {AF_APPLETALK, "appletalk"}, {AF_NETROM, "netrom"},
+    {AF_BRIDGE, "bridge"}, {AF_ATMPVC, "atmpvc"}, {AF_X25, "x25"}, {AF_INET6, "inet6"},
+    {AF_ROSE, "rose"}, {AF_DECnet, "decnet"}, {AF_NETBEUI, "netbeui"},
+    {AF_SECURITY, "security"}, {AF_KEY, "key"}, {AF_NETLINK, "netlink"},
+    {AF_PACKET, "packet"}, {AF_ASH, "ash"}, {AF_ECONET, "econet"},
+    {AF_ATMSVC, "atmsvc"}, {AF_RDS, "rds"}, {AF_SNA, "sna"}, {AF_IRDA, "irda"},
+    {AF_PPPOX, "pppox"}, {AF_WANPIPE, "wanpipe"}, {AF_LLC, "llc"}, {AF_IB, "ib"},
+    {AF_MPLS, "mpls"}, {AF_CAN, "can"}, {AF_TIPC, "tipc"}, {AF_BLUETOOTH, "bluetooth"},
+    {AF_IUCV, "iucv"}, {AF_RXRPC, "rxrpc"}, {AF_ISDN, "isdn"}, {AF_PHONET, "phonet"},
+    {AF_IEEE802154, "ieee802154"}, {AF_CAIF, "caif"}, {AF_ALG, "alg"}, {AF_NFC, "nfc"},
+    {AF_VSOCK, "vsock"}, {AF_KCM, "kcm"}, {AF_QIPCRTR, "qipcrtr"}, {AF_SMC, "smc"},
+    {44, "xdp"}, {45, "mctp"},
+};
+constexpr NamedNumber kTypes[] = {
+    {SOCK_STREAM, "stream"}, {SOCK_DGRAM, "dgram"}, {SOCK_RAW, "raw"},
+    {SOCK_RDM, "rdm"}, {SOCK_SEQPACKET, "seqpacket"}, {SOCK_DCCP, "dccp"},
+    {SOCK_PACKET, "packet"},
+};
+
+template <size_t N>
+std::string name_of(const NamedNumber (&table)[N], int n, const char* prefix) {
+  for (const auto& e : table)
+    if (e.number == n) return e.name;
+  return std::string(prefix) + std::to_string(n);
+}
+
+template <size_t N>
+Result<int> number_of(const NamedNumber (&table)[N], const std::string& name, const char* prefix,
+                      const char* what) {
+  for (const auto& e : table)
+    if (name == e.name) return e.number;
+  std::string p(prefix);
+  if (name.rfind(p, 0) == 0 && name.size() > p.size() && name.size() < p.size() + 4 &&
+      std::all_of(name.begin() + p.size(), name.end(), ::isdigit))
+    return std::stoi(name.substr(p.size()));
+  return make_error(std::string("unknown socket ") + what + " '" + name + "'");
+}
+}  // namespace
+
+std::string family_name(int family) { return name_of(kFamilies, family, "family-"); }
+Result<int> family_number(const std::string& name) {
+  return number_of(kFamilies, name, "family-", "family");
+}
+std::string socket_type_name(int type) { return name_of(kTypes, type, "type-"); }
+Result<int> socket_type_number(const std::string& name) {
+  return number_of(kTypes, name, "type-", "type");
+}
+
+Result<Profile> profile_from_observations(const Observations& obs, const std::string& name) {
+  Profile p;
+  p.name = name;
+  for (const auto& [arch, nrs] : obs.syscalls) {
+    auto& names = p.syscalls[arch];
+    for (int nr : nrs) {
+      auto n = syscall_name(arch, nr);
+      if (!n) return with_context(n.error(), "recording");
+      names.insert(*n);
+    }
+  }
+  std::map<std::tuple<std::string, std::string, int>, std::set<uint64_t>> args;
+  for (const auto& a : obs.args) {
+    auto n = syscall_name(a.arch, a.nr);
+    if (!n) return with_context(n.error(), "recording");
+    if (a.index < 0 || a.index > 5) return make_error("recording: argument index out of range");
+    args[{a.arch, *n, a.index}].insert(a.value);
+  }
+  for (auto& [k, values] : args) {
+    ArgRule r;
+    std::tie(r.arch, r.syscall, r.index) = k;
+    r.values = std::move(values);
+    p.args.insert(std::move(r));
+  }
+  p.files = generalise_files(obs);
+  p.network = network_from_observations(obs);
+  p.capabilities = infer_capabilities(obs);
+  p.recording.tracer = obs.tracer;
+  p.recording.complete = !obs.partial && obs.lost_events == 0;
+  p.recording.lost_events = obs.lost_events;
+  return p;
+}
+
+Profile merge_profiles(const Profile& base, const Profile& extra) {
+  Profile out = base;
+  for (const auto& [arch, names] : extra.syscalls) out.syscalls[arch].insert(names.begin(), names.end());
+  for (const auto& r : extra.args) {
+    auto it = out.args.find(r);
+    if (it == out.args.end()) {
+      out.args.insert(r);
+    } else {
+      ArgRule merged = *it;
+      merged.values.insert(r.values.begin(), r.values.end());
+      out.args.erase(it);
+      out.args.insert(merged);
+    }
+  }
+  for (const auto& [path, acc] : extra.files) out.files[path].insert(acc.begin(), acc.end());
+  out.network.sockets.insert(extra.network.sockets.begin(), extra.network.sockets.end());
+  out.network.ports.insert(extra.network.ports.begin(), extra.network.ports.end());
+  out.network.unix_sockets.insert(extra.network.unix_sockets.begin(), extra.network.unix_sockets.end());
+  for (const auto& [c, e] : extra.capabilities) out.capabilities.emplace(c, e);
+  out.recording.complete = base.recording.complete && extra.recording.complete;
+  out.recording.lost_events = base.recording.lost_events + extra.recording.lost_events;
+  if (out.recording.tracer.empty()) out.recording.tracer = extra.recording.tracer;
+  return out;
+}
+
+std::string profile_to_json(const Profile& p) {
+  json j = json::object();
+  j["schema"] = p.schema;
+  j["name"] = p.name;
+  json sys = json::object();
+  for (const auto& [arch, names] : p.syscalls) sys[arch] = names;
+  j["syscalls"] = sys;
+  json args = json::array();
+  for (const auto& r : p.args)
+    args.push_back({{"arch", r.arch}, {"syscall", r.syscall}, {"index", r.index}, {"values", r.values}});
+  j["arguments"] = args;
+  json files = json::array();
+  for (const auto& [path, acc] : p.files) files.push_back({{"path", path}, {"access", acc}});
+  j["files"] = files;
+  json net = json::object();
+  json socks = json::array();
+  for (const auto& s : p.network.sockets)
+    socks.push_back({{"family", s.family}, {"type", s.type}, {"protocol", s.protocol}});
+  net["sockets"] = socks;
+  json ports = json::array();
+  for (const auto& r : p.network.ports)
+    ports.push_back({{"kind", r.kind}, {"protocol", r.protocol}, {"port", r.port}});
+  net["ports"] = ports;
+  net["unix"] = p.network.unix_sockets;
+  j["network"] = net;
+  json caps = json::array();
+  for (const auto& [name, ev] : p.capabilities)
+    caps.push_back({{"name", name}, {"evidence", ev.kind}, {"reason", ev.reason}});
+  j["capabilities"] = caps;
+  j["recording"] = {{"tracer", p.recording.tracer},
+                    {"complete", p.recording.complete},
+                    {"lost_events", p.recording.lost_events}};
+  return j.dump(2) + "\n";
+}
+
+namespace {
+
+// Strict accessors: every failure names the JSON path.
+class Reader {
+ public:
+  explicit Reader(std::string origin) : origin_(std::move(origin)) {}
+
+  Error fail(const std::string& where, const std::string& what) const {
+    return make_error(origin_ + ": " + where + ": " + what);
+  }
+  Status keys(const json& obj, const std::string& where, std::initializer_list<const char*> allowed,
+              std::initializer_list<const char*> required = {}) const {
+    if (!obj.is_object()) return fail(where, "expected an object, got " + std::string(obj.type_name()));
+    for (const auto& [k, v] : obj.items()) {
+      bool known = false;
+      for (const char* a : allowed) known = known || k == a;
+      if (!known) return fail(where, "unknown key '" + k + "'");
+    }
+    for (const char* r : required)
+      if (!obj.contains(r)) return fail(where, std::string("missing key '") + r + "'");
+    return {};
+  }
+  Result<std::string> str(const json& v, const std::string& where) const {
+    if (!v.is_string()) return fail(where, "expected a string, got " + std::string(v.type_name()));
+    auto s = v.get<std::string>();
+    if (s.size() > 4096) return fail(where, "string longer than 4096 bytes");
+    if (s.find('\0') != std::string::npos) return fail(where, "string contains a NUL byte");
+    return s;
+  }
+  Result<int64_t> integer(const json& v, const std::string& where, int64_t lo, int64_t hi) const {
+    if (!v.is_number_integer()) return fail(where, "expected an integer, got " + std::string(v.type_name()));
+    if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
+      return fail(where, "integer out of range");
+    int64_t n = v.get<int64_t>();
+    if (n < lo || n > hi) return fail(where, "integer " + std::to_string(n) + " out of range");
+    return n;
+  }
+  Result<uint64_t> u64(const json& v, const std::string& where) const {
+    if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<int64_t>() >= 0))
+      return fail(where, "expected a non-negative integer");
+    return v.get<uint64_t>();
+  }
+  Result<bool> boolean(const json& v, const std::string& where) const {
+    if (!v.is_boolean()) return fail(where, "expected true or false, got " + std::string(v.type_name()));
+    return v.get<bool>();
+  }
+  Status array(const json& v, const std::string& where) const {
+    if (!v.is_array()) return fail(where, "expected an array, got " + std::string(v.type_name()));
+    if (v.size() > 1000000) return fail(where, "array too long");
+    return {};
+  }
+  const std::string& origin() const { return origin_; }
+
+ private:
+  std::string origin_;
+};
+
+#define RTRY(var, expr)                     \
+  auto var##_r = (expr);                    \
+  if (!var##_r.ok()) return var##_r.error(); \
+  auto var = std::move(var##_r.value())
+
+}  // namespace
+
+Result<Profile> profile_from_json(const std::string& text, const std::string& origin) {
+  Reader rd(origin);
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::exception& e) {
+    return make_error(origin + ": invalid JSON: " + e.what());
+  }
+  PROFILE_TRY(rd.keys(j, "profile",
+                      {"schema", "name", "syscalls", "arguments", "files", "network", "capabilities",
+                       "recording"},
+                      {"schema", "name", "syscalls"}));
+  Profile p;
+  RTRY(schema, rd.integer(j["schema"], "schema", 0, 1000));
+  if (schema != kProfileSchema)
+    return rd.fail("schema", "unsupported schema " + std::to_string(schema) + " (this build reads " +
+                                 std::to_string(kProfileSchema) + ")");
+  RTRY(name, rd.str(j["name"], "name"));
+  p.name = name;
+  if (!j["syscalls"].is_object()) return rd.fail("syscalls", "expected an object of arch -> names");
+  for (const auto& [arch, names] : j["syscalls"].items()) {
+    std::string where = "syscalls." + arch;
+    auto ok = check_arch(arch);
+    if (!ok) return rd.fail(where, ok.error().message);
+    PROFILE_TRY(rd.array(names, where));
+    auto& set = p.syscalls[arch];
+    for (size_t i = 0; i < names.size(); ++i) {
+      RTRY(n, rd.str(names[i], where + "[" + std::to_string(i) + "]"));
+      auto nr = syscall_number(arch, n);
+      if (!nr) return rd.fail(where, nr.error().message);
+      set.insert(n);
+    }
+  }
+  if (j.contains("arguments")) {
+    PROFILE_TRY(rd.array(j["arguments"], "arguments"));
+    for (size_t i = 0; i < j["arguments"].size(); ++i) {
+      const auto& a = j["arguments"][i];
+      std::string where = "arguments[" + std::to_string(i) + "]";
+      PROFILE_TRY(rd.keys(a, where, {"arch", "syscall", "index", "values"}, {"arch", "syscall", "index", "values"}));
+      ArgRule r;
+      RTRY(arch, rd.str(a["arch"], where + ".arch"));
+      auto ok = check_arch(arch);
+      if (!ok) return rd.fail(where, ok.error().message);
+      RTRY(sc, rd.str(a["syscall"], where + ".syscall"));
+      auto nr = syscall_number(arch, sc);
+      if (!nr) return rd.fail(where, nr.error().message);
+      RTRY(idx, rd.integer(a["index"], where + ".index", 0, 5));
+      PROFILE_TRY(rd.array(a["values"], where + ".values"));
+      for (const auto& v : a["values"]) {
+        RTRY(u, rd.u64(v, where + ".values"));
+        r.values.insert(u);
+      }
+      r.arch = arch;
+      r.syscall = sc;
+      r.index = static_cast<int>(idx);
+      if (p.args.count(r)) return rd.fail(where, "duplicate rule for " + sc + " argument " + std::to_string(idx));
+      p.args.insert(r);
+    }
+  }
+  if (j.contains("files")) {
+    PROFILE_TRY(rd.array(j["files"], "files"));
+    for (size_t i = 0; i < j["files"].size(); ++i) {
+      const auto& f = j["files"][i];
+      std::string where = "files[" + std::to_string(i) + "]";
+      PROFILE_TRY(rd.keys(f, where, {"path", "access"}, {"path", "access"}));
+      RTRY(path, rd.str(f["path"], where + ".path"));
+      if (path.empty() || path[0] != '/') return rd.fail(where + ".path", "path '" + path + "' is not absolute");
+      PROFILE_TRY(rd.array(f["access"], where + ".access"));
+      auto& acc = p.files[path];
+      for (const auto& a : f["access"]) {
+        RTRY(an, rd.str(a, where + ".access"));
+        auto bit = access_from_name(an);
+        if (!bit) return rd.fail(where + ".access", bit.error().message);
+        acc.insert(an);
+      }
+    }
+  }
+  if (j.contains("network")) {
+    const auto& n = j["network"];
+    PROFILE_TRY(rd.keys(n, "network", {"sockets", "ports", "unix"}));
+    if (n.contains("sockets")) {
+      PROFILE_TRY(rd.array(n["sockets"], "network.sockets"));
+      for (size_t i = 0; i < n["sockets"].size(); ++i) {
+        const auto& s = n["sockets"][i];
+        std::string where = "network.sockets[" + std::to_string(i) + "]";
+        PROFILE_TRY(rd.keys(s, where, {"family", "type", "protocol"}, {"family", "type"}));
+        SocketRule r;
+        RTRY(fam, rd.str(s["family"], where + ".family"));
+        auto fn = family_number(fam);
+        if (!fn) return rd.fail(where, fn.error().message);
+        RTRY(type, rd.str(s["type"], where + ".type"));
+        auto tn = socket_type_number(type);
+        if (!tn) return rd.fail(where, tn.error().message);
+        if (s.contains("protocol")) {
+          RTRY(proto, rd.integer(s["protocol"], where + ".protocol", 0, 65535));
+          r.protocol = static_cast<int>(proto);
+        }
+        r.family = fam;
+        r.type = type;
+        p.network.sockets.insert(r);
+      }
+    }
+    if (n.contains("ports")) {
+      PROFILE_TRY(rd.array(n["ports"], "network.ports"));
+      for (size_t i = 0; i < n["ports"].size(); ++i) {
+        const auto& s = n["ports"][i];
+        std::string where = "network.ports[" + std::to_string(i) + "]";
+        PROFILE_TRY(rd.keys(s, where, {"kind", "protocol", "port"}, {"kind", "protocol", "port"}));
+        PortRule r;
+        RTRY(kind, rd.str(s["kind"], where + ".kind"));
+        if (kind != "bind" && kind != "connect") return rd.fail(where + ".kind", "unknown kind '" + kind + "'");
+        RTRY(proto, rd.str(s["protocol"], where + ".protocol"));
+        if (proto != "tcp" && proto != "udp")
+          return rd.fail(where + ".protocol", "unknown protocol '" + proto + "'");
+        RTRY(port, rd.integer(s["port"], where + ".port", 0, 65535));
+        r.kind = kind;
+        r.protocol = proto;
+        r.port = static_cast<int>(port);
+        p.network.ports.insert(r);
+      }
+    }
+    if (n.contains("unix")) {
+      PROFILE_TRY(rd.array(n["unix"], "network.unix"));
+      for (const auto& u : n["unix"]) {
+        RTRY(s, rd.str(u, "network.unix"));
+        if (s.empty()) return rd.fail("network.unix", "empty socket path");
+        p.network.unix_sockets.insert(s);
+      }
+    }
+  }
+  if (j.contains("capabilities")) {
+    PROFILE_TRY(rd.array(j["capabilities"], "capabilities"));
+    for (size_t i = 0; i < j["capabilities"].size(); ++i) {
+      const auto& c = j["capabilities"][i];
+      std::string where = "capabilities[" + std::to_string(i) + "]";
+      PROFILE_TRY(rd.keys(c, where, {"name", "evidence", "reason"}, {"name"}));
+      RTRY(cname, rd.str(c["name"], where + ".name"));
+      auto norm = normalise_cap_name(cname);
+      if (!norm) return rd.fail(where, norm.error().message);
+      CapEvidence ev{"manual", ""};
+      if (c.contains("evidence")) {
+        RTRY(k, rd.str(c["evidence"], where + ".evidence"));
+        if (k != "observed" && k != "inferred" && k != "verified" && k != "manual")
+          return rd.fail(where + ".evidence", "unknown evidence '" + k + "'");
+        ev.kind = k;
+      }
+      if (c.contains("reason")) {
+        RTRY(r, rd.str(c["reason"], where + ".reason"));
+        ev.reason = r;
+      }
+      p.capabilities[*norm] = ev;
+    }
+  }
+  if (j.contains("recording")) {
+    const auto& r = j["recording"];
+    PROFILE_TRY(rd.keys(r, "recording", {"tracer", "complete", "lost_events"}));
+    if (r.contains("tracer")) {
+      RTRY(t, rd.str(r["tracer"], "recording.tracer"));
+      p.recording.tracer = t;
+    }
+    if (r.contains("complete")) {
+      RTRY(c, rd.boolean(r["complete"], "recording.complete"));
+      p.recording.complete = c;
+    }
+    if (r.contains("lost_events")) {
+      RTRY(l, rd.u64(r["lost_events"], "recording.lost_events"));
+      p.recording.lost_events = l;
+    }
+  }
+  return p;
+}
+
+}  // namespace profile

@@ -1,0 +1,72 @@
+#include "runner/caps.h"
+
+#include <errno.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "profilegen/profile.h"
+
+namespace profile {
+
+namespace {
+int read_last_cap() {
+  std::ifstream f("/proc/sys/kernel/cap_last_cap");
+  int n = -1;
+  if (f >> n && n > 0 && n < 64) return n;
+  return CAP_LAST_CAP;
+}
+}  // namespace
+
+Result<CapPlan> plan_caps(const std::set<std::string>& names) {
+  CapPlan plan;
+  plan.last_cap = read_last_cap();
+  for (const auto& n : names) {
+    auto nr = cap_number(n);
+    if (!nr) return nr.error();
+    if (*nr > plan.last_cap)
+      return make_error("capability '" + n + "' is not known to this kernel");
+    plan.keep |= uint64_t{1} << *nr;
+  }
+  return plan;
+}
+
+int apply_caps(const CapPlan& plan, const char** step) noexcept {
+  __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  *step = "capget";
+  if (syscall(SYS_capget, &hdr, data) != 0) return errno;
+  uint64_t permitted = (uint64_t{data[1].permitted} << 32) | data[0].permitted;
+  bool have_setpcap = (permitted >> CAP_SETPCAP) & 1;
+
+  // Without CAP_SETPCAP nothing can be dropped from the bounding set; such a
+  // caller has no capabilities to lose, and no_new_privs stops gains.
+  if (have_setpcap) {
+    *step = "drop bounding set";
+    for (int c = 0; c <= plan.last_cap; ++c) {
+      if ((plan.keep >> c) & 1) continue;
+      if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 && errno != EINVAL) return errno;
+    }
+  }
+  uint64_t keep = plan.keep & permitted;
+  data[0].effective = data[0].permitted = data[0].inheritable = static_cast<uint32_t>(keep);
+  data[1].effective = data[1].permitted = data[1].inheritable = static_cast<uint32_t>(keep >> 32);
+  *step = "capset";
+  if (syscall(SYS_capset, &hdr, data) != 0) return errno;
+  *step = "clear ambient set";
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) return errno;
+  // Ambient caps carry the kept set across execve for a non-root uid.
+  *step = "raise ambient set";
+  for (int c = 0; c <= plan.last_cap; ++c) {
+    if (!((keep >> c) & 1)) continue;
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) != 0 && errno != EINVAL) return errno;
+  }
+  *step = "no_new_privs";
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return errno;
+  return 0;
+}
+
+}  // namespace profile
