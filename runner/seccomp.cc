@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -686,7 +687,12 @@ Result<SeccompProgram> compile_seccomp_json(const std::string& text, const std::
 }
 
 Result<SeccompProgram> compile_seccomp_file(const std::string& path, const SeccompContext& ctx) {
-  auto text = read_text_file(path, kMaxSeccompJsonBytes + 1);
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > kMaxSeccompJsonBytes)
+    return make_error(path + ": file is " + std::to_string(st.st_size) + " bytes, more than the limit of " +
+                      std::to_string(kMaxSeccompJsonBytes));
+  // The bound also holds for a file that grows after stat, or a pipe.
+  auto text = read_text_file(path, kMaxSeccompJsonBytes);
   if (!text) return text.error();
   return compile_seccomp_json(*text, path, ctx);
 }
