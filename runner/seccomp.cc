@@ -516,10 +516,16 @@ Status Loader::syscall_entry(const json& e, const std::string& path) {
   // s390-only rule is still a typo.
   for (size_t i = 0; i < r.names.size(); ++i) {
     const std::string& n = r.names[i];
-    if (seccomp_syscall_resolve_name(n.c_str()) != __NR_SCMP_ERROR) continue;
+    // Checked before libseccomp sees it: an embedded NUL would otherwise
+    // make "getpid\u0000x" resolve as getpid.
+    bool plain = !n.empty() && n.size() <= 64 && std::all_of(n.begin(), n.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+    if (plain && seccomp_syscall_resolve_name(n.c_str()) != __NR_SCMP_ERROR) continue;
     bool recent = std::any_of(std::begin(kRecentSyscalls), std::end(kRecentSyscalls),
                               [&](const char* s) { return n == s; });
-    if (!recent) return fail(path + ".names[" + std::to_string(i) + "]", "unknown syscall " + shown(json(n)));
+    if (!plain || !recent)
+      return fail(path + ".names[" + std::to_string(i) + "]", "unknown syscall " + shown(json(n)));
   }
   if (keep) rules_.push_back(std::move(r));
   return {};

@@ -371,6 +371,12 @@ TEST(SeccompLoader, TyposRefusedButNewSyscallsAccepted) {
                                    "typo.json", docker_ctx());
   ASSERT_FALSE(typo.ok());
   EXPECT_EQ(typo.error().message, "typo.json: syscalls[0].names[1]: unknown syscall 's390_runtime_instrr'");
+  auto nul = compile_seccomp_json(std::string(R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+      {"names": ["getpid\u0000x"], "action": "SCMP_ACT_ALLOW"}]})"),
+                                  "nul.json", docker_ctx());
+  ASSERT_FALSE(nul.ok());
+  EXPECT_NE(nul.error().message.find("nul.json: syscalls[0].names[0]: unknown syscall"), std::string::npos)
+      << nul.error().message;
 }
 
 struct BrokenCase {
