@@ -543,6 +543,9 @@ Result<SeccompProgram> Loader::compile() {
   // there is no reason to let such a call fall through to ERRNO.
   if (seccomp_attr_set(f.get(), SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) != 0)
     return fail("", "libseccomp: cannot set the bad-arch action");
+  // No binary-tree optimisation (runc enables it past 32 names): for Docker's
+  // profile it grows the program from ~1000 to ~1250 instructions with no
+  // measurable gain here, since the kernel caches constant allow verdicts.
   for (uint32_t tok : arch_tokens_) {
     if (tok == native_) continue;
     int rc = seccomp_arch_add(f.get(), tok);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "profilegen/profile.h"
+#include "profilegen/render.h"
 #include "runner/seccomp.h"
 #include "test_util.h"
 
@@ -455,6 +456,22 @@ TEST(SeccompLoader, MissingFileNamesPath) {
   auto r = compile_seccomp_file(kDataDir + "does-not-exist.json", docker_ctx());
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("does-not-exist.json"), std::string::npos) << r.error().message;
+}
+
+TEST(SeccompLoader, LoadsWhatTheGeneratorWrites) {
+  Profile prof;
+  prof.name = "gen";
+  prof.syscalls["x86_64"] = {"getpid", "read", "write", "exit_group"};
+  prof.syscalls["x86"] = {"getpid", "socketcall"};
+  auto text = render_seccomp(prof);
+  ASSERT_TRUE(text.ok()) << text.error().message;
+  auto r = compile_seccomp_json(*text, "seccomp.json", docker_ctx());
+  ASSERT_TRUE(r.ok()) << r.error().message << "\n" << *text;
+  EXPECT_EQ(x64(*r, kX64Getpid), kAllow);
+  EXPECT_EQ(x64(*r, kX64Mkdir), errno_ret(EPERM));
+  EXPECT_EQ(x64(*r, kX64Clone3), errno_ret(ENOSYS));
+  EXPECT_EQ(run_bpf(*r, AUDIT_ARCH_I386, kI386Socketcall), kAllow);
+  EXPECT_EQ(run_bpf(*r, AUDIT_ARCH_AARCH64, 172), kKillProcess);
 }
 
 TEST(SeccompInstall, FilterReallyAppliesInChild) {
