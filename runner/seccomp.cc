@@ -286,7 +286,8 @@ Result<uint32_t> Loader::action(const json& name_j, const json* errno_ret, const
   auto name = string_at(name_j, path);
   if (!name) return name.error();
   std::optional<uint32_t> err;
-  if (errno_ret != nullptr) {
+  // null is "absent", as Go's decoder (Docker, runc) reads it.
+  if (errno_ret != nullptr && !errno_ret->is_null()) {
     auto v = unsigned_at(*errno_ret, errno_path);
     if (!v) return v.error();
     // The kernel caps a filter's errno at MAX_ERRNO.
@@ -325,7 +326,7 @@ Result<uint32_t> Loader::native_or_listed_arch(const std::string& oci, const std
 Status Loader::arches(const json& root) {
   std::vector<std::pair<uint32_t, std::string>> wanted;  // token (0 = unsupported), where
   std::set<std::string> listed;
-  if (root.contains("architectures")) {
+  if (root.contains("architectures") && !root["architectures"].is_null()) {
     const json& a = root["architectures"];
     auto names = strings_at(a, "architectures", 64);
     if (!names) return names.error();
@@ -337,7 +338,7 @@ Status Loader::arches(const json& root) {
       listed.insert((*names)[i]);
     }
   }
-  if (root.contains("archMap")) {
+  if (root.contains("archMap") && !root["archMap"].is_null()) {
     const json& m = root["archMap"];
     if (!m.is_array()) return wrong_type("archMap", "an array", m);
     if (m.size() > 64) return fail("archMap", "more than 64 entries");
@@ -458,7 +459,7 @@ Status Loader::syscall_entry(const json& e, const std::string& path) {
                     path + ".errnoRet");
   if (!act) return act.error();
   r.action = *act;
-  if (e.contains("comment") && !e["comment"].is_string()) return wrong_type(path + ".comment", "a string", e["comment"]);
+  if (e.contains("comment") && !e["comment"].is_string() && !e["comment"].is_null()) return wrong_type(path + ".comment", "a string", e["comment"]);
 
   if (e.contains("args") && !e["args"].is_null()) {
     const json& args = e["args"];
@@ -477,7 +478,7 @@ Status Loader::syscall_entry(const json& e, const std::string& path) {
       auto val = unsigned_at(a["value"], ap + ".value");
       if (!val) return val.error();
       uint64_t two = 0;
-      if (a.contains("valueTwo")) {
+      if (a.contains("valueTwo") && !a["valueTwo"].is_null()) {
         auto t = unsigned_at(a["valueTwo"], ap + ".valueTwo");
         if (!t) return t.error();
         two = *t;

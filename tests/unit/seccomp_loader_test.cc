@@ -458,6 +458,16 @@ TEST(SeccompLoader, MissingFileNamesPath) {
   EXPECT_NE(r.error().message.find("does-not-exist.json"), std::string::npos) << r.error().message;
 }
 
+TEST(SeccompLoader, NullMeansAbsentLikeGo) {
+  auto p = must_compile(R"({"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": null, "architectures": null,
+      "archMap": null, "syscalls": [{"names": ["personality"], "action": "SCMP_ACT_ALLOW", "comment": null,
+      "errnoRet": null, "includes": null, "excludes": {"caps": null},
+      "args": [{"index": 0, "value": 8, "valueTwo": null, "op": "SCMP_CMP_EQ"}]}]})");
+  EXPECT_EQ(x64(p, kX64Personality, {8}), kAllow);
+  EXPECT_EQ(x64(p, kX64Personality, {9}), errno_ret(EPERM));
+  EXPECT_EQ(p.arches, std::vector<std::string>{"x86_64"});
+}
+
 TEST(SeccompLoader, LoadsWhatTheGeneratorWrites) {
   Profile prof;
   prof.name = "gen";
