@@ -5,6 +5,7 @@
 
 #include <linux/filter.h>
 
+#include <cstddef>
 #include <set>
 #include <string>
 #include <vector>
@@ -15,6 +16,13 @@ namespace profile {
 
 struct SeccompProgram {
   std::vector<sock_filter> insns;
+  // SECCOMP_FILTER_FLAG_* bits for seccomp(2) (from the profile's "flags").
+  unsigned int flags = 0;
+  // What the program was compiled from, for describe_seccomp().
+  std::string default_action;       // e.g. "SCMP_ACT_ERRNO(1)"
+  std::vector<std::string> arches;  // libseccomp names, native first
+  size_t rules = 0;                 // rules handed to libseccomp
+  std::vector<std::string> skipped; // syscall names this libseccomp does not know
 };
 
 struct SeccompContext {
@@ -28,11 +36,18 @@ struct SeccompContext {
   std::string override_default_action;
 };
 
+// Largest seccomp JSON document accepted.
+inline constexpr size_t kMaxSeccompJsonBytes = 4 << 20;
+
 // Parses and compiles a seccomp JSON document. `origin` (the file name)
-// prefixes every error, which names the offending value.
+// prefixes every error, which names the offending value and its JSON path:
+//   bad.json: syscalls[2].action: unknown action 'SCMP_ACT_FLY'
 Result<SeccompProgram> compile_seccomp_json(const std::string& text, const std::string& origin,
                                             const SeccompContext& ctx);
 Result<SeccompProgram> compile_seccomp_file(const std::string& path, const SeccompContext& ctx);
+
+// One line: instruction count, arches, default action, rule count.
+std::string describe_seccomp(const SeccompProgram& prog);
 
 // Child side, between clone and execve: no allocation, no exceptions.
 // Returns 0 or an errno value. no_new_privs must already be set.
