@@ -31,6 +31,8 @@
 
 #include <array>
 #include <bitset>
+#include <set>
+#include <tuple>
 #include <climits>
 #include <string>
 #include <string_view>
@@ -52,6 +54,18 @@ constexpr size_t kMaxNetEntries = 16384;
 
 constexpr long kPtraceOptions = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
                                 PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+
+// An argument value as collected during the run: the arch as an index, so
+// the hot path neither allocates nor compares strings.
+struct ArgKey {
+  uint8_t arch;
+  uint8_t index;
+  int nr;
+  uint64_t value;
+  bool operator<(const ArgKey& o) const {
+    return std::tie(arch, nr, index, value) < std::tie(o.arch, o.nr, o.index, o.value);
+  }
+};
 
 struct Task {
   pid_t tgid = 0;  // 0: not looked up yet
@@ -146,6 +160,7 @@ class PtraceTracer : public Tracer {
 
   std::unordered_map<pid_t, Task> tasks_;
   std::array<std::bitset<kMaxSyscallNr>, kNumSysArches> seen_;
+  std::set<ArgKey> args_;
   const SyscallTable* table_ = nullptr;
   Observations* obs_ = nullptr;
   bool enabled_ = true;    // cleared when a stop is requested
@@ -295,12 +310,12 @@ pid_t PtraceTracer::tgid(pid_t tid, Task& t) {
 }
 
 void PtraceTracer::add_arg(const Task& t, int index, uint64_t value) {
-  ArgValue v{sys_arch_name(t.arch), t.nr, index, value};
-  if (obs_->args.size() >= kMaxArgValues && obs_->args.count(v) == 0) {
+  ArgKey k{static_cast<uint8_t>(t.arch), static_cast<uint8_t>(index), t.nr, value};
+  if (args_.size() >= kMaxArgValues && args_.count(k) == 0) {
     lost();
     return;
   }
-  obs_->args.insert(std::move(v));
+  args_.insert(k);
 }
 
 void PtraceTracer::add_file(const std::string& path, uint32_t access) {
@@ -778,6 +793,7 @@ Result<int> PtraceTracer::run(pid_t root, Observations& obs, const volatile int*
   obs.tracer = "ptrace";
   table_ = &SyscallTable::get();
   for (auto& s : seen_) s.reset();
+  args_.clear();
   enabled_ = true;
   any_exec_ = false;
   if (find(root) == nullptr) return make_error("ptrace recorder: run() without attach()");
@@ -864,6 +880,11 @@ Result<int> PtraceTracer::run(pid_t root, Observations& obs, const volatile int*
       obs.add_syscall(an, nr);
     }
   }
+  for (const auto& k : args_) {
+    const char* an = sys_arch_name(static_cast<SysArch>(k.arch));
+    if (syscall_name(an, k.nr)) obs.args.insert(ArgValue{an, k.nr, k.index, k.value});
+  }
+  args_.clear();
   tasks_.clear();
   return root_status;
 }
