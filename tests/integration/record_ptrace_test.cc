@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "profilegen/profile.h"
+#include "runner/supervisor.h"
 #include "test_util.h"
+#include "tracer/ptrace_tracer.h"
 
 namespace profile {
 namespace {
@@ -401,6 +403,84 @@ TEST(RecordPtrace, Ia32SyscallsAreRecordedUnderTheirArch) {
   // 20 is writev on x86_64: the number must not leak across tables.
   EXPECT_FALSE(has_syscall(r.profile, "writev", "x86_64"));
   EXPECT_NE(test::read_file(d / "seccomp.json").find("SCMP_ARCH_X86\""), std::string::npos);
+}
+
+// The future PID-namespace layout: root is an init that never execs and forks
+// the workload. Nothing init does is recorded; everything after the
+// workload's execve is.
+TEST(RecordPtraceDirect, InitThatNeverExecsIsNotRecorded) {
+  PROFILE_NEEDS_ROOT();
+  int go[2];
+  ASSERT_EQ(pipe(go), 0);
+  pid_t root = fork();
+  ASSERT_GE(root, 0);
+  if (root == 0) {
+    close(go[1]);
+    char c;
+    if (read(go[0], &c, 1) != 1) _exit(120);
+    sched_yield();  // init's own call: must not be recorded
+    pid_t w = fork();
+    if (w == 0) {
+      char* const av[] = {const_cast<char*>("true"), nullptr};
+      execve("/bin/true", av, nullptr);
+      _exit(127);
+    }
+    int st = 0;
+    if (w < 0 || waitpid(w, &st, 0) != w) _exit(121);
+    sched_yield();
+    _exit(WIFEXITED(st) ? WEXITSTATUS(st) + 40 : 122);
+  }
+  close(go[0]);
+  auto tracer = make_ptrace_tracer();
+  auto a = tracer->attach(root);
+  if (!a) {
+    kill(root, SIGKILL);
+    waitpid(root, nullptr, 0);
+    FAIL() << a.error().message;
+  }
+  ASSERT_EQ(write(go[1], "g", 1), 1);
+  close(go[1]);
+  Observations obs;
+  volatile int stop = 0;
+  auto st = tracer->run(root, obs, &stop);
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  ASSERT_TRUE(WIFEXITED(*st));
+  EXPECT_EQ(WEXITSTATUS(*st), 40);  // true's status, seen through init
+  EXPECT_EQ(obs.tracer, "ptrace");
+  EXPECT_EQ(obs.processes, 2u);
+  EXPECT_FALSE(obs.partial);
+  EXPECT_EQ(obs.lost_events, 0u);
+  EXPECT_EQ(obs.execs.count(where_realpath("/bin/true")), 1u);
+  auto nr = [](const char* name) { return *syscall_number("x86_64", name); };
+  const auto& sc = obs.syscalls["x86_64"];
+  EXPECT_EQ(sc.count(nr("execve")), 1u);
+  EXPECT_EQ(sc.count(nr("exit_group")), 1u);
+  EXPECT_EQ(sc.count(nr("sched_yield")), 0u);
+  EXPECT_EQ(sc.count(nr("wait4")), 0u);
+}
+
+// Permission failures are kept (arch, syscall, errno) to verify capability
+// needs later. Root without capabilities cannot read another user's 0600 file.
+TEST(RecordPtraceDirect, PermissionFailuresAreCounted) {
+  PROFILE_NEEDS_ROOT();
+  BuildTempDir w;
+  std::string secret = w / "secret";
+  test::write_file(secret, "s\n");
+  ASSERT_EQ(chown(secret.c_str(), 65534, 65534), 0);
+  ASSERT_EQ(chmod(secret.c_str(), 0600), 0);
+  RunSpec spec;
+  spec.argv = {"sh", "-c", "cat " + secret + " 2>/dev/null; exit 0"};
+  auto tracer = make_ptrace_tracer();
+  Observations obs;
+  auto out = run_workload(spec, tracer.get(), &obs);
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ(out->exit_code, 0);
+  EXPECT_GE(obs.processes, 2u);  // sh and cat
+  Failure f{"x86_64", *syscall_number("x86_64", "openat"), EACCES};
+  ASSERT_EQ(obs.failures.count(f), 1u);
+  EXPECT_GE(obs.failures.at(f), 1u);
+  // A failed open is not a file the profile grants.
+  EXPECT_EQ(obs.files.count(secret), 0u);
 }
 
 }  // namespace
