@@ -188,6 +188,7 @@ Status PtraceTracer::attach(pid_t root) {
   if (ptrace(PTRACE_SYSCALL, root, 0, sig) != 0)
     return make_error("ptrace(PTRACE_SYSCALL) of pid " + std::to_string(root) + ": " + strerror(errno));
   tasks_.clear();
+  tasks_.reserve(256);
   Task t;
   t.tgid = root;
   tasks_.emplace(root, t);

@@ -242,6 +242,22 @@ TEST(RecordPtrace, ChildKilledMidTrace) {
   EXPECT_TRUE(r.profile.recording.complete);
 }
 
+TEST(RecordPtrace, ExecOfSetuidBinaryAsAnotherUser) {
+  PROFILE_NEEDS_ROOT();
+  std::string mount = where_realpath("/usr/bin/mount");
+  struct stat st;
+  if (stat(mount.c_str(), &st) != 0 || !(st.st_mode & S_ISUID)) GTEST_SKIP() << "no setuid mount binary";
+  if (access("/usr/bin/setpriv", X_OK) != 0) GTEST_SKIP() << "no setpriv";
+  test::TempDir d;
+  auto r = record(d.path(), {"setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", mount, "--version"});
+  ASSERT_EQ(r.result.exit_code, 0) << r.result.err;
+  EXPECT_NE(r.result.out.find("util-linux"), std::string::npos);
+  ASSERT_TRUE(r.parsed);
+  EXPECT_TRUE(has_access(r.profile, mount, "execute"));
+  EXPECT_TRUE(has_syscall(r.profile, "setresuid") || has_syscall(r.profile, "setreuid") ||
+              has_syscall(r.profile, "setuid"));
+}
+
 TEST(RecordPtrace, JobControlStopsAreNotSwallowed) {
   PROFILE_NEEDS_ROOT();
   test::TempDir d;
