@@ -90,6 +90,9 @@ SyscallTable::SyscallTable() {
     // On x86 the 16-bit-id variants keep the plain names; on 64-bit ABIs
     // the plain names are the 32-bit-id calls.
     if (arch == SysArch::kX86) {
+      // i386 "mmap" is old_mmap: its only argument points to a struct, so
+      // the prot/fd positions of mmap2 would be read from garbage.
+      set("mmap", SysKind::kOther);
       set("chown", SysKind::kChown16);
       set("lchown", SysKind::kChown16);
       set("fchown", SysKind::kFchown16);

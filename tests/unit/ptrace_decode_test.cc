@@ -79,6 +79,8 @@ TEST(PtraceDecode, KindTableCoversEveryArch) {
   EXPECT_EQ(t.kind(SysArch::kX86_64, nr("x86_64", "openat")), SysKind::kOpenat);
   EXPECT_EQ(t.kind(SysArch::kX86, nr("x86", "open")), SysKind::kOpen);
   EXPECT_EQ(t.kind(SysArch::kX86, nr("x86", "mmap2")), SysKind::kMmap);
+  EXPECT_EQ(t.kind(SysArch::kX86, nr("x86", "mmap")), SysKind::kOther);  // old_mmap(struct*)
+  EXPECT_EQ(t.kind(SysArch::kX86_64, nr("x86_64", "mmap")), SysKind::kMmap);
   EXPECT_EQ(t.kind(SysArch::kX86, nr("x86", "chown")), SysKind::kChown16);
   EXPECT_EQ(t.kind(SysArch::kX86, nr("x86", "chown32")), SysKind::kChown);
   EXPECT_EQ(t.kind(SysArch::kX86_64, nr("x86_64", "chown")), SysKind::kChown);
