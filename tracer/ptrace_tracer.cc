@@ -475,7 +475,9 @@ void PtraceTracer::on_syscall_stop(pid_t tid, Task& t) {
   memset(&info, 0, sizeof info);
   long n = ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof info, &info);
   if (n <= 0) {
-    if (t.recording && enabled_) lost();
+    // ESRCH: killed (SIGKILL) while stopped; its exit is reported next and
+    // the call it was making never ran.
+    if (t.recording && enabled_ && errno != ESRCH) lost();
     return;
   }
   if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
@@ -596,9 +598,8 @@ void PtraceTracer::on_exit(pid_t tid, Task& t, SysKind k, int64_t rval, bool is_
       break;
     }
     case SysKind::kMmap: {
-      // MAP_ANONYMOUS mappings pass fd -1 (or anything, ignored).
-      constexpr uint64_t kMapAnonymous = 0x20;
-      if ((a[2] & PROT_EXEC) && !(a[3] & kMapAnonymous)) add_fd_file(tid, fd_arg(a[4]), kAccessMmapExec);
+      // MAP_ANONYMOUS mappings pass fd -1 (or anything, which is ignored).
+      if ((a[2] & PROT_EXEC) && !(a[3] & MAP_ANONYMOUS)) add_fd_file(tid, fd_arg(a[4]), kAccessMmapExec);
       break;
     }
     case SysKind::kUnlink:
