@@ -90,6 +90,9 @@ Result<std::string> arch_from_oci(const std::string& oci) {
 Result<std::string> syscall_name(const std::string& arch, int nr) {
   auto tok = arch_token(arch);
   if (!tok) return tok.error();
+  // Recorders strip __X32_SYSCALL_BIT; libseccomp's x32 table carries it.
+  constexpr int kX32Bit = 0x40000000;
+  if (arch == "x32" && nr >= 0 && nr < kX32Bit) nr |= kX32Bit;
   char* name = seccomp_syscall_resolve_num_arch(*tok, nr);
   if (name == nullptr)
     return make_error("syscall number " + std::to_string(nr) + " is unknown on " + arch);

@@ -116,3 +116,16 @@ TEST(ProfileModel, SeccompJsonIsPlainOciForm) {
 
 }  // namespace
 }  // namespace profile
+
+namespace profile {
+namespace {
+TEST(ProfileModel, X32NumbersWithoutTheX32BitResolve) {
+  Observations o;
+  o.add_syscall("x32", 0);   // read, as recorders report it (bit stripped)
+  o.add_syscall("x32", 39);  // getpid
+  auto p = profile_from_observations(o, "x");
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_EQ(p->syscalls.at("x32"), (std::set<std::string>{"read", "getpid"}));
+}
+}  // namespace
+}  // namespace profile
