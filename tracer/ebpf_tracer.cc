@@ -363,14 +363,23 @@ Result<std::unique_ptr<EbpfTracer>> load(const EbpfOptions& options) {
   static std::once_flag once;
   std::call_once(once, [] { libbpf_set_print(libbpf_log); });
 
+  auto t0 = std::chrono::steady_clock::now();
+  auto lap = [&](const char* what) {
+    if (getenv("PROFILE_EBPF_TIMING") == nullptr) return;
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+    fprintf(stderr, "ebpf: %s at %lld us\n", what, static_cast<long long>(us));
+  };
   SkelPtr skel(recorder_bpf__open());
+  lap("opened");
   if (!skel) return make_error("eBPF recorder: cannot open the BPF object: " + libbpf_reason(errno));
   skel->rodata->cfg_cgroup_id = options.cgroup_id;
   int err = bpf_map__set_max_entries(skel->maps.events, static_cast<uint32_t>(ringbuf_size(options.ringbuf_bytes)));
   if (err) return make_error("eBPF recorder: cannot size the ring buffer: " + libbpf_reason(err));
   err = recorder_bpf__load(skel.get());
   if (err) return make_error("the kernel refused the eBPF recorder: " + libbpf_reason(err));
+  lap("loaded");
   err = recorder_bpf__attach(skel.get());
+  lap("attached");
   if (err) return make_error("cannot attach the eBPF recorder: " + libbpf_reason(err));
   auto t = std::make_unique<EbpfTracer>(std::move(skel));
   PROFILE_TRY(t->init_ring());

@@ -24,6 +24,7 @@ __u64 tasks_seen;    /* tasks (processes and threads) that were tracked */
 
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
   __uint(max_entries, 65536);
   __type(key, __u32);  /* host tid */
   __type(value, __u8); /* EB_TASK_* */
@@ -31,6 +32,7 @@ struct {
 
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
   __uint(max_entries, 8192);
   __type(key, struct eb_arg_key);
   __type(value, __u8);
@@ -38,6 +40,7 @@ struct {
 
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
   __uint(max_entries, 512);
   __type(key, struct eb_socket_key);
   __type(value, __u8);
@@ -45,6 +48,7 @@ struct {
 
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
   __uint(max_entries, 1024);
   __type(key, struct eb_port_key);
   __type(value, __u8);
@@ -61,7 +65,7 @@ struct file_key {
 };
 struct {
   __uint(type, BPF_MAP_TYPE_LRU_HASH);
-  __uint(max_entries, 16384);
+  __uint(max_entries, 8192);
   __type(key, struct file_key);
   __type(value, __u8);
 } files_seen SEC(".maps");
