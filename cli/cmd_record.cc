@@ -10,6 +10,7 @@
 #include "profilegen/summary.h"
 #include "runner/profile_dir.h"
 #include "runner/supervisor.h"
+#include "tracer/ebpf_tracer.h"
 
 namespace profile::cli {
 
@@ -20,6 +21,8 @@ struct RecordOptions {
   std::string tracer = "auto";
   bool append = false;
   bool allow_loss = false;
+  std::string cgroup;    // attach mode: record this running cgroup v2
+  std::string duration;  // attach mode: how long
   std::vector<std::string> command;
 };
 
@@ -29,8 +32,14 @@ std::string basename_of(const std::string& p) {
 }
 
 int run_record(const RecordOptions& o) {
-  if (o.command.empty()) return report(make_error("no command given: profile record [OPTIONS] -- CMD [ARGS...]"));
-  std::string name = o.name.empty() ? basename_of(o.command[0]) : o.name;
+  if (!o.cgroup.empty() && !o.command.empty())
+    return report(make_error("--cgroup records a running service: give no command"));
+  if (!o.duration.empty() && o.cgroup.empty()) return report(make_error("--duration needs --cgroup"));
+  if (o.cgroup.empty() && o.command.empty())
+    return report(make_error("no command given: profile record [OPTIONS] -- CMD [ARGS...]"));
+  std::string cg = o.cgroup;
+  while (cg.size() > 1 && cg.back() == '/') cg.pop_back();
+  std::string name = o.name.empty() ? basename_of(o.cgroup.empty() ? o.command[0] : cg) : o.name;
   if (name.empty() || name.find('/') != std::string::npos)
     return report(make_error("invalid profile name '" + name + "'"));
   std::string out = o.out.empty() ? "profiles/" + name : o.out;
@@ -45,6 +54,20 @@ int run_record(const RecordOptions& o) {
     }
   }
 
+  Observations obs;
+  int exit_code = 0;
+  if (!o.cgroup.empty()) {
+    if (o.tracer == "ptrace") return report(make_error("--cgroup needs the eBPF recorder"));
+    uint64_t ms = 0;
+    if (!o.duration.empty()) {
+      auto d = parse_duration_ms(o.duration);
+      if (!d) return report(d.error());
+      ms = *d;
+    }
+    auto r = record_cgroup_ebpf(o.cgroup, ms);
+    if (!r) return report(r.error());
+    obs = std::move(*r);
+  } else {
   TracerKind kind;
   if (o.tracer == "auto") {
     kind = TracerKind::kAuto;
@@ -63,9 +86,10 @@ int run_record(const RecordOptions& o) {
   RunSpec spec;
   spec.argv = o.command;
   spec.caps.insert(docker_default_caps().begin(), docker_default_caps().end());
-  Observations obs;
   auto outcome = run_workload(spec, tracer->get(), &obs);
   if (!outcome) return report(outcome.error());
+  exit_code = outcome->exit_code;
+  }
 
   auto prof = profile_from_observations(obs, name);
   if (!prof) return report(prof.error());
@@ -80,7 +104,7 @@ int run_record(const RecordOptions& o) {
   std::cerr << summarize(p);
   std::cerr << "  written to " << out << "/ (profile.json, seccomp.json, apparmor.profile, landlock.json, caps.txt)\n";
   if (obs.partial) note("recording interrupted: the profile is marked partial");
-  return outcome->exit_code;
+  return exit_code;
 }
 }  // namespace
 
@@ -94,7 +118,11 @@ Runner add_record(CLI::App& app) {
       ->capture_default_str();
   sub->add_flag("--allow-loss", o->allow_loss,
                 "Write the profile even if the recorder lost events (marked incomplete)");
-  sub->add_option("command", o->command, "Command and arguments (after --)")->required();
+  sub->add_option("--cgroup", o->cgroup,
+                  "Record the running tasks of this cgroup v2 directory instead of starting a command "
+                  "(eBPF only; e.g. /sys/fs/cgroup/system.slice/web.service)");
+  sub->add_option("--duration", o->duration, "With --cgroup: how long to record (30s, 500ms, 2m); default until Ctrl-C");
+  sub->add_option("command", o->command, "Command and arguments (after --)");
   sub->footer(
       "Exit status: the command's own (128+N when killed by signal N); 125 when profile\n"
       "itself fails, 126 when the command cannot be executed, 127 when it is not found.");

@@ -6,7 +6,7 @@ PKGS=(
   cmake g++ make pkg-config
   libseccomp-dev libbpf-dev bpftool clang llvm libelf-dev zlib1g-dev
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libgtest-dev libgmock-dev
-  libcap-dev libcap2-bin apparmor runc busybox iproute2 python3 strace procps
+  libcap-dev libcap2-bin apparmor runc busybox iproute2 python3 strace procps hyperfine
 )
 missing=()
 for p in "${PKGS[@]}"; do

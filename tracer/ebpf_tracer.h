@@ -1,14 +1,52 @@
 // eBPF recorder (libbpf CO-RE): the default backend.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <string>
 
 #include "tracer/tracer.h"
 
 namespace profile {
 
+struct EbpfOptions {
+  // Non-zero: record every task of this cgroup v2 (attach mode) instead of
+  // a process tree handed to attach().
+  uint64_t cgroup_id = 0;
+  // Ring buffer size; 0 means PROFILE_EBPF_RINGBUF_BYTES or the default.
+  // Rounded up to a power of two of at least one page.
+  uint64_t ringbuf_bytes = 0;
+};
+
 // Loads the BPF programs; an error says why (kernel refused, no BTF, built
 // without eBPF), so auto mode can fall back with that reason.
 Result<std::unique_ptr<Tracer>> make_ebpf_tracer();
+Result<std::unique_ptr<Tracer>> make_ebpf_tracer(const EbpfOptions& options);
+
+// Attach mode: records the already running tasks of the cgroup v2 directory
+// `cgroup_path` for `duration_ms` (0: until SIGINT/SIGTERM). Ctrl-C ends the
+// recording early and marks it partial.
+Result<Observations> record_cgroup_ebpf(const std::string& cgroup_path, uint64_t duration_ms);
+
+// The id bpf_get_current_cgroup_id() reports for tasks of a cgroup v2
+// directory: its inode number. Fails when the path is not on cgroup2.
+Result<uint64_t> cgroup_v2_id(const std::string& cgroup_path);
+
+// "30s", "500ms", "2m", "1h" or a plain number of seconds -> milliseconds.
+Result<uint64_t> parse_duration_ms(const std::string& text);
+
+// Pure decoding helpers of the event stream, exposed for unit tests.
+namespace ebpf_detail {
+// libseccomp arch name of a recorder arch index ("x86_64", "x86", "x32"), or
+// empty for an index out of range.
+std::string arch_name(uint32_t arch);
+// Syscall number as libseccomp numbers it on that arch (x32 carries its bit).
+int seccomp_nr(uint32_t arch, uint64_t nr);
+// Joins `ncomp` NUL-terminated components stored leaf first into an absolute
+// path. Returns false when the buffer does not hold that many components.
+bool join_components(const char* buf, size_t len, uint32_t ncomp, std::string* out);
+// Lexical normalisation of an absolute path: "//", "." and ".." removed.
+std::string normalise_path(const std::string& path);
+}  // namespace ebpf_detail
 
 }  // namespace profile

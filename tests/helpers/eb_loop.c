@@ -1,0 +1,11 @@
+/* A tight loop of cheap syscalls (getppid), argv[1] times: the worst case
+ * for a syscall recorder's per-call overhead (bench/). */
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int main(int argc, char** argv) {
+  long n = argc > 1 ? atol(argv[1]) : 1000000;
+  for (long i = 0; i < n; i++) syscall(SYS_getppid);
+  return 0;
+}

@@ -1,0 +1,79 @@
+// Parity of the two recorders: the same workload recorded with --tracer ebpf
+// and --tracer ptrace must give the same syscall and file sets, up to the
+// documented differences (README, "eBPF recorder": differences from ptrace).
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+
+#include "test_util.h"
+
+namespace profile::test {
+namespace {
+
+using nlohmann::json;
+
+struct Sets {
+  std::set<std::string> syscalls;  // "arch:name"
+  std::set<std::string> files;     // paths
+};
+
+Sets sets_of(const json& p) {
+  Sets s;
+  for (const auto& [arch, names] : p["syscalls"].items())
+    for (const auto& n : names) s.syscalls.insert(arch + ":" + n.get<std::string>());
+  for (const auto& f : p["files"]) s.files.insert(f["path"].get<std::string>());
+  return s;
+}
+
+std::string diff(const std::set<std::string>& a, const std::set<std::string>& b) {
+  std::string out;
+  for (const auto& x : a)
+    if (!b.count(x)) out += " +" + x;
+  for (const auto& x : b)
+    if (!a.count(x)) out += " -" + x;
+  return out;
+}
+
+// Records `cmd` with one backend; an empty optional means it is unavailable.
+std::optional<json> record_with(const std::string& tracer, const std::vector<std::string>& cmd, std::string* why) {
+  TempDir d;
+  std::vector<std::string> args = {"record", "--tracer", tracer, "-o", d / "p", "--"};
+  args.insert(args.end(), cmd.begin(), cmd.end());
+  auto r = run_profile(args, 60);
+  if (r.exit_code != 0) {
+    *why = r.err;
+    return std::nullopt;
+  }
+  return json::parse(read_file(d / "p/profile.json"));
+}
+
+class EbpfParity : public ::testing::TestWithParam<std::vector<std::string>> {};
+
+TEST_P(EbpfParity, SameSyscallsAndFilesAsPtrace) {
+  PROFILE_NEEDS_ROOT();
+  std::string why;
+  auto pt = record_with("ptrace", GetParam(), &why);
+  if (!pt) {
+    if (why.find("not implemented") != std::string::npos) GTEST_SKIP() << "ptrace recorder not available in this build";
+    FAIL() << "ptrace recording failed: " << why;
+  }
+  auto eb = record_with("ebpf", GetParam(), &why);
+  if (!eb) {
+    if (require_privileged()) FAIL() << "eBPF recording failed: " << why;
+    GTEST_SKIP() << "the eBPF recorder cannot load on this kernel: " << why;
+  }
+  Sets e = sets_of(*eb), p = sets_of(*pt);
+  EXPECT_EQ(e.syscalls, p.syscalls) << "ebpf(+) vs ptrace(-):" << diff(e.syscalls, p.syscalls);
+  EXPECT_EQ(e.files, p.files) << "ebpf(+) vs ptrace(-):" << diff(e.files, p.files);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Workloads, EbpfParity,
+    ::testing::Values(std::vector<std::string>{"/bin/true"},
+                      std::vector<std::string>{"/bin/sh", "-c", "cat /etc/hostname >/dev/null; ls / >/dev/null"},
+                      std::vector<std::string>{helper("eb_tree"), "fork"},
+                      std::vector<std::string>{helper("eb_tree"), "threads"},
+                      std::vector<std::string>{helper("eb_tree"), "exec", "2"}));
+
+}  // namespace
+}  // namespace profile::test

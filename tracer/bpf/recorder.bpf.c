@@ -1,0 +1,626 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The eBPF recorder: follows one process tree (or one cgroup) and records
+ * its syscalls per arch, interesting argument values, files, execs and
+ * network use. Only tp_btf programs: they load on a locked-down kernel and
+ * need no tracefs. Deduplication happens here so that a syscall already
+ * seen costs one table access and emits nothing. */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "recorder.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Set before load. Non-zero: every task of this cgroup v2 id is recorded. */
+const volatile __u64 cfg_cgroup_id = 0;
+
+/* Seen syscalls, read by userspace through the mmapped .bss at the end. */
+__u8 seen_sys[EB_NARCH][EB_MAX_NR];
+__s64 live_tasks;    /* tracked tasks alive: the tree is gone at zero */
+__u64 tasks_seen;    /* tasks (processes and threads) that were tracked */
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __uint(max_entries, 65536);
+  __type(key, __u32);  /* host tid */
+  __type(value, __u8); /* EB_TASK_* */
+} tracked SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __uint(max_entries, 8192);
+  __type(key, struct eb_arg_key);
+  __type(value, __u8);
+} args_seen SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __uint(max_entries, 512);
+  __type(key, struct eb_socket_key);
+  __type(value, __u8);
+} sockets_seen SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __uint(max_entries, 1024);
+  __type(key, struct eb_port_key);
+  __type(value, __u8);
+} ports_seen SEC(".maps");
+
+/* Files already reported, by (dentry, mount, access): a re-open of the same
+ * file costs one lookup. LRU: an evicted entry is merely reported again. */
+struct file_key {
+  __u64 dentry;
+  __u64 mnt;
+  __u64 ino;
+  __u32 access;
+  __u32 pad;
+};
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 8192);
+  __type(key, struct file_key);
+  __type(value, __u8);
+} files_seen SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_RINGBUF);
+  __uint(max_entries, 8 << 20); /* resized by userspace before load */
+} events SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, __u64);
+} lost SEC(".maps");
+
+static __always_inline void count_loss(void) {
+  __u32 zero = 0;
+  __u64* n = bpf_map_lookup_elem(&lost, &zero);
+  if (n) *n += 1;
+}
+
+/* Inserts a dedup key; a full map is a loss, a concurrent insert is not. */
+static __always_inline void remember(void* map, const void* key) {
+  __u8 one = 1;
+  if (bpf_map_lookup_elem(map, key)) return;
+  long err = bpf_map_update_elem(map, key, &one, BPF_NOEXIST);
+  if (err && err != -17 /* EEXIST */) count_loss();
+}
+
+/* ---- which tasks ------------------------------------------------------- */
+
+static __always_inline int is_recording(void) {
+  __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  __u8* st = bpf_map_lookup_elem(&tracked, &tid);
+  if (st && *st == EB_TASK_RECORDING) return 1;
+  if (cfg_cgroup_id && bpf_get_current_cgroup_id() == cfg_cgroup_id) return 1;
+  return 0;
+}
+
+static __always_inline __u32 current_arch(__u64 raw_nr, __u64* nr) {
+  __u32 status = 0;
+  struct task_struct* task = bpf_get_current_task_btf();
+  if (bpf_core_field_exists(task->thread_info.status)) status = task->thread_info.status;
+  return eb_decode_arch(status, raw_nr, nr);
+}
+
+/* Syscall argument i as the task passed it, per calling convention. */
+static __always_inline __u64 arg_of(struct pt_regs* regs, __u32 arch, int i) {
+  if (arch == EB_ARCH_X86) {
+    switch (i) {
+      case 0: return (__u32)BPF_CORE_READ(regs, bx);
+      case 1: return (__u32)BPF_CORE_READ(regs, cx);
+      case 2: return (__u32)BPF_CORE_READ(regs, dx);
+      case 3: return (__u32)BPF_CORE_READ(regs, si);
+      case 4: return (__u32)BPF_CORE_READ(regs, di);
+      default: return (__u32)BPF_CORE_READ(regs, bp);
+    }
+  }
+  switch (i) {
+    case 0: return BPF_CORE_READ(regs, di);
+    case 1: return BPF_CORE_READ(regs, si);
+    case 2: return BPF_CORE_READ(regs, dx);
+    case 3: return BPF_CORE_READ(regs, r10);
+    case 4: return BPF_CORE_READ(regs, r8);
+    default: return BPF_CORE_READ(regs, r9);
+  }
+}
+
+/* ---- syscall classification ------------------------------------------- */
+
+enum op_kind {
+  EOP_NONE = 0,
+  EOP_OPEN,     /* p1 = flags arg index */
+  EOP_CREAT,
+  EOP_OPENAT2,
+  EOP_EXEC,
+  EOP_PATH,     /* (d1, p1, a1) and optionally (d2, p2, a2) */
+  EOP_SOCKET,
+  EOP_SOCKETPAIR,
+  EOP_BIND,
+  EOP_CONNECT,
+};
+
+/* File access bits, as tracer/observations.h FileAccess. */
+#define A_READ (1u << 0)
+#define A_WRITE (1u << 1)
+#define A_APPEND (1u << 2)
+#define A_CREATE (1u << 3)
+#define A_DELETE (1u << 4)
+#define A_EXEC (1u << 5)
+#define A_LINK (1u << 7)
+#define A_CHMOD (1u << 9)
+#define A_LIST (1u << 10)
+
+struct op {
+  __u32 kind;
+  __s32 d1, p1; /* dirfd arg index (-1: AT_FDCWD), path arg index */
+  __u32 a1;
+  __s32 d2, p2;
+  __u32 a2;
+};
+
+#define PATH1(d, p, a) \
+  { EOP_PATH, d, p, a, -1, -1, 0 }
+#define PATH2(d, p, a, e, q, b) \
+  { EOP_PATH, d, p, a, e, q, b }
+
+static __always_inline struct op classify(__u32 arch, __u64 nr) {
+  struct op none = {EOP_NONE, -1, -1, 0, -1, -1, 0};
+  if (arch == EB_ARCH_X86) {
+    switch (nr) {
+      case 5: { struct op o = {EOP_OPEN, -1, 1, 0, -1, -1, 0}; return o; }
+      case 295: { struct op o = {EOP_OPEN, 0, 2, 0, -1, -1, 0}; return o; }
+      case 8: { struct op o = {EOP_CREAT, -1, -1, 0, -1, -1, 0}; return o; }
+      case 437: { struct op o = {EOP_OPENAT2, 0, 2, 0, -1, -1, 0}; return o; }
+      case 11: case 358: { struct op o = {EOP_EXEC, -1, -1, 0, -1, -1, 0}; return o; }
+      case 10: { struct op o = PATH1(-1, 0, A_DELETE); return o; }
+      case 301: { struct op o = PATH1(0, 1, A_DELETE); return o; }
+      case 38: { struct op o = PATH2(-1, 0, A_DELETE, -1, 1, A_CREATE); return o; }
+      case 302: case 353: { struct op o = PATH2(0, 1, A_DELETE, 2, 3, A_CREATE); return o; }
+      case 39: { struct op o = PATH1(-1, 0, A_CREATE); return o; }
+      case 296: { struct op o = PATH1(0, 1, A_CREATE); return o; }
+      case 40: { struct op o = PATH1(-1, 0, A_DELETE); return o; }
+      case 9: { struct op o = PATH2(-1, 0, A_LINK, -1, 1, A_CREATE | A_LINK); return o; }
+      case 303: { struct op o = PATH2(0, 1, A_LINK, 2, 3, A_CREATE | A_LINK); return o; }
+      case 83: { struct op o = PATH1(-1, 1, A_CREATE); return o; }
+      case 304: { struct op o = PATH1(1, 2, A_CREATE); return o; }
+      case 15: case 182: case 16: case 212: case 198: { struct op o = PATH1(-1, 0, A_CHMOD); return o; }
+      case 306: case 452: case 298: { struct op o = PATH1(0, 1, A_CHMOD); return o; }
+      case 92: case 193: { struct op o = PATH1(-1, 0, A_WRITE); return o; }
+      case 14: { struct op o = PATH1(-1, 0, A_CREATE); return o; }
+      case 297: { struct op o = PATH1(0, 1, A_CREATE); return o; }
+      case 359: { struct op o = {EOP_SOCKET, -1, -1, 0, -1, -1, 0}; return o; }
+      case 360: { struct op o = {EOP_SOCKETPAIR, -1, -1, 0, -1, -1, 0}; return o; }
+      case 361: { struct op o = {EOP_BIND, -1, -1, 0, -1, -1, 0}; return o; }
+      case 362: { struct op o = {EOP_CONNECT, -1, -1, 0, -1, -1, 0}; return o; }
+    }
+    return none;
+  }
+  /* x86_64, and x32 which shares its numbering except for a few calls. */
+  if (arch == EB_ARCH_X32 && (nr == 520 || nr == 545)) {
+    struct op o = {EOP_EXEC, -1, -1, 0, -1, -1, 0};
+    return o;
+  }
+  switch (nr) {
+    case 2: { struct op o = {EOP_OPEN, -1, 1, 0, -1, -1, 0}; return o; }
+    case 257: { struct op o = {EOP_OPEN, 0, 2, 0, -1, -1, 0}; return o; }
+    case 85: { struct op o = {EOP_CREAT, -1, -1, 0, -1, -1, 0}; return o; }
+    case 437: { struct op o = {EOP_OPENAT2, 0, 2, 0, -1, -1, 0}; return o; }
+    case 59: case 322:
+      if (arch == EB_ARCH_X86_64) { struct op o = {EOP_EXEC, -1, -1, 0, -1, -1, 0}; return o; }
+      return none;
+    case 87: { struct op o = PATH1(-1, 0, A_DELETE); return o; }
+    case 263: { struct op o = PATH1(0, 1, A_DELETE); return o; }
+    case 82: { struct op o = PATH2(-1, 0, A_DELETE, -1, 1, A_CREATE); return o; }
+    case 264: case 316: { struct op o = PATH2(0, 1, A_DELETE, 2, 3, A_CREATE); return o; }
+    case 83: { struct op o = PATH1(-1, 0, A_CREATE); return o; }
+    case 258: { struct op o = PATH1(0, 1, A_CREATE); return o; }
+    case 84: { struct op o = PATH1(-1, 0, A_DELETE); return o; }
+    case 86: { struct op o = PATH2(-1, 0, A_LINK, -1, 1, A_CREATE | A_LINK); return o; }
+    case 265: { struct op o = PATH2(0, 1, A_LINK, 2, 3, A_CREATE | A_LINK); return o; }
+    case 88: { struct op o = PATH1(-1, 1, A_CREATE); return o; }
+    case 266: { struct op o = PATH1(1, 2, A_CREATE); return o; }
+    case 90: case 92: case 94: { struct op o = PATH1(-1, 0, A_CHMOD); return o; }
+    case 268: case 452: case 260: { struct op o = PATH1(0, 1, A_CHMOD); return o; }
+    case 76: { struct op o = PATH1(-1, 0, A_WRITE); return o; }
+    case 133: { struct op o = PATH1(-1, 0, A_CREATE); return o; }
+    case 259: { struct op o = PATH1(0, 1, A_CREATE); return o; }
+    case 41: { struct op o = {EOP_SOCKET, -1, -1, 0, -1, -1, 0}; return o; }
+    case 53: { struct op o = {EOP_SOCKETPAIR, -1, -1, 0, -1, -1, 0}; return o; }
+    case 49: { struct op o = {EOP_BIND, -1, -1, 0, -1, -1, 0}; return o; }
+    case 42: { struct op o = {EOP_CONNECT, -1, -1, 0, -1, -1, 0}; return o; }
+  }
+  return none;
+}
+
+/* Argument index whose values policies filter on, or -1. */
+static __always_inline int filtered_arg(__u32 arch, __u64 nr, int* second, int* third) {
+  *second = -1;
+  *third = -1;
+  if (arch == EB_ARCH_X86) {
+    switch (nr) {
+      case 120: return 0;            /* clone flags */
+      case 359: *second = 1; *third = 2; return 0; /* socket */
+      case 136: return 0;            /* personality */
+      case 172: return 0;            /* prctl option */
+      case 54: return 1;             /* ioctl request */
+      case 192: case 125: return 2;  /* mmap2 / mprotect prot */
+    }
+    return -1;
+  }
+  switch (nr) {
+    case 56: return 0;
+    case 41: *second = 1; *third = 2; return 0;
+    case 135: return 0;
+    case 157: return 0;
+    case 16: return arch == EB_ARCH_X86_64 ? 1 : -1;
+    case 514: return arch == EB_ARCH_X32 ? 1 : -1;
+    case 9: case 10: return 2;
+  }
+  return -1;
+}
+
+static __always_inline void remember_arg(__u32 arch, __u64 nr, struct pt_regs* regs, int i) {
+  if (i < 0 || i > 5) return;
+  struct eb_arg_key k = {};
+  k.arch = arch;
+  k.nr = (__u32)nr;
+  k.index = i;
+  k.value = arg_of(regs, arch, i);
+  remember(&args_seen, &k);
+}
+
+/* ---- paths -------------------------------------------------------------- */
+
+/* Writes the components of `path` (leaf first) into ev->dir, walking dentries
+ * and crossing mounts up to the task's root. Bounded by EB_MAX_COMPONENTS. */
+struct walk_state {
+  __u64 d, vm, m, root_d, root_m, mnt_off;
+  __u32 off, ncomp;
+};
+
+/* One step of the walk: 0 to continue, 1 at the root, -1 when the buffer is
+ * full or a name unreadable. Global (never inlined) so that the verifier
+ * checks it once and the loop around it stays cheap to verify. */
+__noinline int walk_step(struct walk_state* w, struct eb_path_event* ev) {
+  if (!w || !ev) return -1;
+  struct dentry* d = (struct dentry*)w->d;
+  struct vfsmount* vm = (struct vfsmount*)w->vm;
+  struct mount* m = (struct mount*)w->m;
+  if (!d) return -1;
+  if (w->d == w->root_d && w->vm == w->root_m) return 1;
+  struct dentry* mnt_root = BPF_CORE_READ(vm, mnt_root);
+  struct dentry* parent = BPF_CORE_READ(d, d_parent);
+  if (d == mnt_root || d == parent) {
+    struct mount* mp = BPF_CORE_READ(m, mnt_parent);
+    if (d != mnt_root || !mp || mp == m) return 1; /* the top of the mount tree */
+    w->d = (__u64)BPF_CORE_READ(m, mnt_mountpoint);
+    w->m = (__u64)mp;
+    w->vm = (__u64)mp + w->mnt_off;
+    return 0;
+  }
+  __u32 off = w->off;
+  if (off > EB_DIR_MASK + 1 - EB_NAME_MAX) return -1;
+  const unsigned char* name = BPF_CORE_READ(d, d_name.name);
+  long n = bpf_probe_read_kernel_str(&ev->dir[off & EB_DIR_MASK], EB_NAME_MAX, name);
+  if (n <= 0) return -1;
+  w->off = off + (__u32)n;
+  w->ncomp++;
+  w->d = (__u64)parent;
+  return 0;
+}
+
+/* Writes the components of a path (leaf first) into ev->dir, walking dentries
+ * and crossing mounts up to the task's root; bounded like EB_MAX_COMPONENTS. */
+__noinline int walk_path(struct eb_path_event* ev, __u64 dentry, __u64 vfsmnt) {
+  if (!ev) return 0;
+  struct task_struct* task = (struct task_struct*)bpf_get_current_task();
+  struct walk_state w = {};
+  w.d = dentry;
+  w.vm = vfsmnt;
+  w.root_d = (__u64)BPF_CORE_READ(task, fs, root.dentry);
+  w.root_m = (__u64)BPF_CORE_READ(task, fs, root.mnt);
+  w.mnt_off = bpf_core_field_offset(struct mount, mnt);
+  w.m = vfsmnt - w.mnt_off;
+  int r = 0;
+  for (int i = 0; i < EB_MAX_COMPONENTS + 16 && r == 0; i++) r = walk_step(&w, ev);
+  ev->dir_len = w.off;
+  ev->ncomp = w.ncomp;
+  if (r != 1) ev->flags |= EB_PF_TRUNCATED;
+  ev->flags |= EB_PF_HAVE_DIR;
+  return 0;
+}
+
+static __always_inline struct file* fd_file(struct task_struct* task, __u64 fd) {
+  struct fdtable* fdt = BPF_CORE_READ(task, files, fdt);
+  if (!fdt) return 0;
+  __u32 max = BPF_CORE_READ(fdt, max_fds);
+  if (fd >= max) return 0;
+  struct file** arr = BPF_CORE_READ(fdt, fd);
+  struct file* f = 0;
+  if (bpf_probe_read_kernel(&f, sizeof(f), &arr[fd])) return 0;
+  return f;
+}
+
+static __always_inline struct eb_path_event* new_path_event(__u32 type, __u32 access) {
+  struct eb_path_event* ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+  if (!ev) {
+    count_loss();
+    return 0;
+  }
+  ev->hdr.type = type;
+  ev->hdr.tgid = bpf_get_current_pid_tgid() >> 32;
+  ev->access = access;
+  ev->kind = 0;
+  ev->flags = 0;
+  ev->dir_len = 0;
+  ev->ncomp = 0;
+  ev->rel_len = 0;
+  return ev;
+}
+
+/* Reports an opened (or executed) file once per (dentry, mount, access). */
+__noinline int report_file(__u32 type, __u64 file, __u32 access) {
+  struct file* f = (struct file*)file;
+  if (!f) return 0;
+  struct dentry* d = BPF_CORE_READ(f, f_path.dentry);
+  struct vfsmount* vm = BPF_CORE_READ(f, f_path.mnt);
+  struct file_key k = {};
+  k.dentry = (__u64)d;
+  k.mnt = (__u64)vm;
+  k.ino = BPF_CORE_READ(f, f_inode, i_ino);
+  k.access = access | (type << 24);
+  if (bpf_map_lookup_elem(&files_seen, &k)) return 0;
+  struct eb_path_event* ev = new_path_event(type, access);
+  if (!ev) return 0;
+  walk_path(ev, (__u64)d, (__u64)vm);
+  bpf_ringbuf_submit(ev, 0);
+  __u8 one = 1;
+  bpf_map_update_elem(&files_seen, &k, &one, BPF_ANY);
+  return 0;
+}
+
+/* A path argument: copied as given; when relative, the directory it is
+ * relative to (cwd or dirfd) is resolved here, while it still exists. */
+__noinline int report_path_arg(__u32 type, __u32 kind, __u32 access, __s64 dirfd, __u64 upath_addr) {
+  const char* upath = (const char*)upath_addr;
+  struct task_struct* task = (struct task_struct*)bpf_get_current_task();
+  if (!upath) return 0;
+  struct eb_path_event* ev = new_path_event(type, access);
+  if (!ev) return 0;
+  ev->kind = kind;
+  long n = bpf_probe_read_user_str(ev->rel, EB_REL_BUF, upath);
+  if (n <= 0) {
+    bpf_ringbuf_discard(ev, 0);
+    return 0;
+  }
+  ev->rel_len = (__u32)n - 1;
+  if (n >= EB_REL_BUF) ev->flags |= EB_PF_REL_TRUNC;
+  if (ev->rel[0] != '/') {
+    if (dirfd == -100 /* AT_FDCWD */ || dirfd < 0) {
+      struct dentry* d = BPF_CORE_READ(task, fs, pwd.dentry);
+      struct vfsmount* vm = BPF_CORE_READ(task, fs, pwd.mnt);
+      walk_path(ev, (__u64)d, (__u64)vm);
+    } else {
+      struct file* f = fd_file(task, (__u64)dirfd);
+      if (f)
+        walk_path(ev, (__u64)BPF_CORE_READ(f, f_path.dentry), (__u64)BPF_CORE_READ(f, f_path.mnt));
+      else
+        ev->flags |= EB_PF_NO_FILE;
+    }
+  }
+  bpf_ringbuf_submit(ev, 0);
+  return 0;
+}
+
+/* open flags -> access bits (the create bit from O_CREAT, not from whether
+ * the file existed, so that two recordings of one behaviour agree). */
+static __always_inline __u32 open_access(__u64 flags, struct file* f) {
+  __u32 a = 0;
+  __u32 acc = flags & 3;
+  if (acc == 0 || acc == 2) a |= A_READ;
+  if (acc == 1 || acc == 2) a |= A_WRITE;
+  if (flags & 01000) a |= A_WRITE;  /* O_TRUNC */
+  if (flags & 02000) a |= A_APPEND; /* O_APPEND */
+  if (flags & 0100) a |= A_CREATE;  /* O_CREAT */
+  if (f) {
+    __u16 mode = BPF_CORE_READ(f, f_inode, i_mode);
+    if ((mode & 0170000) == 0040000 && (a & A_READ)) a = (a & ~A_READ) | A_LIST;
+  }
+  return a;
+}
+
+static __always_inline void handle_bind_connect(__u32 kind, __u32 arch, struct pt_regs* regs,
+                                                struct task_struct* task) {
+  __u64 fd = arg_of(regs, arch, 0);
+  const void* addr = (const void*)arg_of(regs, arch, 1);
+  __u64 len = arg_of(regs, arch, 2);
+  __u16 family = 0;
+  if (!addr || len < 2 || bpf_probe_read_user(&family, sizeof(family), addr)) return;
+  if (family == 2 /* AF_INET */ || family == 10 /* AF_INET6 */) {
+    if (len < 4) return;
+    __u16 port_be = 0;
+    if (bpf_probe_read_user(&port_be, sizeof(port_be), (const char*)addr + 2)) return;
+    struct eb_port_key k = {};
+    k.kind = kind;
+    k.family = family;
+    k.port = ((port_be & 0xff) << 8) | (port_be >> 8);
+    struct file* f = fd_file(task, fd);
+    if (f) {
+      struct socket* sock = BPF_CORE_READ(f, private_data);
+      if (sock) k.sock_type = BPF_CORE_READ(sock, type);
+    }
+    remember(&ports_seen, &k);
+  } else if (family == 1 /* AF_UNIX */) {
+    if (len <= 2) return; /* unnamed */
+    char first = 0;
+    if (bpf_probe_read_user(&first, 1, (const char*)addr + 2)) return;
+    if (first) {
+      report_path_arg(EB_EV_UNIX, kind, 0, -100, (__u64)addr + 2);
+      return;
+    }
+    /* Abstract: bytes after the NUL, up to len; may hold NULs themselves. */
+    struct eb_path_event* ev = new_path_event(EB_EV_UNIX, 0);
+    if (!ev) return;
+    ev->kind = kind;
+    __u64 n = len - 3;
+    if (n > 107) n = 107;
+    if (len < 3) n = 0;
+    if (n && bpf_probe_read_user(ev->rel, n & 127, (const char*)addr + 3)) n = 0;
+    ev->rel_len = (__u32)n;
+    ev->kind |= 0x100; /* abstract */
+    bpf_ringbuf_submit(ev, 0);
+  }
+}
+
+/* ---- programs ----------------------------------------------------------- */
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(on_sys_enter, struct pt_regs* regs, long id) {
+  if (!is_recording()) return 0;
+  __u64 nr;
+  __u32 arch = current_arch((__u64)id, &nr);
+  if (arch < EB_NARCH && nr < EB_MAX_NR) {
+    if (!seen_sys[arch][nr]) seen_sys[arch][nr] = 1;
+  } else {
+    struct eb_bignr_event* ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+    if (!ev) {
+      count_loss();
+    } else {
+      ev->hdr.type = EB_EV_BIGNR;
+      ev->hdr.tgid = bpf_get_current_pid_tgid() >> 32;
+      ev->arch = arch;
+      ev->pad = 0;
+      ev->nr = nr;
+      bpf_ringbuf_submit(ev, 0);
+    }
+  }
+  int second, third;
+  int i = filtered_arg(arch, nr, &second, &third);
+  if (i >= 0) {
+    remember_arg(arch, nr, regs, i);
+    if (second >= 0) remember_arg(arch, nr, regs, second);
+    if (third >= 0) remember_arg(arch, nr, regs, third);
+  }
+  return 0;
+}
+
+/* Results matter for opens (the new fd), execs and bind/connect; everything
+ * else returns before any map lookup. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_sys_exit, struct pt_regs* regs, long ret) {
+  __u64 raw = BPF_CORE_READ(regs, orig_ax);
+  __u64 nr;
+  __u32 arch = current_arch(raw, &nr);
+  struct op o = classify(arch, nr);
+  if (o.kind == EOP_NONE) return 0;
+  if (!is_recording()) return 0;
+  struct task_struct* task = bpf_get_current_task_btf();
+
+  switch (o.kind) {
+    case EOP_EXEC:
+      /* The exec that started the recording returns into a recording task:
+       * its own syscall belongs to the profile (seccomp is installed before it). */
+      if (ret == 0 && arch < EB_NARCH && nr < EB_MAX_NR) seen_sys[arch][nr] = 1;
+      return 0;
+    case EOP_OPEN:
+    case EOP_CREAT:
+    case EOP_OPENAT2: {
+      if (ret < 0) return 0;
+      __u64 flags = 0;
+      if (o.kind == EOP_CREAT) {
+        flags = 01 | 0100 | 01000;
+      } else if (o.kind == EOP_OPEN) {
+        flags = arg_of(regs, arch, o.p1);
+      } else {
+        const void* how = (const void*)arg_of(regs, arch, 2);
+        if (!how || bpf_probe_read_user(&flags, sizeof(flags), how)) return 0;
+      }
+      if (flags & 010000000) return 0; /* O_PATH: no data access to record */
+      struct file* f = fd_file(task, (__u64)ret);
+      report_file(EB_EV_FILE, (__u64)f, open_access(flags, f));
+      return 0;
+    }
+    case EOP_PATH: {
+      if (ret != 0) return 0;
+      __s64 d1 = o.d1 >= 0 ? (__s32)arg_of(regs, arch, o.d1) : -100;
+      report_path_arg(EB_EV_FILE, 0, o.a1, d1, arg_of(regs, arch, o.p1));
+      if (o.p2 >= 0) {
+        __s64 d2 = o.d2 >= 0 ? (__s32)arg_of(regs, arch, o.d2) : -100;
+        report_path_arg(EB_EV_FILE, 0, o.a2, d2, arg_of(regs, arch, o.p2));
+      }
+      return 0;
+    }
+    case EOP_SOCKET:
+    case EOP_SOCKETPAIR: {
+      if (ret < 0) return 0;
+      struct eb_socket_key k = {};
+      k.family = (__s32)arg_of(regs, arch, 0);
+      k.type = (__s32)(arg_of(regs, arch, 1) & 0xf);
+      k.protocol = (__s32)arg_of(regs, arch, 2);
+      remember(&sockets_seen, &k);
+      return 0;
+    }
+    case EOP_BIND:
+      if (ret == 0) handle_bind_connect(EB_UNIX_BIND, arch, regs, task);
+      return 0;
+    case EOP_CONNECT:
+      if (ret == 0 || ret == -115 /* EINPROGRESS */) handle_bind_connect(EB_UNIX_CONNECT, arch, regs, task);
+      return 0;
+  }
+  return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct* parent, struct task_struct* child) {
+  __u32 ptid = (__u32)bpf_get_current_pid_tgid();
+  __u8* st = bpf_map_lookup_elem(&tracked, &ptid);
+  if (!st) return 0;
+  __u8 state = *st;
+  __u32 ctid = BPF_CORE_READ(child, pid);
+  if (bpf_map_update_elem(&tracked, &ctid, &state, BPF_ANY)) {
+    count_loss(); /* a task we cannot follow: its whole subtree is lost */
+    return 0;
+  }
+  __sync_fetch_and_add(&live_tasks, 1);
+  __sync_fetch_and_add(&tasks_seen, 1);
+  return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm* bprm) {
+  __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  __u32 old = (__u32)old_pid;
+  __u8* st = bpf_map_lookup_elem(&tracked, &old);
+  if (st) {
+    __u8 rec = EB_TASK_RECORDING;
+    if (old != tid) {
+      /* A non-leader thread exec'd and took over the leader's pid. */
+      if (bpf_map_delete_elem(&tracked, &old) == 0) __sync_fetch_and_sub(&live_tasks, 1);
+      if (bpf_map_update_elem(&tracked, &tid, &rec, BPF_ANY) == 0) __sync_fetch_and_add(&live_tasks, 1);
+    } else {
+      *st = rec;
+    }
+  } else if (!(cfg_cgroup_id && bpf_get_current_cgroup_id() == cfg_cgroup_id)) {
+    return 0;
+  }
+  report_file(EB_EV_EXEC, (__u64)BPF_CORE_READ(bprm, file), A_EXEC);
+  return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct* p) {
+  __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  if (bpf_map_delete_elem(&tracked, &tid) == 0) __sync_fetch_and_sub(&live_tasks, 1);
+  return 0;
+}

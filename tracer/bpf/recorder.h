@@ -1,0 +1,120 @@
+/* Types and pure helpers shared by recorder.bpf.c and the userspace side
+ * (tracer/ebpf_tracer.cc). Fixed-width types only: this header is compiled
+ * both for the BPF target (types from vmlinux.h) and for the host. */
+#ifndef PROFILE_TRACER_BPF_RECORDER_H
+#define PROFILE_TRACER_BPF_RECORDER_H
+
+#ifndef __bpf__
+#include <linux/types.h>
+#endif
+
+/* Architectures, as indexes into the seen-syscall table. */
+#define EB_ARCH_X86_64 0
+#define EB_ARCH_X86 1
+#define EB_ARCH_X32 2
+#define EB_NARCH 3
+
+/* Syscall numbers below this are deduplicated in a table; anything above
+ * (ENOSYS in practice) is reported as an event. */
+#define EB_MAX_NR 1024
+
+/* x86 thread_info.status bit: the current syscall entered through a 32-bit
+ * (IA-32) entry point. */
+#define EB_TS_COMPAT 0x0002u
+#define EB_X32_SYSCALL_BIT 0x40000000ull
+
+/* Task states in the tracked map. */
+#define EB_TASK_WAITING 1   /* in the tree, has not exec'd yet */
+#define EB_TASK_RECORDING 2 /* exec'd, or descends from a task that did */
+
+/* Path buffers. Components are written leaf first, each NUL-terminated;
+ * the writer offset is masked to EB_DIR_MASK and each component is at most
+ * EB_NAME_MAX bytes, so the buffer is sized mask + 1 + name max. */
+#define EB_NAME_MAX 256
+#define EB_DIR_MASK 4095
+#define EB_DIR_BUF (EB_DIR_MASK + 1 + EB_NAME_MAX)
+#define EB_REL_BUF 1024
+#define EB_MAX_COMPONENTS 48
+
+/* Event types (ring buffer). */
+#define EB_EV_FILE 1     /* a path with access bits */
+#define EB_EV_EXEC 2     /* an executed binary */
+#define EB_EV_UNIX 3     /* a unix socket path bound or connected */
+#define EB_EV_BIGNR 4    /* a syscall number outside the table */
+
+/* eb_path_event.flags */
+#define EB_PF_TRUNCATED 1u  /* walk hit the component limit or buffer end */
+#define EB_PF_HAVE_DIR 2u   /* dir[] holds a resolved directory */
+#define EB_PF_REL_TRUNC 4u  /* rel[] was cut */
+#define EB_PF_NO_FILE 8u    /* the fd or directory could not be found */
+
+/* Unix socket operations (eb_path_event.kind for EB_EV_UNIX). */
+#define EB_UNIX_BIND 0
+#define EB_UNIX_CONNECT 1
+
+struct eb_event_hdr {
+  __u32 type;
+  __u32 tgid;
+};
+
+/* A path: dir[] holds the components of a resolved directory or file, leaf
+ * first; rel[] a string the task passed (relative to dir when HAVE_DIR). */
+struct eb_path_event {
+  struct eb_event_hdr hdr;
+  __u32 access; /* FileAccess bits (tracer/observations.h) */
+  __u32 kind;
+  __u32 flags;
+  __u32 dir_len;
+  __u32 ncomp;
+  __u32 rel_len;
+  char dir[EB_DIR_BUF];
+  char rel[EB_REL_BUF];
+};
+
+struct eb_bignr_event {
+  struct eb_event_hdr hdr;
+  __u32 arch;
+  __u32 pad;
+  __u64 nr;
+};
+
+/* Deduplicated in the kernel: one entry per distinct argument value. */
+struct eb_arg_key {
+  __u32 arch;
+  __u32 nr;
+  __u32 index;
+  __u32 pad;
+  __u64 value;
+};
+
+struct eb_socket_key {
+  __s32 family;
+  __s32 type;
+  __s32 protocol;
+};
+
+struct eb_port_key {
+  __u32 kind; /* 0 bind, 1 connect */
+  __u32 sock_type; /* SOCK_STREAM / SOCK_DGRAM / ... */
+  __u32 family;
+  __u32 port;
+};
+
+/* Decodes the architecture of a syscall from the task's thread_info.status
+ * and the raw number the tracepoint reports. Returns the arch index and
+ * writes the number within that arch to *out_nr. Pure: unit-tested on the
+ * host with synthetic inputs. */
+static inline __u32 eb_decode_arch(__u32 ts_status, __u64 raw_nr, __u64* out_nr) {
+  if (ts_status & EB_TS_COMPAT) {
+    *out_nr = raw_nr & 0xffffffffull;
+    return EB_ARCH_X86;
+  }
+  if (raw_nr & EB_X32_SYSCALL_BIT) {
+    *out_nr = raw_nr & ~EB_X32_SYSCALL_BIT;
+    return EB_ARCH_X32;
+  }
+  *out_nr = raw_nr;
+  return EB_ARCH_X86_64;
+}
+
+#endif

@@ -1,0 +1,127 @@
+// Parts of the eBPF recorder that need no libbpf: decoding helpers, cgroup
+// ids, durations, and the stand-ins used when built without eBPF.
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include <cctype>
+#include <vector>
+
+#include "tracer/ebpf_tracer.h"
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+namespace profile {
+
+namespace ebpf_detail {
+
+std::string arch_name(uint32_t arch) {
+  switch (arch) {
+    case 0: return "x86_64";
+    case 1: return "x86";
+    case 2: return "x32";
+  }
+  return "";
+}
+
+int seccomp_nr(uint32_t arch, uint64_t nr) {
+  // libseccomp numbers x32 syscalls with __X32_SYSCALL_BIT set.
+  if (arch == 2) return static_cast<int>((nr & 0x3fffffffu) | 0x40000000u);
+  return static_cast<int>(nr & 0x7fffffffu);
+}
+
+bool join_components(const char* buf, size_t len, uint32_t ncomp, std::string* out) {
+  std::vector<std::string> parts;
+  size_t off = 0;
+  for (uint32_t i = 0; i < ncomp; ++i) {
+    if (off >= len) return false;
+    const void* nul = memchr(buf + off, '\0', len - off);
+    if (nul == nullptr) return false;
+    size_t n = static_cast<const char*>(nul) - (buf + off);
+    parts.emplace_back(buf + off, n);
+    off += n + 1;
+  }
+  std::string path;
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+    // A name with '/' or an empty one cannot come from a dentry: refuse it.
+    if (it->empty() || it->find('/') != std::string::npos) return false;
+    path += "/" + *it;
+  }
+  *out = path.empty() ? "/" : path;
+  return true;
+}
+
+std::string normalise_path(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t i = 0;
+  while (i <= path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string::npos) j = path.size();
+    std::string c = path.substr(i, j - i);
+    if (c == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (!c.empty() && c != ".") {
+      parts.push_back(std::move(c));
+    }
+    i = j + 1;
+  }
+  std::string out;
+  for (const auto& p : parts) out += "/" + p;
+  return out.empty() ? "/" : out;
+}
+
+}  // namespace ebpf_detail
+
+Result<uint64_t> cgroup_v2_id(const std::string& cgroup_path) {
+  struct statfs fs {};
+  if (statfs(cgroup_path.c_str(), &fs) != 0)
+    return make_error("cgroup '" + cgroup_path + "': " + strerror(errno));
+  if (static_cast<unsigned long>(fs.f_type) != CGROUP2_SUPER_MAGIC)
+    return make_error("cgroup '" + cgroup_path +
+                      "' is not on a cgroup v2 file system (on hybrid systems the v2 tree is "
+                      "/sys/fs/cgroup/unified)");
+  struct stat st {};
+  if (stat(cgroup_path.c_str(), &st) != 0) return make_error("cgroup '" + cgroup_path + "': " + strerror(errno));
+  if (!S_ISDIR(st.st_mode)) return make_error("cgroup '" + cgroup_path + "' is not a directory");
+  return static_cast<uint64_t>(st.st_ino);
+}
+
+Result<uint64_t> parse_duration_ms(const std::string& text) {
+  size_t i = 0;
+  uint64_t n = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+    if (n > 1000000000ull) return make_error("duration '" + text + "' is too long");
+    n = n * 10 + static_cast<uint64_t>(text[i] - '0');
+    ++i;
+  }
+  if (i == 0) return make_error("invalid duration '" + text + "' (examples: 30s, 500ms, 2m)");
+  std::string unit = text.substr(i);
+  uint64_t mult;
+  if (unit.empty() || unit == "s") {
+    mult = 1000;
+  } else if (unit == "ms") {
+    mult = 1;
+  } else if (unit == "m") {
+    mult = 60 * 1000;
+  } else if (unit == "h") {
+    mult = 3600 * 1000;
+  } else {
+    return make_error("invalid duration unit in '" + text + "' (ms, s, m or h)");
+  }
+  if (n == 0) return make_error("duration '" + text + "' must be positive");
+  return n * mult;
+}
+
+#ifndef PROFILE_HAVE_EBPF
+Result<std::unique_ptr<Tracer>> make_ebpf_tracer(const EbpfOptions&) { return make_ebpf_tracer(); }
+
+Result<Observations> record_cgroup_ebpf(const std::string&, uint64_t) {
+  return make_error("attach mode (--cgroup) needs the eBPF backend, which is unavailable: "
+                    "this binary was built without eBPF support");
+}
+#endif
+
+}  // namespace profile

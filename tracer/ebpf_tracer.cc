@@ -1,0 +1,427 @@
+// The eBPF recorder's userspace: loads recorder.bpf.c through its skeleton,
+// follows one process tree (or cgroup), decodes the event stream and reads
+// the kernel-side deduplication maps into Observations at the end.
+#ifdef PROFILE_HAVE_EBPF
+
+#include "tracer/ebpf_tracer.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <vector>
+
+#include "recorder.skel.h"
+#include "tracer/bpf/recorder.h"
+
+namespace profile {
+
+namespace {
+
+constexpr uint64_t kDefaultRingbufBytes = 8ull << 20;
+constexpr uint64_t kMaxRingbufBytes = 1ull << 30;
+
+// libbpf's messages: kept (the last few) to explain a load failure in one
+// line instead of printing its verbose log.
+std::mutex g_log_mu;
+std::string g_last_log;
+
+int libbpf_log(enum libbpf_print_level level, const char* fmt, va_list ap) {
+  static const bool verbose = getenv("PROFILE_EBPF_DEBUG") != nullptr;
+  if (verbose) {
+    va_list copy;
+    va_copy(copy, ap);
+    vfprintf(stderr, fmt, copy);
+    va_end(copy);
+  }
+  if (level == LIBBPF_DEBUG) return 0;
+  char buf[512];
+  int n = vsnprintf(buf, sizeof buf, fmt, ap);
+  if (n <= 0) return 0;
+  std::lock_guard<std::mutex> lock(g_log_mu);
+  std::string line(buf);
+  while (!line.empty() && (line.back() == '\n' || line.back() == ' ')) line.pop_back();
+  if (!line.empty()) g_last_log = line;
+  return 0;
+}
+
+std::string libbpf_reason(int err) {
+  std::lock_guard<std::mutex> lock(g_log_mu);
+  std::string r = strerror(err < 0 ? -err : err);
+  if (!g_last_log.empty()) r += " (libbpf: " + g_last_log + ")";
+  return r;
+}
+
+uint64_t ringbuf_size(uint64_t requested) {
+  uint64_t want = requested;
+  if (want == 0) {
+    const char* env = getenv("PROFILE_EBPF_RINGBUF_BYTES");
+    if (env && *env) {
+      char* end = nullptr;
+      unsigned long long v = strtoull(env, &end, 10);
+      if (end && *end == '\0') want = v;
+    }
+  }
+  if (want == 0) want = kDefaultRingbufBytes;
+  uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  if (want < page) want = page;
+  if (want > kMaxRingbufBytes) want = kMaxRingbufBytes;
+  uint64_t p = page;
+  while (p < want) p <<= 1;
+  return p;
+}
+
+struct SkelDeleter {
+  void operator()(recorder_bpf* s) const { recorder_bpf__destroy(s); }
+};
+using SkelPtr = std::unique_ptr<recorder_bpf, SkelDeleter>;
+struct RingDeleter {
+  void operator()(ring_buffer* r) const { ring_buffer__free(r); }
+};
+using RingPtr = std::unique_ptr<ring_buffer, RingDeleter>;
+
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+class EbpfTracer : public Tracer {
+ public:
+  EbpfTracer(SkelPtr skel) : skel_(std::move(skel)) {}
+
+  Status init_ring() {
+    ring_.reset(ring_buffer__new(bpf_map__fd(skel_->maps.events), &EbpfTracer::on_event, this, nullptr));
+    if (!ring_) return make_error("eBPF recorder: cannot open the ring buffer: " + libbpf_reason(errno));
+    return {};
+  }
+
+  std::string name() const override { return "ebpf"; }
+
+  Status attach(pid_t root) override {
+    uint32_t tid = static_cast<uint32_t>(root);
+    uint8_t st = EB_TASK_WAITING;
+    if (bpf_map_update_elem(bpf_map__fd(skel_->maps.tracked), &tid, &st, BPF_ANY) != 0)
+      return make_error(std::string("eBPF recorder: cannot track pid ") + std::to_string(root) + ": " +
+                        strerror(errno));
+    __atomic_add_fetch(&skel_->bss->live_tasks, 1, __ATOMIC_SEQ_CST);
+    __atomic_add_fetch(&skel_->bss->tasks_seen, 1, __ATOMIC_SEQ_CST);
+    return {};
+  }
+
+  Result<int> run(pid_t root, Observations& obs, const volatile int* stop) override {
+    obs_ = &obs;
+    Fd pidfd(static_cast<int>(syscall(SYS_pidfd_open, root, 0)));
+    Fd ep(epoll_create1(EPOLL_CLOEXEC));
+    if (ep.get() < 0) return make_error(std::string("epoll_create1: ") + strerror(errno));
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u32 = 0;
+    if (epoll_ctl(ep.get(), EPOLL_CTL_ADD, ring_buffer__epoll_fd(ring_.get()), &ev) != 0)
+      return make_error(std::string("epoll_ctl: ") + strerror(errno));
+    if (pidfd.get() >= 0) {
+      ev.data.u32 = 1;
+      epoll_ctl(ep.get(), EPOLL_CTL_ADD, pidfd.get(), &ev);
+    }
+    int status = 0;
+    bool reaped = false;
+    auto last_sweep = std::chrono::steady_clock::now();
+    for (;;) {
+      if (stop && *stop) obs.partial = true;
+      if (!reaped) {
+        pid_t w = waitpid(root, &status, WNOHANG);
+        if (w == root) {
+          reaped = true;
+        } else if (w < 0 && errno != EINTR) {
+          return make_error(std::string("waitpid: ") + strerror(errno));
+        }
+      }
+      if (reaped) {
+        if (obs.partial || __atomic_load_n(&skel_->bss->live_tasks, __ATOMIC_SEQ_CST) <= 0) break;
+        // Descendants outlive root: make sure each still exists, in case an
+        // exit was missed (the only way the count could stay up forever).
+        auto now = std::chrono::steady_clock::now();
+        if (now - last_sweep > std::chrono::milliseconds(500)) {
+          sweep_dead_tasks();
+          last_sweep = now;
+        }
+      }
+      epoll_event out[2];
+      int n = epoll_wait(ep.get(), out, 2, reaped ? 20 : (pidfd.get() >= 0 ? 250 : 10));
+      if (n < 0 && errno != EINTR) return make_error(std::string("epoll_wait: ") + strerror(errno));
+      consume();
+    }
+    consume();
+    collect(obs);
+    obs_ = nullptr;
+    return status;
+  }
+
+  // Attach mode: no tree to wait for, only a deadline and the stop flag.
+  void run_until(std::chrono::steady_clock::time_point deadline, bool has_deadline, const volatile int* stop,
+                 Observations& obs) {
+    obs_ = &obs;
+    for (;;) {
+      if (stop && *stop) {
+        obs.partial = true;
+        break;
+      }
+      int timeout = 100;
+      if (has_deadline) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())
+                        .count();
+        if (left <= 0) break;
+        if (left < timeout) timeout = static_cast<int>(left);
+      }
+      ring_buffer__poll(ring_.get(), timeout);
+    }
+    consume();
+    collect(obs);
+    obs_ = nullptr;
+  }
+
+ private:
+  void consume() {
+    // Bounded: a flood cannot keep us here forever, the outer loop resumes.
+    for (int i = 0; i < 64; ++i) {
+      int n = ring_buffer__consume(ring_.get());
+      if (n <= 0) break;
+    }
+  }
+
+  void sweep_dead_tasks() {
+    int fd = bpf_map__fd(skel_->maps.tracked);
+    uint32_t key = 0, next = 0;
+    std::vector<uint32_t> dead;
+    bool first = true;
+    for (uint32_t i = 0; i < bpf_map__max_entries(skel_->maps.tracked) + 1; ++i) {
+      if (bpf_map_get_next_key(fd, first ? nullptr : &key, &next) != 0) break;
+      first = false;
+      key = next;
+      std::string proc = "/proc/" + std::to_string(next);
+      if (access(proc.c_str(), F_OK) != 0 && errno == ENOENT) dead.push_back(next);
+    }
+    for (uint32_t d : dead)
+      if (bpf_map_delete_elem(fd, &d) == 0) __atomic_sub_fetch(&skel_->bss->live_tasks, 1, __ATOMIC_SEQ_CST);
+  }
+
+  static int on_event(void* ctx, void* data, size_t size) {
+    static_cast<EbpfTracer*>(ctx)->decode(data, size);
+    return 0;
+  }
+
+  // One switch from event type to its handler; every field is validated.
+  void decode(const void* data, size_t size) {
+    if (obs_ == nullptr || size < sizeof(eb_event_hdr)) return;
+    eb_event_hdr hdr;
+    memcpy(&hdr, data, sizeof hdr);
+    switch (hdr.type) {
+      case EB_EV_FILE:
+      case EB_EV_EXEC:
+      case EB_EV_UNIX:
+        if (size < sizeof(eb_path_event)) return bad_event();
+        return on_path(*static_cast<const eb_path_event*>(data));
+      case EB_EV_BIGNR: {
+        if (size < sizeof(eb_bignr_event)) return bad_event();
+        const auto& e = *static_cast<const eb_bignr_event*>(data);
+        std::string arch = ebpf_detail::arch_name(e.arch);
+        if (arch.empty() || e.nr > 0x3fffffffu) return bad_event();
+        obs_->add_syscall(arch, ebpf_detail::seccomp_nr(e.arch, e.nr));
+        return;
+      }
+      default:
+        return bad_event();
+    }
+  }
+
+  void bad_event() { obs_->lost_events++; }
+
+  // Absolute path of a path event, or false when it cannot be trusted whole.
+  bool event_path(const eb_path_event& e, std::string* out) {
+    if (e.flags & (EB_PF_TRUNCATED | EB_PF_REL_TRUNC | EB_PF_NO_FILE)) return false;
+    std::string dir;
+    if (e.flags & EB_PF_HAVE_DIR) {
+      if (e.dir_len > EB_DIR_BUF || e.ncomp > EB_MAX_COMPONENTS) return false;
+      if (!ebpf_detail::join_components(e.dir, e.dir_len, e.ncomp, &dir)) return false;
+    }
+    if (e.rel_len == 0) {
+      if (dir.empty()) return false;
+      *out = dir;
+      return true;
+    }
+    if (e.rel_len >= EB_REL_BUF) return false;
+    std::string rel(e.rel, strnlen(e.rel, e.rel_len));
+    if (rel.empty()) return false;
+    if (rel[0] == '/') {
+      *out = ebpf_detail::normalise_path(rel);
+    } else {
+      if (dir.empty()) return false;
+      *out = ebpf_detail::normalise_path(dir + "/" + rel);
+    }
+    return true;
+  }
+
+  void on_path(const eb_path_event& e) {
+    if (e.hdr.type == EB_EV_UNIX && (e.kind & 0x100)) {
+      if (e.rel_len > 107) return bad_event();
+      std::string name(e.rel, e.rel_len);
+      for (char& c : name)
+        if (c == '\0') c = '@';
+      obs_->unix_sockets.insert("@" + name);
+      return;
+    }
+    std::string path;
+    if (!event_path(e, &path)) return bad_event();
+    switch (e.hdr.type) {
+      case EB_EV_FILE:
+        obs_->add_file(path, e.access & 0x7ff);
+        break;
+      case EB_EV_EXEC:
+        obs_->execs.insert(path);
+        obs_->add_file(path, kAccessExecute);
+        break;
+      case EB_EV_UNIX:
+        obs_->unix_sockets.insert(path);
+        if ((e.kind & 0xff) == EB_UNIX_BIND) obs_->add_file(path, kAccessCreate);
+        break;
+    }
+  }
+
+  template <class Key, class Fn>
+  void for_each_key(bpf_map* map, Fn fn) {
+    int fd = bpf_map__fd(map);
+    Key key{}, next{};
+    bool first = true;
+    for (uint32_t i = 0; i < bpf_map__max_entries(map) + 1; ++i) {
+      if (bpf_map_get_next_key(fd, first ? nullptr : &key, &next) != 0) break;
+      first = false;
+      key = next;
+      fn(next);
+    }
+  }
+
+  void collect(Observations& obs) {
+    const auto& seen = skel_->bss->seen_sys;
+    for (uint32_t a = 0; a < EB_NARCH; ++a)
+      for (uint32_t nr = 0; nr < EB_MAX_NR; ++nr)
+        if (seen[a][nr]) obs.add_syscall(ebpf_detail::arch_name(a), ebpf_detail::seccomp_nr(a, nr));
+
+    for_each_key<eb_arg_key>(skel_->maps.args_seen, [&](const eb_arg_key& k) {
+      std::string arch = ebpf_detail::arch_name(k.arch);
+      if (arch.empty() || k.index > 5) return;
+      obs.args.insert(ArgValue{arch, ebpf_detail::seccomp_nr(k.arch, k.nr), static_cast<int>(k.index), k.value});
+    });
+    for_each_key<eb_socket_key>(skel_->maps.sockets_seen, [&](const eb_socket_key& k) {
+      obs.sockets.insert(SocketUse{k.family, k.type, k.protocol});
+    });
+    for_each_key<eb_port_key>(skel_->maps.ports_seen, [&](const eb_port_key& k) {
+      if (k.port > 65535) return;
+      // SOCK_STREAM is tcp, SOCK_DGRAM udp; other types carry no port policy.
+      const char* proto = k.sock_type == 1 ? "tcp" : k.sock_type == 2 ? "udp" : nullptr;
+      if (proto == nullptr) return;
+      obs.ports.insert(PortUse{k.kind == 0 ? PortUse::kBind : PortUse::kConnect, proto, static_cast<int>(k.family),
+                               static_cast<uint16_t>(k.port)});
+    });
+
+    int ncpu = libbpf_num_possible_cpus();
+    if (ncpu > 0) {
+      std::vector<uint64_t> per(static_cast<size_t>(ncpu));
+      uint32_t zero = 0;
+      if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.lost), &zero, per.data()) == 0)
+        for (uint64_t v : per) obs.lost_events += v;
+    }
+    obs.processes += __atomic_load_n(&skel_->bss->tasks_seen, __ATOMIC_SEQ_CST);
+    obs.tracer = "ebpf";
+  }
+
+  SkelPtr skel_;
+  RingPtr ring_;
+  Observations* obs_ = nullptr;
+};
+
+Result<std::unique_ptr<EbpfTracer>> load(const EbpfOptions& options) {
+  static std::once_flag once;
+  std::call_once(once, [] { libbpf_set_print(libbpf_log); });
+
+  auto t0 = std::chrono::steady_clock::now();
+  auto lap = [&](const char* what) {
+    if (getenv("PROFILE_EBPF_TIMING") == nullptr) return;
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+    fprintf(stderr, "ebpf: %s at %lld us\n", what, static_cast<long long>(us));
+  };
+  SkelPtr skel(recorder_bpf__open());
+  lap("opened");
+  if (!skel) return make_error("eBPF recorder: cannot open the BPF object: " + libbpf_reason(errno));
+  skel->rodata->cfg_cgroup_id = options.cgroup_id;
+  int err = bpf_map__set_max_entries(skel->maps.events, static_cast<uint32_t>(ringbuf_size(options.ringbuf_bytes)));
+  if (err) return make_error("eBPF recorder: cannot size the ring buffer: " + libbpf_reason(err));
+  err = recorder_bpf__load(skel.get());
+  if (err) return make_error("the kernel refused the eBPF recorder: " + libbpf_reason(err));
+  lap("loaded");
+  err = recorder_bpf__attach(skel.get());
+  lap("attached");
+  if (err) return make_error("cannot attach the eBPF recorder: " + libbpf_reason(err));
+  auto t = std::make_unique<EbpfTracer>(std::move(skel));
+  PROFILE_TRY(t->init_ring());
+  return t;
+}
+
+volatile sig_atomic_t g_cgroup_stop = 0;
+void on_stop_signal(int) { g_cgroup_stop = 1; }
+
+}  // namespace
+
+Result<std::unique_ptr<Tracer>> make_ebpf_tracer() { return make_ebpf_tracer(EbpfOptions{}); }
+
+Result<std::unique_ptr<Tracer>> make_ebpf_tracer(const EbpfOptions& options) {
+  auto t = load(options);
+  if (!t) return t.error();
+  return std::unique_ptr<Tracer>(std::move(*t));
+}
+
+Result<Observations> record_cgroup_ebpf(const std::string& cgroup_path, uint64_t duration_ms) {
+  auto id = cgroup_v2_id(cgroup_path);
+  if (!id) return id.error();
+  EbpfOptions opt;
+  opt.cgroup_id = *id;
+  auto t = load(opt);
+  if (!t) return t.error();
+
+  g_cgroup_stop = 0;
+  struct sigaction sa {}, old_int {}, old_term {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  Observations obs;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(duration_ms);
+  static_assert(sizeof(sig_atomic_t) == sizeof(int));
+  (*t)->run_until(deadline, duration_ms > 0, reinterpret_cast<const volatile int*>(&g_cgroup_stop), obs);
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  return obs;
+}
+
+}  // namespace profile
+
+#endif  // PROFILE_HAVE_EBPF
