@@ -781,7 +781,10 @@ void PtraceTracer::on_exec(pid_t tid) {
   obs_->execs.insert(exe);
   add_file(exe, kAccessExecute);
   // A script: execve named the script, the kernel ran its interpreter.
-  if (!exec_path.empty() && exec_path != exe) {
+  // Magic links under /proc (/proc/self/exe, /proc/<pid>/fd/N) resolve to
+  // the binary already recorded as `exe`; the link itself is not a file the
+  // policy needs.
+  if (!exec_path.empty() && exec_path != exe && exec_path.rfind("/proc/", 0) != 0) {
     struct stat a, b;
     if (stat(link, &a) == 0 && stat(exec_path.c_str(), &b) == 0 && (a.st_dev != b.st_dev || a.st_ino != b.st_ino)) {
       obs_->execs.insert(exec_path);
