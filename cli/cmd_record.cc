@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "profilegen/caps_infer.h"
 #include "profilegen/profile.h"
 #include "profilegen/summary.h"
 #include "runner/profile_dir.h"
@@ -20,12 +21,47 @@ struct RecordOptions {
   std::string tracer = "auto";
   bool append = false;
   bool allow_loss = false;
+  bool verify_caps = false;
   std::vector<std::string> command;
 };
 
 std::string basename_of(const std::string& p) {
   auto s = p.find_last_of('/');
   return s == std::string::npos ? p : p.substr(s + 1);
+}
+
+// Replays the workload with only the computed capabilities and adds the
+// capability behind each new EPERM/EACCES failure, until none is new (or a
+// few rounds have passed: each round runs the workload again).
+Status verify_caps(const RunSpec& recorded_spec, TracerKind kind, const Observations& recorded, Profile* p) {
+  constexpr int kMaxRounds = 4;
+  for (int round = 0; round < kMaxRounds; ++round) {
+    std::set<std::string> granted;
+    for (const auto& [c, ev] : p->capabilities) granted.insert(c);
+    auto tracer = make_tracer(kind, nullptr);
+    if (!tracer) return tracer.error();
+    RunSpec spec = recorded_spec;
+    spec.caps = granted;
+    Observations replay;
+    auto outcome = run_workload(spec, tracer->get(), &replay);
+    if (!outcome) return with_context(outcome.error(), "verify-caps replay");
+    auto attr = attribute_new_failures(recorded, replay, granted);
+    for (const auto& u : attr.unexplained)
+      note("verify-caps: new failure no capability explains: " + u);
+    std::string set;
+    for (const auto& c : granted) set += (set.empty() ? "" : ",") + c;
+    if (attr.add.empty()) {
+      note("verify-caps: replay with {" + set + "} shows no new EPERM/EACCES failure (exit status " +
+           std::to_string(outcome->exit_code) + ")");
+      return {};
+    }
+    for (const auto& [cap, ev] : attr.add) {
+      note("verify-caps: adding " + cap + " (" + ev.reason + ")");
+      (*p).capabilities[cap] = ev;
+    }
+  }
+  note("verify-caps: still finding new failures after " + std::to_string(kMaxRounds) + " replays; caps.txt may be incomplete");
+  return {};
 }
 
 int run_record(const RecordOptions& o) {
@@ -75,6 +111,10 @@ int run_record(const RecordOptions& o) {
                              " events; the profile would be incomplete and was not written "
                              "(use --allow-loss to write it anyway, marked incomplete)"));
   }
+  if (o.verify_caps) {
+    auto v = verify_caps(spec, kind, obs, &p);
+    if (!v) return report(v.error());
+  }
   auto w = write_profile_dir(out, p);
   if (!w) return report(w.error());
   std::cerr << summarize(p);
@@ -94,6 +134,8 @@ Runner add_record(CLI::App& app) {
       ->capture_default_str();
   sub->add_flag("--allow-loss", o->allow_loss,
                 "Write the profile even if the recorder lost events (marked incomplete)");
+  sub->add_flag("--verify-caps", o->verify_caps,
+                "Replay CMD with only the computed capabilities and add any whose absence makes a call fail");
   sub->add_option("command", o->command, "Command and arguments (after --)")->required();
   sub->footer(
       "Exit status: the command's own (128+N when killed by signal N); 125 when profile\n"
