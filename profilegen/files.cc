@@ -164,6 +164,13 @@ bool split_temp_name(const std::string& base, std::string* stem, std::string* ex
   }
   bool letters = lower || upper;
   if (!((digit && letters) || (lower && upper))) return false;
+  // "report2024", "data01": a word and a number is a human name.
+  size_t k = 0;
+  while (k < tok.size() && !(tok[k] >= '0' && tok[k] <= '9')) ++k;
+  bool one_case = !(lower && upper);
+  bool word_then_number = k > 0 && one_case &&
+                          std::all_of(tok.begin() + static_cast<long>(k), tok.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (word_then_number) return false;
   *stem = rest.substr(0, rest.size() - 6);
   return true;
 }

@@ -95,9 +95,11 @@ Result<std::string> render_landlock(const Profile& p) {
       if (literal && base.compare(0, 3, "ld-") == 0) file |= kExecute;
     }
     if ((b & (kAccessRead | kAccessWrite)) && under(prefix, "/dev")) file |= kIoctlDev;
-    if (b & kAccessList) file |= kReadDir;  // on the directory itself
     if (b & (kAccessLock | kAccessChmod)) lock_or_chmod = true;
+    // "list" marks a directory: reading it is read_dir, and read_file there
+    // would open every file beneath it.
     bool is_dir = (b & kAccessList) != 0;
+    if (is_dir && literal) file = kReadDir;
     if (b & kAccessCreate) dir |= is_dir ? kMakeDir : kMakeReg;
     if (b & kAccessDelete) dir |= is_dir ? kRemoveDir : kRemoveFile;
     if (b & kAccessLink) dir |= kMakeReg | kRefer;
