@@ -194,8 +194,6 @@ Result<LandlockPlan> plan_landlock(const LandlockSpec& spec, int abi, std::vecto
   plan.handled_net = spec.handled_net & net_ok;
   plan.scoped = spec.scoped & scope_ok;
   plan.fds = std::make_shared<LandlockFds>();
-  uint64_t read_file = bit_of(landlock_fs_rights(), "read_file");
-  uint64_t read_dir = bit_of(landlock_fs_rights(), "read_dir");
   size_t missing = 0;
   std::string missing_list;
   for (const auto& p : spec.paths) {
@@ -209,12 +207,8 @@ Result<LandlockPlan> plan_landlock(const LandlockSpec& spec, int abi, std::vecto
     struct stat st;
     if (fstat(fd, &st) != 0) return make_error("landlock: cannot stat '" + p.path + "': " + strerror(errno));
     uint64_t access = p.access & plan.handled_fs;
-    if (S_ISDIR(st.st_mode)) {
-      // Opening a directory for reading is read_dir to Landlock.
-      if (access & read_file) access |= read_dir & plan.handled_fs;
-    } else {
-      access &= file_mask();
-    }
+    // Directory-only rights on a file are refused by the kernel (EINVAL).
+    if (!S_ISDIR(st.st_mode)) access &= file_mask();
     if (access == 0) continue;
     plan.paths.push_back({fd, access});
   }
