@@ -6,7 +6,11 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <elf.h>
 #include <unistd.h>
+
+#include <cstring>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -66,6 +70,55 @@ std::string dropped(const std::vector<LandlockRight>& table, uint64_t bits, int 
   for (const auto& r : table)
     if ((bits & r.bit) && r.min_abi > abi)
       out += std::string(out.empty() ? "" : ", ") + r.name + " (ABI " + std::to_string(r.min_abi) + ")";
+  return out;
+}
+
+// The interpreter execve opens on its own (the ELF PT_INTERP, or a script's
+// "#!" line): Landlock checks execute on it, yet no recorder sees it opened.
+std::string exec_interpreter(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return "";
+  std::string out;
+  unsigned char head[256];
+  ssize_t n = pread(fd, head, sizeof(head), 0);
+  if (n >= 2 && head[0] == '#' && head[1] == '!') {
+    size_t i = 2;
+    while (i < static_cast<size_t>(n) && (head[i] == ' ' || head[i] == '\t')) ++i;
+    size_t start = i;
+    while (i < static_cast<size_t>(n) && head[i] != ' ' && head[i] != '\t' && head[i] != '\n') ++i;
+    if (i > start && head[start] == '/') out.assign(reinterpret_cast<const char*>(head) + start, i - start);
+  } else if (n >= static_cast<ssize_t>(sizeof(Elf64_Ehdr)) && memcmp(head, ELFMAG, SELFMAG) == 0 &&
+             head[EI_CLASS] == ELFCLASS64) {
+    Elf64_Ehdr eh;
+    memcpy(&eh, head, sizeof(eh));
+    // Bounded walk: at most 64 program headers.
+    for (unsigned k = 0; k < eh.e_phnum && k < 64 && eh.e_phentsize == sizeof(Elf64_Phdr); ++k) {
+      Elf64_Phdr ph;
+      if (pread(fd, &ph, sizeof(ph), static_cast<off_t>(eh.e_phoff + k * sizeof(Elf64_Phdr))) != sizeof(ph)) break;
+      if (ph.p_type != PT_INTERP || ph.p_filesz < 2 || ph.p_filesz > 4096) continue;
+      std::string buf(ph.p_filesz, '\0');
+      if (pread(fd, buf.data(), buf.size(), static_cast<off_t>(ph.p_offset)) != static_cast<ssize_t>(buf.size())) break;
+      buf.resize(strnlen(buf.c_str(), buf.size()));
+      if (!buf.empty() && buf[0] == '/') out = buf;
+      break;
+    }
+  } else if (n >= static_cast<ssize_t>(sizeof(Elf32_Ehdr)) && memcmp(head, ELFMAG, SELFMAG) == 0 &&
+             head[EI_CLASS] == ELFCLASS32) {
+    Elf32_Ehdr eh;
+    memcpy(&eh, head, sizeof(eh));
+    for (unsigned k = 0; k < eh.e_phnum && k < 64 && eh.e_phentsize == sizeof(Elf32_Phdr); ++k) {
+      Elf32_Phdr ph;
+      if (pread(fd, &ph, sizeof(ph), static_cast<off_t>(eh.e_phoff + k * sizeof(Elf32_Phdr))) != sizeof(ph)) break;
+      if (ph.p_type != PT_INTERP || ph.p_filesz < 2 || ph.p_filesz > 4096) continue;
+      std::string buf(ph.p_filesz, '\0');
+      if (pread(fd, buf.data(), buf.size(), static_cast<off_t>(ph.p_offset)) != static_cast<ssize_t>(buf.size())) break;
+      buf.resize(strnlen(buf.c_str(), buf.size()));
+      if (!buf.empty() && buf[0] == '/') out = buf;
+      break;
+    }
+  }
+  close(fd);
   return out;
 }
 
@@ -194,9 +247,36 @@ Result<LandlockPlan> plan_landlock(const LandlockSpec& spec, int abi, std::vecto
   plan.handled_net = spec.handled_net & net_ok;
   plan.scoped = spec.scoped & scope_ok;
   plan.fds = std::make_shared<LandlockFds>();
+  // Interpreters of executable file rules get execute + read_file, the way
+  // execve opens them (scripts' interpreters may have their own, so follow a
+  // few levels).
+  std::vector<LandlockPathSpec> paths = spec.paths;
+  uint64_t exec_bit = bit_of(landlock_fs_rights(), "execute");
+  uint64_t read_bit = bit_of(landlock_fs_rights(), "read_file");
+  std::set<std::string> interps;
+  if (spec.handled_fs & exec_bit) {
+    std::vector<std::string> todo;
+    for (const auto& p : spec.paths)
+      if (p.access & exec_bit) todo.push_back(p.path);
+    for (int depth = 0; depth < 4 && !todo.empty(); ++depth) {
+      std::vector<std::string> next;
+      for (const auto& exe : todo) {
+        std::string in = exec_interpreter(exe);
+        if (in.empty() || !interps.insert(in).second) continue;
+        paths.push_back({in, (exec_bit | read_bit) & spec.handled_fs});
+        next.push_back(in);
+      }
+      todo = std::move(next);
+    }
+  }
+  if (!interps.empty()) {
+    std::string list;
+    for (const auto& i : interps) list += (list.empty() ? "" : ", ") + i;
+    notes->push_back("landlock: execute granted on the interpreter(s) execve opens: " + list);
+  }
   size_t missing = 0;
   std::string missing_list;
-  for (const auto& p : spec.paths) {
+  for (const auto& p : paths) {
     int fd = open(p.path.c_str(), O_PATH | O_CLOEXEC);
     if (fd < 0) {
       // A missing path only makes the sandbox stricter; say so.

@@ -199,7 +199,7 @@ TEST(PolicyEnforce, HandMadeProfileLandlockDenialIsHinted) {
   test::write_file(prof + "/profile.json",
                    "{\"schema\":1,\"name\":\"hand\",\"syscalls\":{\"x86_64\":[" + syscalls + "]},\"files\":["
                    "{\"path\":\"" + test::helper("pl_open") + "\",\"access\":[\"execute\",\"read\"]},"
-                   "{\"path\":\"/usr/lib/**\",\"access\":[\"read\",\"mmap-exec\",\"execute\"]},"
+                   "{\"path\":\"/usr/lib/**\",\"access\":[\"read\",\"mmap-exec\"]},"
                    "{\"path\":\"/etc/ld.so.cache\",\"access\":[\"read\"]},"
                    "{\"path\":\"" + (dir / "ok.txt") + "\",\"access\":[\"read\"]}]}");
   auto gen = test::run_profile({"generate", prof});

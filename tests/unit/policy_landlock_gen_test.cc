@@ -168,5 +168,23 @@ TEST(PolicyLandlockGen, PlanCutsRightsToTheKernelAbiAndNotesIt) {
   EXPECT_FALSE(plan_landlock(s, 0, &none).ok());
 }
 
+TEST(PolicyLandlockGen, PlanGrantsExecuteOnTheInterpretersExecveOpens) {
+  test::TempDir dir;
+  test::write_file(dir / "script", "#!/bin/sh\necho hi\n");
+  LandlockSpec s;
+  s.abi = 6;
+  s.handled_fs = bits({"execute", "read_file"});
+  s.paths = {{dir / "script", bits({"execute", "read_file"})}};
+  std::vector<std::string> notes;
+  auto plan = plan_landlock(s, 6, &notes);
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  // The script, /bin/sh, and /bin/sh's ELF interpreter (it is dynamically linked).
+  EXPECT_EQ(plan->paths.size(), 3u);
+  for (const auto& r : plan->paths) EXPECT_EQ(r.access, bits({"execute", "read_file"}));
+  ASSERT_FALSE(notes.empty());
+  EXPECT_NE(notes.back().find("/bin/sh"), std::string::npos) << notes.back();
+  EXPECT_NE(notes.back().find("ld-linux"), std::string::npos) << notes.back();
+}
+
 }  // namespace
 }  // namespace profile
