@@ -66,7 +66,7 @@ const std::vector<LandlockRight>& landlock_scopes() {
 Result<std::string> render_landlock(const Profile& p) {
   std::map<std::string, uint64_t> rules;  // directory or file -> rights
   std::set<std::string> notes;
-  bool lock_or_chmod = false, mmap = false;
+  bool lock_or_chmod = false, mmap = false, literal_read = false;
 
   for (const auto& [pat, names] : p.files) {
     uint32_t b = 0;
@@ -100,6 +100,14 @@ Result<std::string> render_landlock(const Profile& p) {
     // would open every file beneath it.
     bool is_dir = (b & kAccessList) != 0;
     if (is_dir && literal) file = kReadDir;
+    // A plain open(O_RDONLY) of a directory (glibc's locale code does it) is
+    // read_dir to Landlock, and a recorder may only see "read". On a literal
+    // path read_dir only ever applies if it is a directory: the runner drops
+    // directory rights from rules on files.
+    if (literal && !is_dir && (b & kAccessRead) && !(b & kAccessCreate)) {
+      file |= kReadDir;
+      literal_read = true;
+    }
     if (b & kAccessCreate) dir |= is_dir ? kMakeDir : kMakeReg;
     if (b & kAccessDelete) dir |= is_dir ? kRemoveDir : kRemoveFile;
     if (b & kAccessLink) dir |= kMakeReg | kRefer;
@@ -128,6 +136,8 @@ Result<std::string> render_landlock(const Profile& p) {
     notes.insert(u + ": unix socket; bind may create it, so make_sock is granted beneath " + parent);
   }
   if (mmap) notes.insert("mmap-exec: Landlock does not mediate executable mappings; read_file is granted instead");
+  if (literal_read)
+    notes.insert("read on a named path grants read_file and read_dir; the one that does not fit the file type is dropped when enforcing");
   if (lock_or_chmod) notes.insert("lock, chmod: not mediated by Landlock (AppArmor and seccomp still apply)");
 
   std::map<int, uint64_t> ports;

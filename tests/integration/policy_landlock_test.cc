@@ -76,6 +76,8 @@ TEST(PolicyLandlock, ChildDeniesEverythingOutsideTheRecordedPolicy) {
   NEEDS_LANDLOCK();
   TempDir dir;
   std::filesystem::create_directory(dir / "out");
+  std::filesystem::create_directory(dir / "opened");
+  std::filesystem::create_directory(dir / "unrecorded");
   for (const char* f : {"allowed.txt", "readonly.txt", "secret.txt"}) test::write_file(dir / f, "data\n");
   int port = free_port(), other = free_port();
   ASSERT_GT(port, 0);
@@ -87,13 +89,14 @@ TEST(PolicyLandlock, ChildDeniesEverythingOutsideTheRecordedPolicy) {
   p.files[dir / "allowed.txt"] = {"read", "write"};
   p.files[dir / "readonly.txt"] = {"read"};
   p.files[dir / "out/new.txt"] = {"create", "write"};
+  p.files[dir / "opened"] = {"read"};  // open(O_RDONLY) of a directory, as glibc does
   p.network.ports = {{"bind", "tcp", port}};
   std::vector<std::string> notes;
   auto plan = plan_for(p, &notes);
   ASSERT_TRUE(plan.ok()) << plan.error().message;
 
   enum { kReadAllowed, kWriteAllowed, kReadSecret, kWriteReadonly, kCreateRecorded, kCreateElsewhere, kBindRecorded,
-         kBindOther, kN };
+         kBindOther, kOpenDir, kOpenOtherDir, kN };
   int pipefd[2];
   ASSERT_EQ(pipe2(pipefd, O_CLOEXEC), 0);
   pid_t pid = fork();
@@ -112,6 +115,8 @@ TEST(PolicyLandlock, ChildDeniesEverythingOutsideTheRecordedPolicy) {
       res[kCreateElsewhere] = try_open(dir / "new.txt", O_WRONLY | O_CREAT | O_EXCL);
       res[kBindRecorded] = try_bind(port);
       res[kBindOther] = try_bind(other);
+      res[kOpenDir] = try_open(dir / "opened", O_RDONLY);
+      res[kOpenOtherDir] = try_open(dir / "unrecorded", O_RDONLY);
     }
     ssize_t w = write(pipefd[1], res, sizeof(res));
     _exit(w == static_cast<ssize_t>(sizeof(res)) ? 0 : 1);
@@ -134,6 +139,8 @@ TEST(PolicyLandlock, ChildDeniesEverythingOutsideTheRecordedPolicy) {
     EXPECT_EQ(res[kBindRecorded], 0);
     EXPECT_EQ(res[kBindOther], EACCES) << "binding an unrecorded port";
   }
+  EXPECT_EQ(res[kOpenDir], 0) << "a directory recorded as read opens";
+  EXPECT_EQ(res[kOpenOtherDir], EACCES);
   // The parent itself is untouched.
   EXPECT_EQ(try_open(dir / "secret.txt", O_RDONLY), 0);
 }

@@ -47,15 +47,17 @@ TEST(PolicyLandlockGen, AccessKindsMapToLandlockRights) {
   p.files["/var/spool/out.txt"] = {"create", "write"};
   p.files["/dev/tty"] = {"read", "write"};
   auto r = rules_of(render(p));
-  EXPECT_EQ(r["/etc/hosts"], (std::set<std::string>{"read_file"}));
-  EXPECT_EQ(r["/var/data/db"], (std::set<std::string>{"read_file", "write_file", "truncate"}));
-  EXPECT_EQ(r["/usr/bin/tool"], (std::set<std::string>{"execute", "read_file"}));
+  // A named path read may be a file or a directory: both read rights, the
+  // runner drops the one that does not fit.
+  EXPECT_EQ(r["/etc/hosts"], (std::set<std::string>{"read_file", "read_dir"}));
+  EXPECT_EQ(r["/var/data/db"], (std::set<std::string>{"read_file", "read_dir", "write_file", "truncate"}));
+  EXPECT_EQ(r["/usr/bin/tool"], (std::set<std::string>{"execute", "read_file", "read_dir"}));
   // A listed directory gets read_dir only: read_file there would open every file beneath.
   EXPECT_EQ(r["/srv/www"], (std::set<std::string>{"read_dir"}));
   // A created file does not exist yet: its rights go on its directory.
   EXPECT_EQ(r["/var/spool"], (std::set<std::string>{"make_reg", "write_file", "truncate"}));
   EXPECT_EQ(r.count("/var/spool/out.txt"), 0u);
-  EXPECT_EQ(r["/dev/tty"], (std::set<std::string>{"read_file", "write_file", "truncate", "ioctl_dev"}));
+  EXPECT_EQ(r["/dev/tty"], (std::set<std::string>{"read_file", "read_dir", "write_file", "truncate", "ioctl_dev"}));
 }
 
 TEST(PolicyLandlockGen, PatternsWidenToTheirFixedDirectoryAndSaySo) {
@@ -104,7 +106,7 @@ TEST(PolicyLandlockGen, GeneratedFileParsesBackStrictly) {
   EXPECT_EQ(spec->abi, 6);
   ASSERT_EQ(spec->paths.size(), 2u);
   EXPECT_EQ(spec->paths[0].path, "/etc/hosts");
-  EXPECT_EQ(spec->paths[0].access, bits({"read_file"}));
+  EXPECT_EQ(spec->paths[0].access, bits({"read_file", "read_dir"}));
   ASSERT_EQ(spec->ports.size(), 1u);
   EXPECT_EQ(spec->ports[0].port, 8080u);
 }
