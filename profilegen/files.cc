@@ -128,7 +128,7 @@ std::string escape_pattern_literal(const std::string& s) {
   return out;
 }
 
-bool split_temp_name(const std::string& base, std::string* stem, std::string* ext) {
+bool split_temp_name(const std::string& base, bool deleted, std::string* stem, std::string* ext) {
   std::string rest = base;
   ext->clear();
   // A short alphanumeric extension after the random token (suffix=".txt").
@@ -148,6 +148,17 @@ bool split_temp_name(const std::string& base, std::string* stem, std::string* ex
       std::all_of(rest.begin() + 3, rest.end(),
                   [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; })) {
     *stem = "tmp";
+    return true;
+  }
+  // Python's own probe names (tempfile.gettempdir, _RandomNameSequence):
+  // 8 characters of [a-z0-9_] with no prefix, created and removed at once.
+  // Both conditions keep "backup01" that a workload leaves behind literal.
+  if (deleted && rest.size() == 8 &&
+      std::all_of(rest.begin(), rest.end(),
+                  [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }) &&
+      std::any_of(rest.begin(), rest.end(), [](char c) { return (c >= '0' && c <= '9') || c == '_'; }) &&
+      std::any_of(rest.begin(), rest.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
+    stem->clear();
     return true;
   }
   // mkstemp/mkdtemp: six characters of [A-Za-z0-9] replace "XXXXXX". The
@@ -280,7 +291,7 @@ std::map<std::string, std::set<std::string>> generalise_files(const Observations
     generalise_volatile(raw, &comps);
     if ((bits & kAccessCreate) && !comps.empty() && comps.back().literal) {
       std::string stem, ext;
-      if (split_temp_name(raw.back(), &stem, &ext)) {
+      if (split_temp_name(raw.back(), (bits & kAccessDelete) != 0, &stem, &ext)) {
         std::string lit = join(comps, comps.size());
         temp_rewrites[lit] = escape_pattern_literal(stem) + "*" + escape_pattern_literal(ext);
       }

@@ -41,8 +41,9 @@ std::string fixed_prefix(const std::vector<PatternComponent>& comps);
 // Tuning of generalise_files, exposed for the tests.
 inline constexpr size_t kCollapseThreshold = 8;  // files of one dir -> dir/*
 
-// "tmpab12_xyz" (Python), "foo.A8f3k2" / "fooA8f3k2" (mkstemp XXXXXX) ->
-// true with the stable prefix and suffix around the random token.
-bool split_temp_name(const std::string& base, std::string* stem, std::string* ext);
+// "tmpab12_xyz" (Python), "foo.A8f3k2" / "fooA8f3k2" (mkstemp XXXXXX),
+// "k2j_q9zx" (Python's probe, only when `deleted`) -> true with the stable
+// prefix and suffix around the random token.
+bool split_temp_name(const std::string& base, bool deleted, std::string* stem, std::string* ext);
 
 }  // namespace profile

@@ -49,6 +49,9 @@ TEST(PolicyFiles, PythonTempfileNamesIncludingAllLetterOnes) {
   auto r = gen({{"/tmp/tmpabcdefgh", tmp}, {"/tmp/tmp3k_9zq1x", tmp}, {"/var/tmp/tmpq1w2e3r4.txt", tmp}});
   Rules want = {{"/tmp/tmp*", {"create", "write"}}, {"/var/tmp/tmp*.txt", {"create", "write"}}};
   EXPECT_EQ(r, want);
+  // gettempdir() probes a directory with a prefix-less name it removes at once.
+  auto probe = gen({{"/tmp/k2j_q9zx", tmp | kAccessDelete}});
+  EXPECT_EQ(probe, (Rules{{"/tmp/*", {"create", "delete", "write"}}}));
 }
 
 TEST(PolicyFiles, OrdinaryCreatedNamesStayLiteral) {
@@ -156,21 +159,24 @@ TEST(PolicyFiles, PatternSyntaxIsCheckedAndFixedPrefixIsTheLongestLiteralDirecto
 TEST(PolicyFiles, TempNameSplitting) {
   struct Case {
     const char* base;
+    bool deleted;
     bool temp;
     const char* stem;
     const char* ext;
   } cases[] = {
-      {"xyz.A8f3k2", true, "xyz.", ""},     {"fooQz9Lm0", true, "foo", ""},
-      {"tmpabcdefgh", true, "tmp", ""},     {"tmpa1_b2c3d.json", true, "tmp", ".json"},
-      {"backup", false, "", ""},            {"output.log", false, "", ""},
-      {"abcdef", false, "", ""},            {"ABCDEF", false, "", ""},
-      {"a1", false, "", ""},                {"sess-AbCdEf", true, "sess-", ""},
-      {"data01", false, "", ""},            {"LOG2024", false, "", ""},
-      {"ab12cd", true, "", ""},
+      {"xyz.A8f3k2", false, true, "xyz.", ""},   {"fooQz9Lm0", false, true, "foo", ""},
+      {"tmpabcdefgh", false, true, "tmp", ""},   {"tmpa1_b2c3d.json", false, true, "tmp", ".json"},
+      {"backup", true, false, "", ""},           {"output.log", true, false, "", ""},
+      {"abcdef", true, false, "", ""},           {"ABCDEF", true, false, "", ""},
+      {"a1", true, false, "", ""},               {"sess-AbCdEf", false, true, "sess-", ""},
+      {"data01", true, false, "", ""},           {"LOG2024", true, false, "", ""},
+      {"ab12cd", false, true, "", ""},           {"39kq_z7m", true, true, "", ""},
+      {"k2jqwxyz", true, true, "", ""},          {"abcdefgh", true, false, "", ""},
+      {"backup01", false, false, "", ""},        {"my_notes", false, false, "", ""},
   };
   for (const auto& c : cases) {
     std::string stem, ext;
-    EXPECT_EQ(split_temp_name(c.base, &stem, &ext), c.temp) << c.base;
+    EXPECT_EQ(split_temp_name(c.base, c.deleted, &stem, &ext), c.temp) << c.base;
     if (c.temp) {
       EXPECT_EQ(stem, c.stem) << c.base;
       EXPECT_EQ(ext, c.ext) << c.base;
