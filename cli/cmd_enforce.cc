@@ -1,10 +1,13 @@
 // profile enforce: run a command confined by a profile.
+#include <unistd.h>
+
 #include <iostream>
 #include <memory>
 #include <sstream>
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "profilegen/apparmor.h"
 #include "profilegen/profile.h"
 #include "runner/apparmor_loader.h"
 #include "runner/landlock.h"
@@ -58,7 +61,7 @@ int run_enforce(const EnforceOptions& o) {
       if (kernel_has_apparmor()) {
         auto l = load_apparmor_profile(o.profile_dir + "/apparmor.profile");
         if (!l) return report(l.error());
-        spec.apparmor_exec = apparmor_exec_command(p->name);
+        spec.apparmor_exec = apparmor_exec_command(apparmor_profile_name(p->name));
       } else {
         note("the kernel has no AppArmor; the file policy is enforced with Landlock");
       }
@@ -67,7 +70,10 @@ int run_enforce(const EnforceOptions& o) {
       note("the kernel has no Landlock either: the file and TCP port policy is NOT enforced");
     } else {
       std::vector<std::string> notes;
-      auto plan = load_landlock_file(o.profile_dir + "/landlock.json", &notes);
+      std::string ll = o.profile_dir + "/landlock.json";
+      if (access(ll.c_str(), F_OK) != 0)
+        return report(make_error(ll + " is missing; `profile generate " + o.profile_dir + "` writes it"));
+      auto plan = load_landlock_file(ll, &notes);
       if (!plan) return report(plan.error());
       for (const auto& n : notes) note(n);
       spec.landlock = std::move(*plan);

@@ -128,6 +128,22 @@ TEST(PolicyAppArmor, HardeningDeniesStepAsideOnlyForWhatTheWorkloadDoes) {
   EXPECT_NE(t2->find("  deny /sys/[^f]*/** wklx,\n"), std::string::npos);
 }
 
+TEST(PolicyAppArmor, PatternOfDirectoriesAndFilesGetsBothRules) {
+  Observations o;
+  o.add_file("/tmp/tmpk2j3h4_q", kAccessCreate | kAccessList | kAccessDelete);  // mkdtemp
+  o.add_file("/tmp/tmpa1b2c3d4", kAccessCreate | kAccessWrite | kAccessRead | kAccessDelete);  // mkstemp
+  o.add_file("/var/www", kAccessList);
+  auto p = profile_from_observations(o, "mix");
+  ASSERT_TRUE(p.ok());
+  auto text = render_apparmor(*p);
+  ASSERT_TRUE(text.ok()) << text.error().message;
+  EXPECT_NE(text->find("  /tmp/tmp*/ rw,\n"), std::string::npos) << *text;
+  EXPECT_NE(text->find("  /tmp/tmp* rw,\n"), std::string::npos) << *text;
+  EXPECT_NE(text->find("  /var/www/ r,\n"), std::string::npos) << *text;
+  EXPECT_EQ(text->find("  /var/www r,\n"), std::string::npos) << "a named directory needs no file rule";
+  expect_parser_accepts(*text, "mixed patterns");
+}
+
 TEST(PolicyAppArmor, BaseAbstractionOnlyWithoutRecordedFiles) {
   Profile p;
   p.name = "bare";
@@ -178,12 +194,14 @@ TEST(PolicyAppArmor, ParserCheckIsReal) {
   EXPECT_NE(r.exit_code, 0);
 }
 
-TEST(PolicyAppArmor, UnusableNamesAndPatternsAreErrorsNamingThem) {
+TEST(PolicyAppArmor, UnusableNamesAreSanitisedPatternsAreErrorsNamingThem) {
   Profile p;
-  p.name = "bad\"name";
+  p.name = "bad\"name with space";
   auto r = render_apparmor(p);
-  ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.error().message.find("bad\"name"), std::string::npos);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_NE(r->find("profile \"bad_name_with_space\" flags="), std::string::npos) << *r;
+  EXPECT_EQ(apparmor_profile_name(""), "profile");
+  expect_parser_accepts(*r, "sanitised name");
   Profile q;
   q.name = "ok";
   q.files["/tmp/[abc]"] = {"read"};
