@@ -109,7 +109,7 @@ int run_enforce(const EnforceOptions& o) {
 
 Runner add_enforce(CLI::App& app) {
   auto o = std::make_shared<EnforceOptions>();
-  auto* sub = app.add_subcommand("enforce", "Run CMD confined by a profile (seccomp, capabilities, no_new_privs).");
+  auto* sub = app.add_subcommand("enforce", "Run CMD confined by a profile (seccomp, capabilities, Landlock or AppArmor, no_new_privs).");
   sub->add_option("--profile", o->profile_dir, "Profile directory (profile.json, seccomp.json, caps.txt, ...)");
   sub->add_option("--seccomp", o->seccomp,
                   "A seccomp JSON file in OCI/Docker format (Docker's own default profile included)");
