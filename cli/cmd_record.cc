@@ -57,7 +57,7 @@ Status verify_caps(const RunSpec& recorded_spec, TracerKind kind, const Observat
     }
     for (const auto& [cap, ev] : attr.add) {
       note("verify-caps: adding " + cap + " (" + ev.reason + ")");
-      (*p).capabilities[cap] = ev;
+      p->capabilities[cap] = ev;
     }
   }
   note("verify-caps: still finding new failures after " + std::to_string(kMaxRounds) + " replays; caps.txt may be incomplete");

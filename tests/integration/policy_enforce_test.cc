@@ -106,8 +106,10 @@ TEST(PolicyEnforce, WebServerOnPrivilegedPortRoundTrip) {
 TEST(PolicyEnforce, PythonTempFilesRoundTripNeedsNoCapability) {
   PROFILE_NEEDS_ROOT();
   TempDir dir;
+  // The system interpreter, not whatever version manager shim PATH finds first.
+  std::string python = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
   std::vector<std::string> cmd = {
-      "python3", "-c",
+      python, "-c",
       "import tempfile, os\n"
       "for i in range(3):\n"
       "    with tempfile.NamedTemporaryFile('w+') as f:\n"
