@@ -303,10 +303,14 @@ std::map<std::string, std::set<std::string>> generalise_files(const Observations
   for (auto& [comps, bits] : paths) {
     // Replace a created temp component wherever it appears as a prefix, so a
     // mkdtemp directory's children follow it.
-    for (size_t n = 1; n <= comps.size(); ++n) {
-      if (!comps[n - 1].literal) continue;
-      auto it = temp_rewrites.find(join(comps, n));
-      if (it != temp_rewrites.end()) comps[n - 1] = {it->second, false};
+    // Looked up by the observed prefix, built incrementally (linear in the
+    // path length), so nested temp directories are each found.
+    std::string observed_prefix;
+    for (auto& c : comps) {
+      observed_prefix += "/" + c.text;
+      if (!c.literal) continue;
+      auto it = temp_rewrites.find(observed_prefix);
+      if (it != temp_rewrites.end()) c = {it->second, false};
     }
     uint32_t b = bits;
     if (b & kAccessMmapExec) b |= kAccessRead;  // a mapping needs a readable fd

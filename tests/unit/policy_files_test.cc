@@ -75,6 +75,15 @@ TEST(PolicyFiles, MkdtempDirectoryChildrenFollowTheDirectoryPattern) {
   EXPECT_EQ(r, want);
 }
 
+TEST(PolicyFiles, NestedTempDirectoriesAreEachGeneralised) {
+  uint32_t dir = kAccessCreate | kAccessList;
+  auto r = gen({{"/tmp/tmpk2j3h4_q", dir}, {"/tmp/tmpk2j3h4_q/sub.Ab3dE9", dir}, {"/tmp/tmpk2j3h4_q/sub.Ab3dE9/f", kAccessCreate | kAccessWrite}});
+  Rules want = {{"/tmp/tmp*", {"create", "list"}},
+                {"/tmp/tmp*/sub.*", {"create", "list"}},
+                {"/tmp/tmp*/sub.*/f", {"create", "write"}}};
+  EXPECT_EQ(r, want);
+}
+
 TEST(PolicyFiles, SharedLibrariesBecomeReadMmapExecRules) {
   auto r = gen({{"/usr/lib/x86_64-linux-gnu/libc.so.6", kAccessMmapExec}});
   EXPECT_EQ(r, (Rules{{"/usr/lib/x86_64-linux-gnu/libc.so.6", {"mmap-exec", "read"}}}));
