@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "profilegen/caps_infer.h"
 #include "profilegen/profile.h"
 #include "profilegen/summary.h"
 #include "runner/profile_dir.h"
@@ -23,12 +24,47 @@ struct RecordOptions {
   bool allow_loss = false;
   std::string cgroup;    // attach mode: record this running cgroup v2
   std::string duration;  // attach mode: how long
+  bool verify_caps = false;
   std::vector<std::string> command;
 };
 
 std::string basename_of(const std::string& p) {
   auto s = p.find_last_of('/');
   return s == std::string::npos ? p : p.substr(s + 1);
+}
+
+// Replays the workload with only the computed capabilities and adds the
+// capability behind each new EPERM/EACCES failure, until none is new (or a
+// few rounds have passed: each round runs the workload again).
+Status verify_caps(const RunSpec& recorded_spec, TracerKind kind, const Observations& recorded, Profile* p) {
+  constexpr int kMaxRounds = 4;
+  for (int round = 0; round < kMaxRounds; ++round) {
+    std::set<std::string> granted;
+    for (const auto& [c, ev] : p->capabilities) granted.insert(c);
+    auto tracer = make_tracer(kind, nullptr);
+    if (!tracer) return tracer.error();
+    RunSpec spec = recorded_spec;
+    spec.caps = granted;
+    Observations replay;
+    auto outcome = run_workload(spec, tracer->get(), &replay);
+    if (!outcome) return with_context(outcome.error(), "verify-caps replay");
+    auto attr = attribute_new_failures(recorded, replay, granted);
+    for (const auto& u : attr.unexplained)
+      note("verify-caps: new failure no capability explains: " + u);
+    std::string set;
+    for (const auto& c : granted) set += (set.empty() ? "" : ",") + c;
+    if (attr.add.empty()) {
+      note("verify-caps: replay with {" + set + "} shows no new EPERM/EACCES failure (exit status " +
+           std::to_string(outcome->exit_code) + ")");
+      return {};
+    }
+    for (const auto& [cap, ev] : attr.add) {
+      note("verify-caps: adding " + cap + " (" + ev.reason + ")");
+      p->capabilities[cap] = ev;
+    }
+  }
+  note("verify-caps: still finding new failures after " + std::to_string(kMaxRounds) + " replays; caps.txt may be incomplete");
+  return {};
 }
 
 int run_record(const RecordOptions& o) {
@@ -56,8 +92,18 @@ int run_record(const RecordOptions& o) {
 
   Observations obs;
   int exit_code = 0;
+  RunSpec spec;
+  TracerKind kind = TracerKind::kAuto;
+  if (o.tracer == "ebpf") {
+    kind = TracerKind::kEbpf;
+  } else if (o.tracer == "ptrace") {
+    kind = TracerKind::kPtrace;
+  } else if (o.tracer != "auto") {
+    return report(make_error("unknown tracer '" + o.tracer + "' (auto, ebpf or ptrace)"));
+  }
   if (!o.cgroup.empty()) {
-    if (o.tracer == "ptrace") return report(make_error("--cgroup needs the eBPF recorder"));
+    if (kind == TracerKind::kPtrace) return report(make_error("--cgroup needs the eBPF recorder"));
+    if (o.verify_caps) return report(make_error("--verify-caps replays a command; it cannot be used with --cgroup"));
     uint64_t ms = 0;
     if (!o.duration.empty()) {
       auto d = parse_duration_ms(o.duration);
@@ -68,27 +114,15 @@ int run_record(const RecordOptions& o) {
     if (!r) return report(r.error());
     obs = std::move(*r);
   } else {
-  TracerKind kind;
-  if (o.tracer == "auto") {
-    kind = TracerKind::kAuto;
-  } else if (o.tracer == "ebpf") {
-    kind = TracerKind::kEbpf;
-  } else if (o.tracer == "ptrace") {
-    kind = TracerKind::kPtrace;
-  } else {
-    return report(make_error("unknown tracer '" + o.tracer + "' (auto, ebpf or ptrace)"));
-  }
-  std::string fallback;
-  auto tracer = make_tracer(kind, &fallback);
-  if (!tracer) return report(tracer.error());
-  if (!fallback.empty()) note(fallback);
-
-  RunSpec spec;
-  spec.argv = o.command;
-  spec.caps.insert(docker_default_caps().begin(), docker_default_caps().end());
-  auto outcome = run_workload(spec, tracer->get(), &obs);
-  if (!outcome) return report(outcome.error());
-  exit_code = outcome->exit_code;
+    std::string fallback;
+    auto tracer = make_tracer(kind, &fallback);
+    if (!tracer) return report(tracer.error());
+    if (!fallback.empty()) note(fallback);
+    spec.argv = o.command;
+    spec.caps.insert(docker_default_caps().begin(), docker_default_caps().end());
+    auto outcome = run_workload(spec, tracer->get(), &obs);
+    if (!outcome) return report(outcome.error());
+    exit_code = outcome->exit_code;
   }
 
   auto prof = profile_from_observations(obs, name);
@@ -98,6 +132,10 @@ int run_record(const RecordOptions& o) {
     return report(make_error("the recorder lost " + std::to_string(obs.lost_events) +
                              " events; the profile would be incomplete and was not written "
                              "(use --allow-loss to write it anyway, marked incomplete)"));
+  }
+  if (o.verify_caps) {
+    auto v = verify_caps(spec, kind, obs, &p);
+    if (!v) return report(v.error());
   }
   auto w = write_profile_dir(out, p);
   if (!w) return report(w.error());
@@ -122,6 +160,8 @@ Runner add_record(CLI::App& app) {
                   "Record the running tasks of this cgroup v2 directory instead of starting a command "
                   "(eBPF only; e.g. /sys/fs/cgroup/system.slice/web.service)");
   sub->add_option("--duration", o->duration, "With --cgroup: how long to record (30s, 500ms, 2m); default until Ctrl-C");
+  sub->add_flag("--verify-caps", o->verify_caps,
+                "Replay CMD with only the computed capabilities and add any whose absence makes a call fail");
   sub->add_option("command", o->command, "Command and arguments (after --)");
   sub->footer(
       "Exit status: the command's own (128+N when killed by signal N); 125 when profile\n"

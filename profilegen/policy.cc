@@ -1,28 +1,31 @@
+// Observations -> the network part of a Profile. Files live in files.cc,
+// capabilities in caps_infer.cc.
 #include "profilegen/policy.h"
 
 namespace profile {
 
-std::map<std::string, std::set<std::string>> generalise_files(const Observations& obs) {
-  std::map<std::string, std::set<std::string>> out;
-  for (const auto& [path, bits] : obs.files) {
-    auto names = access_to_names(bits);
-    out[path].insert(names.begin(), names.end());
-  }
-  return out;
+namespace {
+constexpr size_t kMaxUnixName = 108;  // sun_path
 }
 
 NetworkPolicy network_from_observations(const Observations& obs) {
   NetworkPolicy n;
-  for (const auto& s : obs.sockets)
+  for (const auto& s : obs.sockets) {
+    if (s.family < 0 || s.family > 255 || s.type < 0 || s.type > 15 || s.protocol < 0 || s.protocol > 65535) continue;
     n.sockets.insert(SocketRule{family_name(s.family), socket_type_name(s.type), s.protocol});
-  for (const auto& p : obs.ports)
+  }
+  for (const auto& p : obs.ports) {
+    // Only IP ports are meaningful here; anything else is a recorder bug.
+    if (p.protocol != "tcp" && p.protocol != "udp") continue;
+    if (p.kind != PortUse::kBind && p.kind != PortUse::kConnect) continue;
     n.ports.insert(PortRule{p.kind == PortUse::kBind ? "bind" : "connect", p.protocol, p.port});
-  n.unix_sockets = obs.unix_sockets;
+  }
+  for (const auto& u : obs.unix_sockets) {
+    if (u.empty() || u.size() > kMaxUnixName + 1 || u.find('\0') != std::string::npos) continue;
+    if (u[0] != '/' && u[0] != '@') continue;
+    n.unix_sockets.insert(u);
+  }
   return n;
-}
-
-std::map<std::string, CapEvidence> infer_capabilities(const Observations& obs) {
-  return obs.capabilities;
 }
 
 }  // namespace profile

@@ -10,6 +10,7 @@
 
 #include <cstdlib>
 
+#include "runner/apparmor_loader.h"
 #include "runner/caps.h"
 
 extern char** environ;
@@ -149,6 +150,16 @@ Result<RunOutcome> run_workload(const RunSpec& spec, Tracer* tracer, Observation
     const char* step = "";
     int err = apply_caps(*caps, &step);
     if (err != 0) child_fail(report[1], step, err);
+    // --- file policy: AppArmor exec switch, then Landlock (before seccomp) ---
+    if (!spec.apparmor_exec.empty()) {
+      err = apparmor_change_onexec(spec.apparmor_exec.data(), spec.apparmor_exec.size());
+      if (err != 0) child_fail(report[1], "apparmor: set exec profile", err);
+    }
+    if (spec.landlock) {
+      err = apply_landlock(*spec.landlock, &step);
+      if (err != 0) child_fail(report[1], step, err);
+    }
+    // --- end file policy ---
     if (spec.seccomp) {
       err = install_seccomp(*spec.seccomp);
       if (err != 0) child_fail(report[1], "install seccomp filter", err);

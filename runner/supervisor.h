@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "profilegen/error.h"
+#include "runner/landlock.h"
 #include "runner/seccomp.h"
 #include "tracer/tracer.h"
 
@@ -21,6 +22,11 @@ struct RunSpec {
   std::set<std::string> caps;
   // Installed as the last step before execve.
   std::optional<SeccompProgram> seccomp;
+  // --- file policy (runner/landlock.h, runner/apparmor_loader.h) ---
+  // Applied after caps/no_new_privs and before seccomp.
+  std::optional<LandlockPlan> landlock;
+  std::string apparmor_exec;  // "exec NAME" for the exec attribute; empty: none
+  // --- end file policy ---
 };
 
 struct RunOutcome {

@@ -563,6 +563,15 @@ void PtraceTracer::on_entry(pid_t tid, Task& t, SysKind k) {
   }
 }
 
+namespace {
+// Tells apart syscalls that share a kind (mkdir/mknod, unlink/rmdir). Only
+// called for those rare calls, so the name lookup is not on the hot path.
+bool named(const Task& t, const char* name) {
+  auto n = syscall_name(sys_arch_name(t.arch), t.nr);
+  return n && *n == name;
+}
+}  // namespace
+
 void PtraceTracer::on_exit(pid_t tid, Task& t, SysKind k, int64_t rval, bool is_error) {
   const uint64_t* a = t.args;
   if (is_error) {
@@ -592,6 +601,14 @@ void PtraceTracer::on_exit(pid_t tid, Task& t, SysKind k, int64_t rval, bool is_
       uint32_t access = open_access(flags);
       if (access == 0) break;
       int fd = static_cast<int>(rval);
+      // Reading a directory is listing it (the eBPF recorder decides the
+      // same way from the inode), and "list" marks it as a directory.
+      if (access & kAccessRead) {
+        char link[64];
+        snprintf(link, sizeof link, "/proc/%d/fd/%d", tid, fd);
+        struct stat st;
+        if (stat(link, &st) == 0 && S_ISDIR(st.st_mode)) access = (access & ~uint32_t{kAccessRead}) | kAccessList;
+      }
       std::string p;
       add_fd_file(tid, fd, access, &p);
       if (!p.empty()) check_dac(tid, t, fd, access, p);
@@ -602,11 +619,13 @@ void PtraceTracer::on_exit(pid_t tid, Task& t, SysKind k, int64_t rval, bool is_
       if ((a[2] & PROT_EXEC) && !(a[3] & MAP_ANONYMOUS)) add_fd_file(tid, fd_arg(a[4]), kAccessMmapExec);
       break;
     }
+    // "list" marks a directory (profilegen turns create/delete of a
+    // directory into make_dir/remove_dir rather than make_reg/remove_file).
     case SysKind::kUnlink:
-      add_path_at(tid, AT_FDCWD, a[0], kAccessDelete);
+      add_path_at(tid, AT_FDCWD, a[0], kAccessDelete | (named(t, "rmdir") ? uint32_t{kAccessList} : 0u));
       break;
     case SysKind::kUnlinkat:
-      add_path_at(tid, fd_arg(a[0]), a[1], kAccessDelete);
+      add_path_at(tid, fd_arg(a[0]), a[1], kAccessDelete | ((a[2] & AT_REMOVEDIR) ? uint32_t{kAccessList} : 0u));
       break;
     case SysKind::kRename:
       add_path_at(tid, AT_FDCWD, a[0], kAccessDelete);
@@ -617,10 +636,10 @@ void PtraceTracer::on_exit(pid_t tid, Task& t, SysKind k, int64_t rval, bool is_
       add_path_at(tid, fd_arg(a[2]), a[3], kAccessCreate);
       break;
     case SysKind::kMkdir:
-      add_path_at(tid, AT_FDCWD, a[0], kAccessCreate);
+      add_path_at(tid, AT_FDCWD, a[0], kAccessCreate | (named(t, "mkdir") ? uint32_t{kAccessList} : 0u));
       break;
     case SysKind::kMkdirat:
-      add_path_at(tid, fd_arg(a[0]), a[1], kAccessCreate);
+      add_path_at(tid, fd_arg(a[0]), a[1], kAccessCreate | (named(t, "mkdirat") ? uint32_t{kAccessList} : 0u));
       break;
     case SysKind::kLink:
       add_path_at(tid, AT_FDCWD, a[0], kAccessRead);
@@ -630,11 +649,12 @@ void PtraceTracer::on_exit(pid_t tid, Task& t, SysKind k, int64_t rval, bool is_
       add_path_at(tid, fd_arg(a[0]), a[1], kAccessRead, (a[4] & AT_EMPTY_PATH) != 0);
       add_path_at(tid, fd_arg(a[2]), a[3], kAccessLink);
       break;
+    // A symbolic link is created as a link: Landlock needs make_sym for it.
     case SysKind::kSymlink:
-      add_path_at(tid, AT_FDCWD, a[1], kAccessCreate);
+      add_path_at(tid, AT_FDCWD, a[1], kAccessCreate | kAccessLink);
       break;
     case SysKind::kSymlinkat:
-      add_path_at(tid, fd_arg(a[1]), a[2], kAccessCreate);
+      add_path_at(tid, fd_arg(a[1]), a[2], kAccessCreate | kAccessLink);
       break;
     case SysKind::kChmodPath:
       add_path_at(tid, AT_FDCWD, a[0], kAccessChmod);

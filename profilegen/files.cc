@@ -1,0 +1,347 @@
+// Observed paths -> generalised path rules. Each widening rule exists because
+// the literal path would differ on the next run (pids, fd numbers, random
+// temp names) or because listing every file would be unreviewable; every rule
+// keeps the widening to one path component where it can.
+#include "profilegen/files.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <set>
+
+#include "profilegen/policy.h"
+#include "profilegen/profile.h"
+
+namespace profile {
+
+namespace {
+
+constexpr size_t kMaxPathBytes = 4096;
+constexpr size_t kMaxComponents = 1024;
+constexpr const char* kMeta = "*?[]{},^\"@\\";
+
+bool is_digits(const std::string& s) {
+  return !s.empty() && s.size() <= 10 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+bool has_control(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  });
+}
+
+// A component under construction: already in pattern syntax.
+struct Comp {
+  std::string text;
+  bool literal = true;
+};
+
+// Splits an observed absolute path into literal components. ".." is resolved
+// lexically: recorders report resolved paths, this only stops hostile input
+// from naming something above "/".
+bool split_observed(const std::string& path, std::vector<std::string>* out) {
+  if (path.empty() || path[0] != '/' || path.size() > kMaxPathBytes) return false;
+  if (path.find('\0') != std::string::npos) return false;
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string::npos) j = path.size();
+    std::string c = path.substr(i, j - i);
+    i = j + 1;
+    if (c.empty() || c == ".") continue;
+    if (c == "..") {
+      if (!out->empty()) out->pop_back();
+      continue;
+    }
+    out->push_back(std::move(c));
+    if (out->size() > kMaxComponents) return false;
+  }
+  return true;
+}
+
+std::string join(const std::vector<Comp>& comps, size_t n) {
+  if (n == 0) return "/";
+  std::string s;
+  for (size_t i = 0; i < n; ++i) s += "/" + comps[i].text;
+  return s;
+}
+
+// Per-run names: pids, fd numbers and terminal numbers become wildcards.
+void generalise_volatile(const std::vector<std::string>& raw, std::vector<Comp>* out) {
+  for (const auto& c : raw) {
+    // A component with control bytes cannot be written in either AppArmor or
+    // JSON review comfortably; one-component widening is the honest fallback.
+    if (has_control(c)) {
+      out->push_back({"*", false});
+    } else {
+      out->push_back({escape_pattern_literal(c), true});
+    }
+  }
+  auto& v = *out;
+  auto is = [&](size_t i, const char* s) { return i < v.size() && v[i].literal && v[i].text == s; };
+  auto digits = [&](size_t i) { return i < v.size() && v[i].literal && is_digits(v[i].text); };
+  if (is(0, "proc") && v.size() >= 2) {
+    size_t pid_at = 1;
+    if (is(1, "thread-self")) {
+      // /proc/thread-self is /proc/<pid>/task/<tid>.
+      v[1] = {"@{pid}", false};
+      v.insert(v.begin() + 2, Comp{"task", true});
+      v.insert(v.begin() + 3, Comp{"@{pid}", false});
+      pid_at = 3;
+    } else if (is(1, "self") || digits(1)) {
+      v[1] = {"@{pid}", false};
+      if (is(2, "task") && digits(3)) {
+        v[3] = {"@{pid}", false};
+        pid_at = 3;
+      }
+    } else {
+      return;
+    }
+    if ((is(pid_at + 1, "fd") || is(pid_at + 1, "fdinfo")) && digits(pid_at + 2)) v[pid_at + 2] = {"*", false};
+    return;
+  }
+  if (is(0, "dev") && (is(1, "fd") || is(1, "pts")) && digits(2)) v[2] = {"*", false};
+}
+
+std::string parent_of(const std::string& pattern) {
+  auto s = pattern.find_last_of('/');
+  if (s == 0 || s == std::string::npos) return "/";
+  return pattern.substr(0, s);
+}
+
+std::string extension_of(const std::string& base) {
+  auto d = base.find_last_of('.');
+  if (d == std::string::npos || d == 0) return "";
+  return base.substr(d);
+}
+
+}  // namespace
+
+std::string escape_pattern_literal(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (std::strchr(kMeta, c) != nullptr && c != '\0') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+bool split_temp_name(const std::string& base, bool deleted, std::string* stem, std::string* ext) {
+  std::string rest = base;
+  ext->clear();
+  // A short alphanumeric extension after the random token (suffix=".txt").
+  auto dot = rest.find_last_of('.');
+  if (dot != std::string::npos && dot > 0) {
+    std::string e = rest.substr(dot + 1);
+    if (!e.empty() && e.size() <= 5 && std::all_of(e.begin(), e.end(), is_alnum) &&
+        std::any_of(e.begin(), e.end(), [](char c) { return c >= 'a' && c <= 'z'; }) &&
+        !std::any_of(e.begin(), e.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      *ext = rest.substr(dot);
+      rest = rest.substr(0, dot);
+    }
+  }
+  // Python's tempfile: "tmp" + 8 characters of [a-z0-9_]. Structural match,
+  // since its alphabet makes all-letter names common.
+  if (rest.size() == 11 && rest.compare(0, 3, "tmp") == 0 &&
+      std::all_of(rest.begin() + 3, rest.end(),
+                  [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; })) {
+    *stem = "tmp";
+    return true;
+  }
+  // Python's own probe names (tempfile.gettempdir, _RandomNameSequence):
+  // 8 characters of [a-z0-9_] with no prefix, created and removed at once.
+  // Both conditions keep "backup01" that a workload leaves behind literal.
+  if (deleted && rest.size() == 8 &&
+      std::all_of(rest.begin(), rest.end(),
+                  [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }) &&
+      std::any_of(rest.begin(), rest.end(), [](char c) { return (c >= '0' && c <= '9') || c == '_'; }) &&
+      std::any_of(rest.begin(), rest.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
+    stem->clear();
+    return true;
+  }
+  // mkstemp/mkdtemp: six characters of [A-Za-z0-9] replace "XXXXXX". The
+  // token counts as random when it mixes digits and letters or both cases;
+  // a plain word ("backup") is never taken for one.
+  if (rest.size() < 6) return false;
+  std::string tok = rest.substr(rest.size() - 6);
+  if (!std::all_of(tok.begin(), tok.end(), is_alnum)) return false;
+  bool digit = false, lower = false, upper = false;
+  for (char c : tok) {
+    digit = digit || (c >= '0' && c <= '9');
+    lower = lower || (c >= 'a' && c <= 'z');
+    upper = upper || (c >= 'A' && c <= 'Z');
+  }
+  bool letters = lower || upper;
+  if (!((digit && letters) || (lower && upper))) return false;
+  // "report2024", "data01": a word and a number is a human name.
+  size_t k = 0;
+  while (k < tok.size() && !(tok[k] >= '0' && tok[k] <= '9')) ++k;
+  bool one_case = !(lower && upper);
+  bool word_then_number = k > 0 && one_case &&
+                          std::all_of(tok.begin() + static_cast<long>(k), tok.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (word_then_number) return false;
+  *stem = rest.substr(0, rest.size() - 6);
+  return true;
+}
+
+Result<std::vector<PatternComponent>> parse_path_pattern(const std::string& pattern) {
+  auto bad = [&](const std::string& why) { return make_error("path pattern '" + pattern + "': " + why); };
+  if (pattern.empty() || pattern[0] != '/') return bad("not absolute");
+  if (pattern.size() > kMaxPathBytes) return bad("longer than 4096 bytes");
+  std::vector<PatternComponent> out;
+  size_t i = 1;
+  PatternComponent cur;
+  std::string lit;
+  auto flush_lit = [&] {
+    if (!lit.empty()) cur.push_back({PatternPart::kLiteral, lit});
+    lit.clear();
+  };
+  while (i <= pattern.size()) {
+    if (i == pattern.size() || pattern[i] == '/') {
+      flush_lit();
+      if (cur.empty()) {
+        if (i != pattern.size()) return bad("empty path component");
+      } else {
+        bool dot = cur.size() == 1 && cur[0].kind == PatternPart::kLiteral &&
+                   (cur[0].text == "." || cur[0].text == "..");
+        if (dot) return bad("'.' and '..' components are not allowed");
+        out.push_back(std::move(cur));
+        if (out.size() > kMaxComponents) return bad("too many components");
+      }
+      cur.clear();
+      ++i;
+      continue;
+    }
+    char c = pattern[i];
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return bad("control character in pattern");
+    if (c == '\\') {
+      if (i + 1 >= pattern.size()) return bad("trailing backslash");
+      char n = pattern[i + 1];
+      if (n == '/' || static_cast<unsigned char>(n) < 0x20 || n == 0x7f) return bad("backslash before '/' or a control character");
+      lit.push_back(n);
+      i += 2;
+      continue;
+    }
+    if (c == '*') {
+      flush_lit();
+      if (i + 1 < pattern.size() && pattern[i + 1] == '*') {
+        cur.push_back({PatternPart::kDoubleStar, ""});
+        i += 2;
+      } else {
+        cur.push_back({PatternPart::kStar, ""});
+        ++i;
+      }
+      continue;
+    }
+    if (c == '@') {
+      if (pattern.compare(i, 6, "@{pid}") == 0) {
+        flush_lit();
+        cur.push_back({PatternPart::kPid, ""});
+        i += 6;
+        continue;
+      }
+      return bad("unknown variable (only @{pid} is supported; escape a literal '@' as '\\@')");
+    }
+    if (std::strchr("?[]{},^\"", c) != nullptr)
+      return bad(std::string("unsupported pattern character '") + c + "' (escape it with '\\')");
+    lit.push_back(c);
+    ++i;
+  }
+  for (const auto& comp : out)
+    for (const auto& part : comp)
+      if (part.kind == PatternPart::kPid && comp.size() != 1) return bad("@{pid} must be a whole component");
+  return out;
+}
+
+bool pattern_is_literal(const std::vector<PatternComponent>& comps) {
+  for (const auto& c : comps)
+    for (const auto& p : c)
+      if (p.kind != PatternPart::kLiteral) return false;
+  return true;
+}
+
+std::string fixed_prefix(const std::vector<PatternComponent>& comps) {
+  std::string out;
+  for (const auto& c : comps) {
+    bool lit = std::all_of(c.begin(), c.end(), [](const PatternPart& p) { return p.kind == PatternPart::kLiteral; });
+    if (!lit) break;
+    out += "/";
+    for (const auto& p : c) out += p.text;
+  }
+  return out.empty() ? "/" : out;
+}
+
+std::map<std::string, std::set<std::string>> generalise_files(const Observations& obs) {
+  std::map<std::string, uint32_t> observed = obs.files;
+  for (const auto& e : obs.execs) {
+    // The kernel reads the image to execute it.
+    observed[e] |= kAccessExecute | kAccessRead;
+  }
+
+  // Pass 1: observed created temp names (files or mkdtemp directories).
+  std::map<std::string, std::string> temp_rewrites;  // escaped literal path -> pattern
+  std::vector<std::pair<std::vector<Comp>, uint32_t>> paths;
+  for (const auto& [path, bits] : observed) {
+    std::vector<std::string> raw;
+    if (!split_observed(path, &raw)) continue;  // "pipe:[..]", "anon_inode:..": not files
+    std::vector<Comp> comps;
+    generalise_volatile(raw, &comps);
+    if ((bits & kAccessCreate) && !comps.empty() && comps.back().literal) {
+      std::string stem, ext;
+      if (split_temp_name(raw.back(), (bits & kAccessDelete) != 0, &stem, &ext)) {
+        std::string lit = join(comps, comps.size());
+        temp_rewrites[lit] = escape_pattern_literal(stem) + "*" + escape_pattern_literal(ext);
+      }
+    }
+    paths.emplace_back(std::move(comps), bits);
+  }
+
+  std::map<std::string, uint32_t> rules;
+  for (auto& [comps, bits] : paths) {
+    // Replace a created temp component wherever it appears as a prefix, so a
+    // mkdtemp directory's children follow it.
+    // Looked up by the observed prefix, built incrementally (linear in the
+    // path length), so nested temp directories are each found.
+    std::string observed_prefix;
+    for (auto& c : comps) {
+      observed_prefix += "/" + c.text;
+      if (!c.literal) continue;
+      auto it = temp_rewrites.find(observed_prefix);
+      if (it != temp_rewrites.end()) c = {it->second, false};
+    }
+    uint32_t b = bits;
+    if (b & kAccessMmapExec) b |= kAccessRead;  // a mapping needs a readable fd
+    rules[join(comps, comps.size())] |= b;
+  }
+
+  // Pass 2: many literal files of one directory with one access set collapse
+  // to one rule: dir/*.ext when they share an extension, else dir/*.
+  std::map<std::pair<std::string, uint32_t>, std::vector<std::string>> groups;
+  for (const auto& [pat, bits] : rules) {
+    if (bits & kAccessList) continue;  // directories stay named
+    auto comps = parse_path_pattern(pat);
+    if (!comps || comps->empty() || !pattern_is_literal(*comps)) continue;
+    groups[{parent_of(pat), bits}].push_back(pat);
+  }
+  for (const auto& [key, members] : groups) {
+    if (members.size() < kCollapseThreshold) continue;
+    std::string ext = extension_of(members.front().substr(members.front().find_last_of('/') + 1));
+    for (const auto& m : members)
+      if (extension_of(m.substr(m.find_last_of('/') + 1)) != ext) ext.clear();
+    for (const auto& m : members) rules.erase(m);
+    std::string dir = key.first == "/" ? "" : key.first;
+    rules[dir + "/*" + ext] |= key.second;  // ext is already pattern text
+  }
+
+  std::map<std::string, std::set<std::string>> out;
+  for (const auto& [pat, bits] : rules) {
+    if (bits == 0) continue;
+    out[pat] = access_to_names(bits);
+  }
+  return out;
+}
+
+}  // namespace profile

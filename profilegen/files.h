@@ -1,0 +1,49 @@
+// File path patterns of profile.json and their generalisation from observed
+// paths. Pattern syntax (documented in README.policy.md):
+//   *        any characters within one path component (never '/'), maybe none
+//   **       any characters across components
+//   @{pid}   one process or thread id component (/proc/<pid>, /proc/self)
+//   \c       the character c itself (escapes * ? [ ] { } , ^ " @ \)
+// Everything else is literal. Patterns are absolute.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "profilegen/error.h"
+
+namespace profile {
+
+// One parsed component of a pattern.
+struct PatternPart {
+  enum Kind { kLiteral, kStar, kDoubleStar, kPid };
+  Kind kind = kLiteral;
+  std::string text;  // unescaped literal text for kLiteral
+};
+using PatternComponent = std::vector<PatternPart>;
+
+// Splits a pattern into components; rejects relative paths, NUL/control
+// bytes, unknown @{...} variables and unescaped AppArmor metacharacters we
+// do not support, naming the offending pattern.
+Result<std::vector<PatternComponent>> parse_path_pattern(const std::string& pattern);
+
+// Escapes a literal path component so it reads back as itself.
+std::string escape_pattern_literal(const std::string& s);
+
+// True when the pattern has no wildcard at all (it names one path).
+bool pattern_is_literal(const std::vector<PatternComponent>& comps);
+
+// The longest directory prefix with no wildcard, unescaped: "/proc" for
+// "/proc/@{pid}/status", "/tmp" for "/tmp/tmp*", the path itself for a
+// literal. Landlock rules attach to it (Landlock is path-beneath only).
+std::string fixed_prefix(const std::vector<PatternComponent>& comps);
+
+// Tuning of generalise_files, exposed for the tests.
+inline constexpr size_t kCollapseThreshold = 8;  // files of one dir -> dir/*
+
+// "tmpab12_xyz" (Python), "foo.A8f3k2" / "fooA8f3k2" (mkstemp XXXXXX),
+// "k2j_q9zx" (Python's probe, only when `deleted`) -> true with the stable
+// prefix and suffix around the random token.
+bool split_temp_name(const std::string& base, bool deleted, std::string* stem, std::string* ext);
+
+}  // namespace profile

@@ -1,0 +1,210 @@
+#include "profilegen/landlock_gen.h"
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "profilegen/files.h"
+
+namespace profile {
+
+namespace {
+
+enum : uint64_t {
+  kExecute = 1ull << 0, kWriteFile = 1ull << 1, kReadFile = 1ull << 2, kReadDir = 1ull << 3,
+  kRemoveDir = 1ull << 4, kRemoveFile = 1ull << 5, kMakeChar = 1ull << 6, kMakeDir = 1ull << 7,
+  kMakeReg = 1ull << 8, kMakeSock = 1ull << 9, kMakeFifo = 1ull << 10, kMakeBlock = 1ull << 11,
+  kMakeSym = 1ull << 12, kRefer = 1ull << 13, kTruncate = 1ull << 14, kIoctlDev = 1ull << 15,
+};
+constexpr uint64_t kBindTcp = 1ull << 0, kConnectTcp = 1ull << 1;
+
+std::vector<std::string> names_of(const std::vector<LandlockRight>& table, uint64_t bits) {
+  std::vector<std::string> out;
+  for (const auto& r : table)
+    if (bits & r.bit) out.push_back(r.name);
+  return out;
+}
+
+std::string parent_dir(const std::string& path) {
+  auto s = path.find_last_of('/');
+  if (s == 0 || s == std::string::npos) return "/";
+  return path.substr(0, s);
+}
+
+bool under(const std::string& path, const std::string& area) {
+  return path == area || (path.size() > area.size() && path.compare(0, area.size(), area) == 0 && path[area.size()] == '/');
+}
+
+}  // namespace
+
+const std::vector<LandlockRight>& landlock_fs_rights() {
+  static const std::vector<LandlockRight> t = {
+      {"execute", kExecute, 1, true},        {"write_file", kWriteFile, 1, true},
+      {"read_file", kReadFile, 1, true},     {"read_dir", kReadDir, 1, false},
+      {"remove_dir", kRemoveDir, 1, false},  {"remove_file", kRemoveFile, 1, false},
+      {"make_char", kMakeChar, 1, false},    {"make_dir", kMakeDir, 1, false},
+      {"make_reg", kMakeReg, 1, false},      {"make_sock", kMakeSock, 1, false},
+      {"make_fifo", kMakeFifo, 1, false},    {"make_block", kMakeBlock, 1, false},
+      {"make_sym", kMakeSym, 1, false},      {"refer", kRefer, 2, false},
+      {"truncate", kTruncate, 3, true},      {"ioctl_dev", kIoctlDev, 5, true},
+  };
+  return t;
+}
+
+const std::vector<LandlockRight>& landlock_net_rights() {
+  static const std::vector<LandlockRight> t = {{"bind_tcp", kBindTcp, 4, false},
+                                               {"connect_tcp", kConnectTcp, 4, false}};
+  return t;
+}
+
+const std::vector<LandlockRight>& landlock_scopes() {
+  static const std::vector<LandlockRight> t = {{"abstract_unix_socket", 1ull << 0, 6, false},
+                                               {"signal", 1ull << 1, 6, false}};
+  return t;
+}
+
+Result<std::string> render_landlock(const Profile& p) {
+  std::map<std::string, uint64_t> rules;  // directory or file -> rights
+  std::set<std::string> notes;
+  bool lock_or_chmod = false, mmap = false, literal_read = false;
+
+  for (const auto& [pat, names] : p.files) {
+    uint32_t b = 0;
+    for (const auto& n : names) {
+      auto bit = access_from_name(n);
+      if (!bit) return with_context(bit.error(), "files " + pat);
+      b |= *bit;
+    }
+    auto comps = parse_path_pattern(pat);
+    if (!comps) return with_context(comps.error(), "files");
+    bool literal = pattern_is_literal(*comps);
+    std::string prefix = fixed_prefix(*comps);
+
+    uint64_t file = 0, dir = 0;
+    if (b & kAccessRead) file |= kReadFile;
+    if (b & kAccessWrite) file |= kWriteFile | kTruncate;
+    if (b & kAccessAppend) file |= kWriteFile;
+    if (b & kAccessExecute) file |= kExecute;
+    if (b & kAccessMmapExec) {
+      // Landlock does not mediate mmap(PROT_EXEC); the file must be readable.
+      // The dynamic loader is also opened by execve as the interpreter,
+      // which Landlock checks as execute.
+      file |= kReadFile;
+      mmap = true;
+      std::string base = prefix.substr(prefix.find_last_of('/') + 1);
+      if (literal && base.compare(0, 3, "ld-") == 0) file |= kExecute;
+    }
+    if ((b & (kAccessRead | kAccessWrite)) && under(prefix, "/dev")) file |= kIoctlDev;
+    if (b & (kAccessLock | kAccessChmod)) lock_or_chmod = true;
+    // "list" marks a directory: reading it is read_dir, and read_file there
+    // would open every file beneath it.
+    bool is_dir = (b & kAccessList) != 0;
+    if (is_dir && literal) file = kReadDir;
+    // A plain open(O_RDONLY) of a directory (glibc's locale code does it) is
+    // read_dir to Landlock, and a recorder may only see "read". On a literal
+    // path read_dir only ever applies if it is a directory: the runner drops
+    // directory rights from rules on files.
+    if (literal && !is_dir && (b & kAccessRead) && !(b & kAccessCreate)) {
+      file |= kReadDir;
+      literal_read = true;
+    }
+    if (b & kAccessCreate) dir |= is_dir ? kMakeDir : kMakeReg;
+    if (b & kAccessDelete) dir |= is_dir ? kRemoveDir : kRemoveFile;
+    // "link" covers hard links (make_reg + refer) and symbolic links the
+    // workload creates (make_sym): the recorders mark both as link.
+    if (b & kAccessLink) dir |= kMakeReg | kMakeSym | kRefer;
+
+    if (literal) {
+      if (dir != 0) {
+        // The file may not exist when the ruleset is built (the workload
+        // creates it), so its own rights go on its directory too.
+        // A directory the workload creates does not exist either when the
+        // ruleset is built, so its own rights (read_dir) go there as well.
+        std::string parent = parent_dir(prefix);
+        rules[parent] |= dir | file;
+        if (file != 0)
+          notes.insert(pat + ": created, removed or linked by the workload; its rights are granted beneath " + parent);
+        if (is_dir) rules[prefix] |= file;
+      } else {
+        rules[prefix] |= file;
+      }
+    } else {
+      rules[prefix] |= file | dir;
+      notes.insert(pat + ": widened to everything beneath " + prefix + " (Landlock rules are path-beneath, without patterns)");
+    }
+  }
+  for (const auto& u : p.network.unix_sockets) {
+    if (u.empty() || u[0] != '/') continue;
+    std::string parent = parent_dir(u);
+    rules[parent] |= kMakeSock;
+    notes.insert(u + ": unix socket; bind may create it, so make_sock is granted beneath " + parent);
+  }
+  if (mmap) notes.insert("mmap-exec: Landlock does not mediate executable mappings; read_file is granted instead");
+  if (literal_read)
+    notes.insert("read on a named path grants read_file and read_dir; the one that does not fit the file type is dropped when enforcing");
+  if (lock_or_chmod) notes.insert("lock, chmod: not mediated by Landlock (AppArmor and seccomp still apply)");
+
+  std::map<int, uint64_t> ports;
+  for (const auto& r : p.network.ports) {
+    if (r.protocol != "tcp") {
+      notes.insert(r.kind + " " + r.protocol + " port " + std::to_string(r.port) + ": Landlock mediates TCP only");
+      continue;
+    }
+    if (r.kind == "connect" && r.port == 0) continue;
+    ports[r.port] |= r.kind == "bind" ? kBindTcp : kConnectTcp;
+  }
+
+  uint64_t scoped = 0;
+  bool abstract = false;
+  for (const auto& u : p.network.unix_sockets) abstract = abstract || (!u.empty() && u[0] == '@');
+  if (abstract) {
+    notes.insert("abstract unix sockets are used, so they are not scoped (peers may be outside the sandbox)");
+  } else {
+    scoped |= 1ull << 0;
+  }
+  bool signals_out = false;
+  for (const auto& [arch, names] : p.syscalls)
+    for (const char* s : {"kill", "pidfd_send_signal", "rt_sigqueueinfo"}) signals_out = signals_out || names.count(s);
+  if (signals_out) {
+    notes.insert("the workload sends signals with kill() or similar, so signals are not scoped");
+  } else {
+    scoped |= 1ull << 1;
+  }
+
+  uint64_t handled_fs = 0;
+  int abi = 1;
+  for (const auto& r : landlock_fs_rights()) {
+    handled_fs |= r.bit;
+    abi = std::max(abi, r.min_abi);
+  }
+  abi = std::max(abi, 4);  // TCP ports are always handled: unrecorded ones are denied
+  if (scoped) abi = std::max(abi, 6);
+
+  nlohmann::ordered_json j;
+  j["schema"] = kLandlockSchema;
+  j["abi"] = abi;
+  j["handled_access_fs"] = names_of(landlock_fs_rights(), handled_fs);
+  j["handled_access_net"] = names_of(landlock_net_rights(), kBindTcp | kConnectTcp);
+  j["scoped"] = names_of(landlock_scopes(), scoped);
+  nlohmann::ordered_json pb = nlohmann::ordered_json::array();
+  for (const auto& [path, bits] : rules) {
+    if (bits == 0) continue;
+    nlohmann::ordered_json r;
+    r["path"] = path;
+    r["access"] = names_of(landlock_fs_rights(), bits);
+    pb.push_back(r);
+  }
+  j["path_beneath"] = pb;
+  nlohmann::ordered_json np = nlohmann::ordered_json::array();
+  for (const auto& [port, bits] : ports) {
+    nlohmann::ordered_json r;
+    r["port"] = port;
+    r["access"] = names_of(landlock_net_rights(), bits);
+    np.push_back(r);
+  }
+  j["net_port"] = np;
+  j["notes"] = notes;
+  return j.dump(2) + "\n";
+}
+
+}  // namespace profile

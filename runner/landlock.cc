@@ -1,0 +1,355 @@
+#include "runner/landlock.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <elf.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "profilegen/landlock_gen.h"
+#include "runner/profile_dir.h"
+
+#ifndef __NR_landlock_create_ruleset
+#define __NR_landlock_create_ruleset 444
+#define __NR_landlock_add_rule 445
+#define __NR_landlock_restrict_self 446
+#endif
+
+namespace profile {
+
+namespace {
+
+// Kernel ABI structures, defined here because the installed headers may be
+// older than the kernel (they lack handled_access_net and scoped).
+struct RulesetAttr {
+  uint64_t handled_access_fs;
+  uint64_t handled_access_net;  // ABI 4
+  uint64_t scoped;              // ABI 6
+};
+struct __attribute__((packed)) PathBeneathAttr {
+  uint64_t allowed_access;
+  int32_t parent_fd;
+};
+struct NetPortAttr {
+  uint64_t allowed_access;
+  uint64_t port;
+};
+constexpr unsigned kCreateRulesetVersion = 1u << 0;
+constexpr int kRulePathBeneath = 1;
+constexpr int kRuleNetPort = 2;
+constexpr size_t kMaxRules = 65536;
+
+uint64_t mask_up_to(const std::vector<LandlockRight>& table, int abi) {
+  uint64_t m = 0;
+  for (const auto& r : table)
+    if (r.min_abi <= abi) m |= r.bit;
+  return m;
+}
+uint64_t file_mask() {
+  uint64_t m = 0;
+  for (const auto& r : landlock_fs_rights())
+    if (r.file_ok) m |= r.bit;
+  return m;
+}
+uint64_t bit_of(const std::vector<LandlockRight>& table, const char* name) {
+  for (const auto& r : table)
+    if (strcmp(r.name, name) == 0) return r.bit;
+  return 0;
+}
+
+std::string dropped(const std::vector<LandlockRight>& table, uint64_t bits, int abi) {
+  std::string out;
+  for (const auto& r : table)
+    if ((bits & r.bit) && r.min_abi > abi)
+      out += std::string(out.empty() ? "" : ", ") + r.name + " (ABI " + std::to_string(r.min_abi) + ")";
+  return out;
+}
+
+// The interpreter execve opens on its own (the ELF PT_INTERP, or a script's
+// "#!" line): Landlock checks execute on it, yet no recorder sees it opened.
+std::string exec_interpreter(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return "";
+  std::string out;
+  unsigned char head[256];
+  ssize_t n = pread(fd, head, sizeof(head), 0);
+  if (n >= 2 && head[0] == '#' && head[1] == '!') {
+    size_t i = 2;
+    while (i < static_cast<size_t>(n) && (head[i] == ' ' || head[i] == '\t')) ++i;
+    size_t start = i;
+    while (i < static_cast<size_t>(n) && head[i] != ' ' && head[i] != '\t' && head[i] != '\n') ++i;
+    if (i > start && head[start] == '/') out.assign(reinterpret_cast<const char*>(head) + start, i - start);
+  } else if (n >= static_cast<ssize_t>(sizeof(Elf64_Ehdr)) && memcmp(head, ELFMAG, SELFMAG) == 0 &&
+             head[EI_CLASS] == ELFCLASS64) {
+    Elf64_Ehdr eh;
+    memcpy(&eh, head, sizeof(eh));
+    // Bounded walk: at most 64 program headers.
+    for (unsigned k = 0; k < eh.e_phnum && k < 64 && eh.e_phentsize == sizeof(Elf64_Phdr); ++k) {
+      Elf64_Phdr ph;
+      if (pread(fd, &ph, sizeof(ph), static_cast<off_t>(eh.e_phoff + k * sizeof(Elf64_Phdr))) != sizeof(ph)) break;
+      if (ph.p_type != PT_INTERP || ph.p_filesz < 2 || ph.p_filesz > 4096) continue;
+      std::string buf(ph.p_filesz, '\0');
+      if (pread(fd, buf.data(), buf.size(), static_cast<off_t>(ph.p_offset)) != static_cast<ssize_t>(buf.size())) break;
+      buf.resize(strnlen(buf.c_str(), buf.size()));
+      if (!buf.empty() && buf[0] == '/') out = buf;
+      break;
+    }
+  } else if (n >= static_cast<ssize_t>(sizeof(Elf32_Ehdr)) && memcmp(head, ELFMAG, SELFMAG) == 0 &&
+             head[EI_CLASS] == ELFCLASS32) {
+    Elf32_Ehdr eh;
+    memcpy(&eh, head, sizeof(eh));
+    for (unsigned k = 0; k < eh.e_phnum && k < 64 && eh.e_phentsize == sizeof(Elf32_Phdr); ++k) {
+      Elf32_Phdr ph;
+      if (pread(fd, &ph, sizeof(ph), static_cast<off_t>(eh.e_phoff + k * sizeof(Elf32_Phdr))) != sizeof(ph)) break;
+      if (ph.p_type != PT_INTERP || ph.p_filesz < 2 || ph.p_filesz > 4096) continue;
+      std::string buf(ph.p_filesz, '\0');
+      if (pread(fd, buf.data(), buf.size(), static_cast<off_t>(ph.p_offset)) != static_cast<ssize_t>(buf.size())) break;
+      buf.resize(strnlen(buf.c_str(), buf.size()));
+      if (!buf.empty() && buf[0] == '/') out = buf;
+      break;
+    }
+  }
+  close(fd);
+  return out;
+}
+
+}  // namespace
+
+LandlockFds::~LandlockFds() {
+  for (int fd : fds_) close(fd);
+}
+
+int landlock_abi() noexcept {
+  long v = syscall(__NR_landlock_create_ruleset, nullptr, 0, kCreateRulesetVersion);
+  return v > 0 ? static_cast<int>(v) : 0;
+}
+
+Result<LandlockSpec> parse_landlock_json(const std::string& text, const std::string& origin) {
+  using nlohmann::json;
+  auto fail = [&](const std::string& where, const std::string& what) {
+    return make_error(origin + ": " + where + ": " + what);
+  };
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::exception& e) {
+    return make_error(origin + ": invalid JSON: " + e.what());
+  }
+  if (!j.is_object()) return fail("landlock", "expected an object");
+  static const char* const kKeys[] = {"schema", "abi", "handled_access_fs", "handled_access_net",
+                                      "scoped", "path_beneath", "net_port", "notes"};
+  for (const auto& [k, v] : j.items()) {
+    bool known = false;
+    for (const char* a : kKeys) known = known || k == a;
+    if (!known) return fail("landlock", "unknown key '" + k + "'");
+  }
+  for (const char* req : {"schema", "abi", "handled_access_fs"})
+    if (!j.contains(req)) return fail("landlock", std::string("missing key '") + req + "'");
+  if (!j["schema"].is_number_integer() || j["schema"].get<int64_t>() != kLandlockSchema)
+    return fail("schema", "unsupported schema (this build reads " + std::to_string(kLandlockSchema) + ")");
+  LandlockSpec s;
+  if (!j["abi"].is_number_integer() || j["abi"].get<int64_t>() < 1 || j["abi"].get<int64_t>() > 1000)
+    return fail("abi", "expected a positive integer");
+  s.abi = static_cast<int>(j["abi"].get<int64_t>());
+
+  auto rights = [&](const json& v, const std::string& where, const std::vector<LandlockRight>& table,
+                    uint64_t* out) -> Status {
+    if (!v.is_array()) return fail(where, "expected an array of names");
+    if (v.size() > 64) return fail(where, "too many names");
+    for (const auto& n : v) {
+      if (!n.is_string()) return fail(where, "expected a string");
+      std::string name = n.get<std::string>();
+      uint64_t b = bit_of(table, name.c_str());
+      if (b == 0) return fail(where, "unknown right '" + name + "'");
+      *out |= b;
+    }
+    return {};
+  };
+  PROFILE_TRY(rights(j["handled_access_fs"], "handled_access_fs", landlock_fs_rights(), &s.handled_fs));
+  if (j.contains("handled_access_net"))
+    PROFILE_TRY(rights(j["handled_access_net"], "handled_access_net", landlock_net_rights(), &s.handled_net));
+  if (j.contains("scoped")) PROFILE_TRY(rights(j["scoped"], "scoped", landlock_scopes(), &s.scoped));
+  if (j.contains("notes")) {
+    if (!j["notes"].is_array()) return fail("notes", "expected an array of strings");
+    for (const auto& n : j["notes"])
+      if (!n.is_string()) return fail("notes", "expected a string");
+  }
+  if (j.contains("path_beneath")) {
+    const auto& a = j["path_beneath"];
+    if (!a.is_array()) return fail("path_beneath", "expected an array");
+    if (a.size() > kMaxRules) return fail("path_beneath", "more than 65536 rules");
+    for (size_t i = 0; i < a.size(); ++i) {
+      std::string where = "path_beneath[" + std::to_string(i) + "]";
+      const auto& r = a[i];
+      if (!r.is_object()) return fail(where, "expected an object");
+      for (const auto& [k, v] : r.items())
+        if (k != "path" && k != "access") return fail(where, "unknown key '" + k + "'");
+      if (!r.contains("path") || !r["path"].is_string()) return fail(where + ".path", "expected a string");
+      std::string path = r["path"].get<std::string>();
+      if (path.empty() || path[0] != '/' || path.size() > 4096 || path.find('\0') != std::string::npos)
+        return fail(where + ".path", "'" + path + "' is not an absolute path");
+      if (!r.contains("access")) return fail(where, "missing key 'access'");
+      LandlockPathSpec ps{path, 0};
+      PROFILE_TRY(rights(r["access"], where + ".access", landlock_fs_rights(), &ps.access));
+      if (ps.access & ~s.handled_fs) return fail(where + ".access", "grants a right that handled_access_fs does not list");
+      if (ps.access == 0) return fail(where + ".access", "no rights");
+      s.paths.push_back(std::move(ps));
+    }
+  }
+  if (j.contains("net_port")) {
+    const auto& a = j["net_port"];
+    if (!a.is_array()) return fail("net_port", "expected an array");
+    if (a.size() > kMaxRules) return fail("net_port", "more than 65536 rules");
+    for (size_t i = 0; i < a.size(); ++i) {
+      std::string where = "net_port[" + std::to_string(i) + "]";
+      const auto& r = a[i];
+      if (!r.is_object()) return fail(where, "expected an object");
+      for (const auto& [k, v] : r.items())
+        if (k != "port" && k != "access") return fail(where, "unknown key '" + k + "'");
+      if (!r.contains("port") || !r["port"].is_number_integer() || r["port"].get<int64_t>() < 0 ||
+          r["port"].get<int64_t>() > 65535)
+        return fail(where + ".port", "expected a port number 0..65535");
+      if (!r.contains("access")) return fail(where, "missing key 'access'");
+      LandlockPortSpec ps{static_cast<uint64_t>(r["port"].get<int64_t>()), 0};
+      PROFILE_TRY(rights(r["access"], where + ".access", landlock_net_rights(), &ps.access));
+      if (ps.access & ~s.handled_net) return fail(where + ".access", "grants a right that handled_access_net does not list");
+      if (ps.access == 0) return fail(where + ".access", "no rights");
+      s.ports.push_back(ps);
+    }
+  }
+  return s;
+}
+
+Result<LandlockPlan> plan_landlock(const LandlockSpec& spec, int abi, std::vector<std::string>* notes) {
+  if (abi <= 0) return make_error("this kernel has no Landlock");
+  LandlockPlan plan;
+  plan.abi = abi;
+  uint64_t fs_ok = mask_up_to(landlock_fs_rights(), abi);
+  uint64_t net_ok = mask_up_to(landlock_net_rights(), abi);
+  uint64_t scope_ok = mask_up_to(landlock_scopes(), abi);
+  std::string lost = dropped(landlock_fs_rights(), spec.handled_fs, abi);
+  std::string lost_net = dropped(landlock_net_rights(), spec.handled_net, abi);
+  std::string lost_scope = dropped(landlock_scopes(), spec.scoped, abi);
+  for (const auto& l : {lost, lost_net, lost_scope})
+    if (!l.empty()) notes->push_back("landlock: kernel ABI " + std::to_string(abi) + " cannot enforce: " + l);
+  if (abi < 2 && (spec.handled_fs & bit_of(landlock_fs_rights(), "refer")))
+    notes->push_back("landlock: ABI 1 denies every rename or link across directories");
+  plan.handled_fs = spec.handled_fs & fs_ok;
+  plan.handled_net = spec.handled_net & net_ok;
+  plan.scoped = spec.scoped & scope_ok;
+  plan.fds = std::make_shared<LandlockFds>();
+  // Interpreters of executable file rules get execute + read_file, the way
+  // execve opens them (scripts' interpreters may have their own, so follow a
+  // few levels).
+  std::vector<LandlockPathSpec> paths = spec.paths;
+  uint64_t exec_bit = bit_of(landlock_fs_rights(), "execute");
+  uint64_t read_bit = bit_of(landlock_fs_rights(), "read_file");
+  std::set<std::string> interps;
+  if (spec.handled_fs & exec_bit) {
+    std::vector<std::string> todo;
+    for (const auto& p : spec.paths)
+      if (p.access & exec_bit) todo.push_back(p.path);
+    for (int depth = 0; depth < 4 && !todo.empty(); ++depth) {
+      std::vector<std::string> next;
+      for (const auto& exe : todo) {
+        std::string in = exec_interpreter(exe);
+        if (in.empty() || !interps.insert(in).second) continue;
+        paths.push_back({in, (exec_bit | read_bit) & spec.handled_fs});
+        next.push_back(in);
+      }
+      todo = std::move(next);
+    }
+  }
+  if (!interps.empty()) {
+    std::string list;
+    for (const auto& i : interps) list += (list.empty() ? "" : ", ") + i;
+    notes->push_back("landlock: execute granted on the interpreter(s) execve opens: " + list);
+  }
+  size_t missing = 0;
+  std::string missing_list;
+  for (const auto& p : paths) {
+    int fd = open(p.path.c_str(), O_PATH | O_CLOEXEC);
+    if (fd < 0) {
+      // A missing path only makes the sandbox stricter; say so.
+      if (++missing <= 5) missing_list += (missing_list.empty() ? "" : ", ") + p.path;
+      continue;
+    }
+    plan.fds->add(fd);
+    struct stat st;
+    if (fstat(fd, &st) != 0) return make_error("landlock: cannot stat '" + p.path + "': " + strerror(errno));
+    uint64_t access = p.access & plan.handled_fs;
+    // Directory-only rights on a file are refused by the kernel (EINVAL).
+    if (!S_ISDIR(st.st_mode)) access &= file_mask();
+    if (access == 0) continue;
+    plan.paths.push_back({fd, access});
+  }
+  if (missing > 0)
+    notes->push_back("landlock: " + std::to_string(missing) + " path(s) of the policy do not exist here and get no rule: " +
+                     missing_list + (missing > 5 ? ", ..." : ""));
+  for (const auto& p : spec.ports) {
+    uint64_t access = p.access & plan.handled_net;
+    if (access != 0) plan.ports.push_back({p.port, access});
+  }
+  return plan;
+}
+
+Result<LandlockPlan> load_landlock_file(const std::string& path, std::vector<std::string>* notes) {
+  auto text = read_text_file(path, 16 << 20);
+  if (!text) return text.error();
+  auto spec = parse_landlock_json(*text, path);
+  if (!spec) return spec.error();
+  return plan_landlock(*spec, landlock_abi(), notes);
+}
+
+int apply_landlock(const LandlockPlan& plan, const char** step) noexcept {
+  RulesetAttr attr{plan.handled_fs, plan.handled_net, plan.scoped};
+  // Older kernels reject a larger struct with non-zero tail fields; pass the
+  // size of the ABI in use.
+  size_t size = plan.abi >= 6 ? sizeof(RulesetAttr) : plan.abi >= 4 ? 2 * sizeof(uint64_t) : sizeof(uint64_t);
+  *step = "landlock: create ruleset";
+  int rfd = static_cast<int>(syscall(__NR_landlock_create_ruleset, &attr, size, 0));
+  if (rfd < 0) return errno;
+  *step = "landlock: add path rule";
+  for (const auto& r : plan.paths) {
+    PathBeneathAttr pb{r.access, r.fd};
+    if (syscall(__NR_landlock_add_rule, rfd, kRulePathBeneath, &pb, 0) != 0) {
+      int e = errno;
+      close(rfd);
+      return e;
+    }
+  }
+  *step = "landlock: add port rule";
+  for (const auto& r : plan.ports) {
+    NetPortAttr np{r.access, r.port};
+    if (syscall(__NR_landlock_add_rule, rfd, kRuleNetPort, &np, 0) != 0) {
+      int e = errno;
+      close(rfd);
+      return e;
+    }
+  }
+  *step = "no_new_privs";
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+    int e = errno;
+    close(rfd);
+    return e;
+  }
+  *step = "landlock: restrict self";
+  if (syscall(__NR_landlock_restrict_self, rfd, 0) != 0) {
+    int e = errno;
+    close(rfd);
+    return e;
+  }
+  close(rfd);
+  return 0;
+}
+
+}  // namespace profile

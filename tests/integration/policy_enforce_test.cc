@@ -1,0 +1,239 @@
+// record -> enforce round trips with seccomp + Landlock + capabilities, and
+// the CLI's reporting of denials. Tests that need the recorder or the seccomp
+// compiler skip, naming what is missing, in a build that has only their
+// placeholders.
+#include <arpa/inet.h>
+#include <errno.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "runner/apparmor_loader.h"
+#include "runner/landlock.h"
+#include "test_util.h"
+
+namespace profile {
+namespace {
+
+using test::CommandResult;
+using test::TempDir;
+
+#define SKIP_IF_PLACEHOLDER(res)                                                                   \
+  do {                                                                                             \
+    if ((res).err.find("recorder not implemented") != std::string::npos)                           \
+      GTEST_SKIP() << "recorder not available in this build";                                      \
+    if ((res).err.find("seccomp loading is not implemented") != std::string::npos)                 \
+      GTEST_SKIP() << "seccomp compiler not available in this build";                              \
+  } while (0)
+
+CommandResult record(const std::string& dir, std::vector<std::string> cmd) {
+  std::vector<std::string> args = {"record", "--tracer", "ptrace", "--verify-caps", "-o", dir, "--"};
+  args.insert(args.end(), cmd.begin(), cmd.end());
+  return test::run_profile(args, 120);
+}
+
+CommandResult enforce(const std::string& dir, std::vector<std::string> cmd) {
+  std::vector<std::string> args = {"enforce", "--profile", dir, "--"};
+  args.insert(args.end(), cmd.begin(), cmd.end());
+  return test::run_profile(args, 120);
+}
+
+void expect_apparmor_compiles(const std::string& dir) {
+  auto r = test::run({"apparmor_parser", "-Q", "-K", dir + "/apparmor.profile"}, 60);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+int bind_errno(int port) {
+  int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (s < 0) return errno;
+  int one = 1;
+  setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int r = bind(s, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0 ? 0 : errno;
+  close(s);
+  return r;
+}
+
+int free_port(bool privileged) {
+  if (privileged) {
+    for (int p : {80, 81, 88, 443, 591, 631, 873, 990})
+      if (bind_errno(p) == 0) return p;
+    return -1;
+  }
+  for (int p = 20000 + getpid() % 20000, i = 0; i < 200; ++i, ++p)
+    if (bind_errno(p) == 0) return p;
+  return -1;
+}
+
+bool privileged_ports_default() {
+  std::string start = test::read_file("/proc/sys/net/ipv4/ip_unprivileged_port_start");
+  return start.empty() || std::stoi(start) > 990;
+}
+
+TEST(PolicyEnforce, WebServerOnPrivilegedPortRoundTrip) {
+  PROFILE_NEEDS_ROOT();
+  if (!privileged_ports_default()) GTEST_SKIP() << "ip_unprivileged_port_start was lowered on this host";
+  int port = free_port(true);
+  if (port < 0) GTEST_SKIP() << "no free privileged port";
+  TempDir dir;
+  std::filesystem::create_directory(dir / "www");
+  test::write_file(dir / "www/index.html", "hello-from-httpd\n");
+  std::string p = std::to_string(port);
+  std::vector<std::string> cmd = {
+      "/bin/sh", "-c",
+      "busybox httpd -f -p 127.0.0.1:" + p + " -h " + (dir / "www") +
+          " & s=$!; for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do busybox wget -q -O - http://127.0.0.1:" + p +
+          "/index.html && break; sleep 0.2; done; kill $s"};
+  auto rec = record(dir / "prof", cmd);
+  SKIP_IF_PLACEHOLDER(rec);
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  EXPECT_NE(rec.out.find("hello-from-httpd"), std::string::npos);
+  EXPECT_EQ(test::read_file(dir / "prof/caps.txt"), "NET_BIND_SERVICE\n");
+  expect_apparmor_compiles(dir / "prof");
+  auto enf = enforce(dir / "prof", cmd);
+  SKIP_IF_PLACEHOLDER(enf);
+  EXPECT_EQ(enf.exit_code, 0) << enf.err;
+  EXPECT_NE(enf.out.find("hello-from-httpd"), std::string::npos) << enf.err;
+  EXPECT_NE(enf.err.find("landlock: active"), std::string::npos) << enf.err;
+}
+
+TEST(PolicyEnforce, PythonTempFilesRoundTripNeedsNoCapability) {
+  PROFILE_NEEDS_ROOT();
+  TempDir dir;
+  // The system interpreter, not whatever version manager shim PATH finds first.
+  std::string python = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+  std::vector<std::string> cmd = {
+      python, "-c",
+      "import tempfile, os\n"
+      "for i in range(3):\n"
+      "    with tempfile.NamedTemporaryFile('w+') as f:\n"
+      "        f.write('x'); f.flush(); f.seek(0); assert f.read() == 'x'\n"
+      "d = tempfile.mkdtemp(); q = os.path.join(d, 'a')\n"
+      "open(q, 'w').write('y'); os.remove(q); os.rmdir(d)\n"
+      "print('temp-ok')\n"};
+  auto rec = record(dir / "prof", cmd);
+  SKIP_IF_PLACEHOLDER(rec);
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  EXPECT_EQ(test::read_file(dir / "prof/caps.txt"), "");
+  expect_apparmor_compiles(dir / "prof");
+  // Fresh random names on this run: the temp rules must cover them.
+  auto enf = enforce(dir / "prof", cmd);
+  SKIP_IF_PLACEHOLDER(enf);
+  EXPECT_EQ(enf.exit_code, 0) << enf.err;
+  EXPECT_NE(enf.out.find("temp-ok"), std::string::npos) << enf.err;
+}
+
+TEST(PolicyEnforce, PrivilegedBindNeedsExactlyNetBindService) {
+  PROFILE_NEEDS_ROOT();
+  if (!privileged_ports_default()) GTEST_SKIP() << "ip_unprivileged_port_start was lowered on this host";
+  int port = free_port(true);
+  if (port < 0) GTEST_SKIP() << "no free privileged port";
+  TempDir dir;
+  std::vector<std::string> cmd = {test::helper("pl_bind"), std::to_string(port)};
+  auto rec = record(dir / "prof", cmd);
+  SKIP_IF_PLACEHOLDER(rec);
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  EXPECT_EQ(test::read_file(dir / "prof/caps.txt"), "NET_BIND_SERVICE\n");
+  auto enf = enforce(dir / "prof", cmd);
+  SKIP_IF_PLACEHOLDER(enf);
+  EXPECT_EQ(enf.exit_code, 0) << enf.err;
+}
+
+TEST(PolicyEnforce, DenialsOfFilesPortsAndCapabilitiesAreReported) {
+  PROFILE_NEEDS_ROOT();
+  TempDir dir;
+  test::write_file(dir / "recorded.txt", "a");
+  test::write_file(dir / "other.txt", "b");
+  auto rec = record(dir / "open", {test::helper("pl_open"), dir / "recorded.txt", "r"});
+  SKIP_IF_PLACEHOLDER(rec);
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  expect_apparmor_compiles(dir / "open");
+
+  auto ok = enforce(dir / "open", {test::helper("pl_open"), dir / "recorded.txt", "r"});
+  SKIP_IF_PLACEHOLDER(ok);
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  auto outside = enforce(dir / "open", {test::helper("pl_open"), dir / "other.txt", "r"});
+  EXPECT_EQ(outside.exit_code, EACCES) << outside.err;
+  EXPECT_NE(outside.err.find("Landlock may have denied it"), std::string::npos) << outside.err;
+  auto write = enforce(dir / "open", {test::helper("pl_open"), dir / "recorded.txt", "w"});
+  EXPECT_EQ(write.exit_code, EACCES) << write.err;
+
+  int port = free_port(false), other = free_port(false);
+  ASSERT_GT(port, 0);
+  if (other == port) other = port + 1;
+  auto brec = record(dir / "bind", {test::helper("pl_bind"), std::to_string(port)});
+  ASSERT_EQ(brec.exit_code, 0) << brec.err;
+  EXPECT_EQ(test::read_file(dir / "bind/caps.txt"), "");
+  auto unrecorded = enforce(dir / "bind", {test::helper("pl_bind"), std::to_string(other)});
+  EXPECT_EQ(unrecorded.exit_code, EACCES) << unrecorded.err;
+  if (privileged_ports_default()) {
+    int priv = free_port(true);
+    if (priv > 0) {
+      // Needs a capability caps.txt does not grant.
+      auto dropped = enforce(dir / "bind", {test::helper("pl_bind"), std::to_string(priv)});
+      EXPECT_EQ(dropped.exit_code, EACCES) << dropped.err;
+    }
+  }
+}
+
+// Hand-made profile directory: no recorder needed, only the seccomp compiler.
+TEST(PolicyEnforce, HandMadeProfileLandlockDenialIsHinted) {
+  PROFILE_NEEDS_ROOT();
+  if (landlock_abi() == 0) GTEST_SKIP() << "kernel lacks Landlock";
+  TempDir dir;
+  test::write_file(dir / "ok.txt", "x");
+  test::write_file(dir / "secret.txt", "x");
+  std::string syscalls;
+  for (const char* s : {"read", "write", "openat", "open", "close", "fstat", "newfstatat", "lseek", "mmap", "mprotect",
+                        "munmap", "brk", "pread64", "access", "execve", "arch_prctl", "set_tid_address",
+                        "set_robust_list", "rseq", "prlimit64", "getrandom", "exit_group", "exit", "rt_sigaction",
+                        "rt_sigprocmask", "futex", "statx", "readlink", "uname", "faccessat2", "getpid", "gettid",
+                        "tgkill", "fcntl", "ioctl", "sysinfo"})
+    syscalls += std::string(syscalls.empty() ? "" : ",") + "\"" + s + "\"";
+  std::string prof = dir / "prof";
+  std::filesystem::create_directory(prof);
+  test::write_file(prof + "/profile.json",
+                   "{\"schema\":1,\"name\":\"hand\",\"syscalls\":{\"x86_64\":[" + syscalls + "]},\"files\":["
+                   "{\"path\":\"" + test::helper("pl_open") + "\",\"access\":[\"execute\",\"read\"]},"
+                   "{\"path\":\"/usr/lib/**\",\"access\":[\"read\",\"mmap-exec\"]},"
+                   "{\"path\":\"/etc/ld.so.cache\",\"access\":[\"read\"]},"
+                   "{\"path\":\"" + (dir / "ok.txt") + "\",\"access\":[\"read\"]}]}");
+  auto gen = test::run_profile({"generate", prof});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  expect_apparmor_compiles(prof);
+  auto ok = enforce(prof, {test::helper("pl_open"), dir / "ok.txt", "r"});
+  SKIP_IF_PLACEHOLDER(ok);
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.err.find("landlock: active"), std::string::npos) << ok.err;
+  auto denied = enforce(prof, {test::helper("pl_open"), dir / "secret.txt", "r"});
+  EXPECT_EQ(denied.exit_code, EACCES) << denied.err;
+  EXPECT_NE(denied.err.find("Landlock may have denied it"), std::string::npos) << denied.err;
+}
+
+TEST(PolicyEnforce, ApparmorFlagWithoutKernelAppArmorIsAnError) {
+  if (kernel_has_apparmor()) GTEST_SKIP() << "kernel has AppArmor: this checks the refusal without it";
+  auto r = test::run_profile({"enforce", "--seccomp", "/dev/null", "--apparmor", "some-profile", "--", "true"});
+  EXPECT_EQ(r.exit_code, 125);
+  EXPECT_NE(r.err.find("--apparmor some-profile: this kernel has no AppArmor"), std::string::npos) << r.err;
+}
+
+TEST(PolicyEnforce, ProfileDirectoryWithBrokenLandlockJsonIsRefused) {
+  if (landlock_abi() == 0) GTEST_SKIP() << "kernel lacks Landlock";
+  TempDir dir;
+  test::write_file(dir / "profile.json", "{\"schema\":1,\"name\":\"x\",\"syscalls\":{}}");
+  auto gen = test::run_profile({"generate", dir.path()});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  test::write_file(dir / "landlock.json", "{\"schema\":1,\"abi\":6,\"handled_access_fs\":[\"teleport\"]}");
+  auto r = test::run_profile({"enforce", "--profile", dir.path(), "--", "true"});
+  EXPECT_EQ(r.exit_code, 125);
+  EXPECT_NE(r.err.find("landlock.json: handled_access_fs: unknown right 'teleport'"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace profile
