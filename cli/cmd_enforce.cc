@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/run_options.h"
 #include "profilegen/profile.h"
 #include "runner/profile_dir.h"
 #include "runner/supervisor.h"
@@ -16,6 +17,7 @@ struct EnforceOptions {
   std::string profile_dir;
   std::string seccomp;
   std::vector<std::string> command;
+  RunOptions run;
 };
 
 Result<std::set<std::string>> read_caps_file(const std::string& path) {
@@ -36,39 +38,48 @@ Result<std::set<std::string>> read_caps_file(const std::string& path) {
 }
 
 int run_enforce(const EnforceOptions& o) {
-  if (o.profile_dir.empty() == o.seccomp.empty())
-    return report(make_error("give exactly one of --profile DIR or --seccomp FILE"));
+  if (!o.profile_dir.empty() && !o.seccomp.empty())
+    return report(make_error("give at most one of --profile DIR or --seccomp FILE"));
   RunSpec spec;
   spec.argv = o.command;
   std::string seccomp_path = o.seccomp;
+  std::set<std::string> base_caps(docker_default_caps().begin(), docker_default_caps().end());
+  std::string hostname = o.command.empty() ? "" : o.command[0].substr(o.command[0].find_last_of('/') + 1);
   if (!o.profile_dir.empty()) {
     // profile.json must parse: a broken profile directory is refused whole.
     auto p = read_profile_dir(o.profile_dir);
     if (!p) return report(p.error());
     auto caps = read_caps_file(o.profile_dir + "/caps.txt");
     if (!caps) return report(caps.error());
-    spec.caps = *caps;
+    base_caps = *caps;
+    hostname = p->name;
     seccomp_path = o.profile_dir + "/seccomp.json";
-  } else {
-    spec.caps.insert(docker_default_caps().begin(), docker_default_caps().end());
   }
-  SeccompContext ctx;
-  ctx.caps = spec.caps;
-  auto prog = compile_seccomp_file(seccomp_path, ctx);
-  if (!prog) return report(prog.error());
-  spec.seccomp = std::move(*prog);
+  auto applied = apply_run_options(o.run, base_caps, hostname, &spec);
+  if (!applied) return report(applied.error());
+  // Without --profile or --seccomp the command runs with isolation only.
+  if (!seccomp_path.empty()) {
+    SeccompContext ctx;
+    ctx.caps = spec.caps;
+    auto prog = compile_seccomp_file(seccomp_path, ctx);
+    if (!prog) return report(prog.error());
+    spec.seccomp = std::move(*prog);
+  }
   auto outcome = run_workload(spec, nullptr, nullptr);
   if (!outcome) return report(outcome.error());
+  print_resource_summary(o.run, *outcome);
   return outcome->exit_code;
 }
 }  // namespace
 
 Runner add_enforce(CLI::App& app) {
   auto o = std::make_shared<EnforceOptions>();
-  auto* sub = app.add_subcommand("enforce", "Run CMD confined by a profile (seccomp, capabilities, no_new_privs).");
+  auto* sub = app.add_subcommand("enforce", "Run CMD confined by a profile (seccomp, capabilities, no_new_privs) in namespaces and a cgroup.\n"
+                                 "Without --profile or --seccomp, CMD runs with the isolation only.");
   sub->add_option("--profile", o->profile_dir, "Profile directory (profile.json, seccomp.json, caps.txt, ...)");
   sub->add_option("--seccomp", o->seccomp,
                   "A seccomp JSON file in OCI/Docker format (Docker's own default profile included)");
+  add_run_options(sub, o->run);
   sub->add_option("command", o->command, "Command and arguments (after --)")->required();
   sub->footer(
       "Exit status: the command's own (128+N when killed by signal N); 125 when profile\n"

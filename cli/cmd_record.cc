@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/run_options.h"
 #include "profilegen/profile.h"
 #include "profilegen/summary.h"
 #include "runner/profile_dir.h"
@@ -21,6 +22,7 @@ struct RecordOptions {
   bool append = false;
   bool allow_loss = false;
   std::vector<std::string> command;
+  RunOptions run;
 };
 
 std::string basename_of(const std::string& p) {
@@ -62,10 +64,13 @@ int run_record(const RecordOptions& o) {
 
   RunSpec spec;
   spec.argv = o.command;
-  spec.caps.insert(docker_default_caps().begin(), docker_default_caps().end());
+  auto applied = apply_run_options(
+      o.run, std::set<std::string>(docker_default_caps().begin(), docker_default_caps().end()), name, &spec);
+  if (!applied) return report(applied.error());
   Observations obs;
   auto outcome = run_workload(spec, tracer->get(), &obs);
   if (!outcome) return report(outcome.error());
+  print_resource_summary(o.run, *outcome);
 
   auto prof = profile_from_observations(obs, name);
   if (!prof) return report(prof.error());
@@ -94,6 +99,7 @@ Runner add_record(CLI::App& app) {
       ->capture_default_str();
   sub->add_flag("--allow-loss", o->allow_loss,
                 "Write the profile even if the recorder lost events (marked incomplete)");
+  add_run_options(sub, o->run);
   sub->add_option("command", o->command, "Command and arguments (after --)")->required();
   sub->footer(
       "Exit status: the command's own (128+N when killed by signal N); 125 when profile\n"
