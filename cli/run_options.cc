@@ -40,17 +40,17 @@ void add_run_options(CLI::App* sub, RunOptions& o) {
   const char* g = "Isolation";
   sub->add_option("--share", o.share,
                   "Keep a host namespace instead of a new one: pid, mnt, net, ipc, uts, cgroup (comma separated)")
-      ->group(g);
+      ->group(g)->allow_extra_args(false);
   sub->add_option("--rootfs", o.rootfs, "Run inside this extracted image directory (pivot_root; read-only)")->group(g);
   sub->add_flag("--rootfs-rw", o.rootfs_rw, "Leave the --rootfs writable")->group(g);
-  sub->add_option("--bind", o.binds, "Bind-mount SRC[:DST] (read-write)")->group(g);
-  sub->add_option("--ro-bind", o.ro_binds, "Bind-mount SRC[:DST] read-only")->group(g);
-  sub->add_option("--tmpfs", o.tmpfs, "Mount an empty tmpfs on DST")->group(g);
+  sub->add_option("--bind", o.binds, "Bind-mount SRC[:DST] (read-write)")->group(g)->allow_extra_args(false);
+  sub->add_option("--ro-bind", o.ro_binds, "Bind-mount SRC[:DST] read-only")->group(g)->allow_extra_args(false);
+  sub->add_option("--tmpfs", o.tmpfs, "Mount an empty tmpfs on DST")->group(g)->allow_extra_args(false);
   sub->add_flag("--read-only", o.read_only, "Remount the host root read-only for the workload")->group(g);
   sub->add_option("--workdir", o.workdir, "Working directory of the workload")->group(g);
   sub->add_option("--hostname", o.hostname, "Hostname in the UTS namespace (default: the profile name)")->group(g);
   sub->add_option("-p,--publish", o.publish, "Publish HOSTPORT:PORT[/tcp] of the workload on the host's 127.0.0.1")
-      ->group(g);
+      ->group(g)->allow_extra_args(false);
   sub->add_flag("--userns", o.userns, "New user namespace: root inside is an unprivileged id outside")->group(g);
   sub->add_option("--userns-map", o.userns_map, "Host id range HOSTID[:COUNT] for --userns (default 100000:65536)")
       ->group(g);
@@ -59,10 +59,10 @@ void add_run_options(CLI::App* sub, RunOptions& o) {
   sub->add_option("--cpus", o.cpus, "CPU quota in CPUs, e.g. 1.5")->group(g);
   sub->add_option("--pids", o.pids, "Maximum number of processes and threads")->group(g)->check(CLI::PositiveNumber);
   sub->add_option("--io-weight", o.io_weight, "Block I/O weight, 10 to 1000")->group(g)->check(CLI::Range(10, 1000));
-  sub->add_option("--cap-add", o.cap_add, "Add capabilities (comma separated; ALL)")->group(g);
-  sub->add_option("--cap-drop", o.cap_drop, "Drop capabilities (comma separated; ALL)")->group(g);
+  sub->add_option("--cap-add", o.cap_add, "Add capabilities (comma separated; ALL)")->group(g)->allow_extra_args(false);
+  sub->add_option("--cap-drop", o.cap_drop, "Drop capabilities (comma separated; ALL)")->group(g)->allow_extra_args(false);
   sub->add_flag("--privileged", o.privileged, "Keep every capability (no_new_privs still applies)")->group(g);
-  sub->add_option("--secret", o.secrets, "NAME=FILE: readable as /run/secrets/NAME inside only")->group(g);
+  sub->add_option("--secret", o.secrets, "NAME=FILE: readable as /run/secrets/NAME inside only")->group(g)->allow_extra_args(false);
   sub->add_flag("--json", o.json, "Print the resource summary as JSON")->group(g);
 }
 

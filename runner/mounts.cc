@@ -110,6 +110,22 @@ int ensure_file(const char* path) noexcept {
   return 0;
 }
 
+// "/proc/self/fd/N" without snprintf.
+void fd_path(int fd, char* out) noexcept {
+  const char prefix[] = "/proc/self/fd/";
+  memcpy(out, prefix, sizeof prefix - 1);
+  char digits[16];
+  int n = 0;
+  unsigned v = fd < 0 ? 0u : static_cast<unsigned>(fd);
+  do {
+    digits[n++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0 && n < 15);
+  size_t pos = sizeof prefix - 1;
+  while (n > 0) out[pos++] = digits[--n];
+  out[pos] = '\0';
+}
+
 int set_read_only(const char* path, bool read_only, bool recursive) noexcept {
   struct mount_attr attr;
   memset(&attr, 0, sizeof attr);
@@ -201,6 +217,13 @@ Result<MountPlan> plan_mounts(const MountRequest& req) {
   };
 
   ops.push_back(mnt("", "/", "", MS_REC | MS_PRIVATE, "", "make all mounts private"));
+  // Bind sources are opened before anything covers them (they must be
+  // opened in this mount namespace for the bind to be allowed).
+  std::vector<int> source_op;
+  for (const auto& b : req.binds) {
+    source_op.push_back(static_cast<int>(ops.size()));
+    ops.push_back(op(MountOp::kOpenSource, b.src, "", "open bind source " + b.src));
+  }
   if (have_root) ops.push_back(mnt(root, root, "", MS_BIND | MS_REC, "", "bind the rootfs " + root));
   if (!have_root && req.read_only) {
     MountOp o = op(MountOp::kSetReadOnly, "", "/", "remount the host root read-only");
@@ -241,12 +264,15 @@ Result<MountPlan> plan_mounts(const MountRequest& req) {
     fresh_dirs.push_back(d);
   }
 
-  for (const auto& b : req.binds) {
+  for (size_t bi = 0; bi < req.binds.size(); ++bi) {
+    const BindSpec& b = req.binds[bi];
     const char* what = b.read_only ? "--ro-bind" : "--bind";
     PROFILE_TRY(check_mountpoint(b.dst, what));
     ops.push_back(op(is_dir(b.src) ? MountOp::kEnsureDir : MountOp::kEnsureFile, "", at(b.dst),
                      std::string("create ") + what + " mount point " + b.dst));
-    ops.push_back(mnt(b.src, at(b.dst), "", MS_BIND | MS_REC, "", std::string(what) + " " + b.src + " on " + b.dst));
+    MountOp m = mnt("", at(b.dst), "", MS_BIND | MS_REC, "", std::string(what) + " " + b.src + " on " + b.dst);
+    m.src_op = source_op[bi];
+    ops.push_back(std::move(m));
     if (b.read_only) {
       MountOp o = op(MountOp::kSetReadOnly, "", at(b.dst), "make " + b.dst + " read-only");
       o.recursive = true;
@@ -297,14 +323,24 @@ Result<MountPlan> plan_mounts(const MountRequest& req) {
 }
 
 int apply_mounts(const MountPlan& plan, const char** step) noexcept {
+  char src_buf[64];
+  int result = 0;
   for (const MountOp& o : plan.ops) {
     *step = o.step.c_str();
     const char* a = o.a.c_str();
     const char* b = o.b.c_str();
     int err = 0;
     switch (o.kind) {
+      case MountOp::kOpenSource:
+        o.opened_fd = open(a, O_PATH | O_CLOEXEC);
+        if (o.opened_fd < 0) err = errno;
+        break;
       case MountOp::kMount:
-        if (mount(o.a.empty() ? nullptr : a, b, o.fstype.empty() ? nullptr : o.fstype.c_str(), o.flags,
+        if (o.src_op >= 0) {
+          fd_path(plan.ops[static_cast<size_t>(o.src_op)].opened_fd, src_buf);
+          a = src_buf;
+        }
+        if (mount(o.a.empty() && o.src_op < 0 ? nullptr : a, b, o.fstype.empty() ? nullptr : o.fstype.c_str(), o.flags,
                   o.data.empty() ? nullptr : o.data.c_str()) != 0)
           err = errno;
         break;
@@ -335,9 +371,14 @@ int apply_mounts(const MountPlan& plan, const char** step) noexcept {
           err = errno;
         break;
     }
-    if (err != 0) return err;
+    if (err != 0) {
+      result = err;
+      break;
+    }
   }
-  return 0;
+  for (const MountOp& o : plan.ops)
+    if (o.kind == MountOp::kOpenSource && o.opened_fd >= 0) close(o.opened_fd);
+  return result;
 }
 
 }  // namespace profile

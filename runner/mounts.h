@@ -45,11 +45,17 @@ struct MountOp {
     kWriteFile,      // b gets `data`, mode 0400, owned by the workload user
     kChownDir,       // b is owned by the workload user
     kPivotRoot,      // b becomes / and the old root is detached
+    kOpenSource,     // open(a, O_PATH) now, for a later kMount with src_op
   };
   Kind kind = kMount;
   std::string a, b, fstype, data;
   unsigned long flags = 0;
   bool recursive = false;
+  // A kMount whose source is the kOpenSource op at this index: mounted from
+  // /proc/self/fd/N, so a bind source stays reachable after the child's own
+  // mounts (its private /tmp) have covered the host path.
+  int src_op = -1;
+  mutable int opened_fd = -1;  // set by kOpenSource in the child
   std::string step;  // what the child reports when this fails
 };
 
