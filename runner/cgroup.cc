@@ -146,11 +146,12 @@ std::vector<Hierarchy> discover() {
 
 bool has(const Hierarchy& h, const char* c) { return h.controllers.count(c) != 0; }
 
-// Is `pid` a living supervisor (a process named profile)?
+// Is `pid` a living supervisor (a process with our name)? A reused pid of
+// another program does not keep a stale cgroup alive.
 bool supervisor_alive(pid_t pid) {
   if (kill(pid, 0) != 0 && errno == ESRCH) return false;
-  std::string comm = read_small("/proc/" + std::to_string(pid) + "/comm");
-  return comm.rfind("profile", 0) == 0;
+  static const std::string self = read_small("/proc/self/comm");
+  return read_small("/proc/" + std::to_string(pid) + "/comm") == self;
 }
 
 // Kills what is in `dirs`, waits until they are empty, removes them.
@@ -460,7 +461,9 @@ Result<std::unique_ptr<RunCgroup>> create_run_cgroup(const CgroupLimits& limits)
     if (v == CgroupVersion::kV2) PROFILE_TRY(enable_v2_controllers(h.own, limits));
     std::string d = h.own + "/" + name;
     if (mkdir(d.c_str(), 0755) != 0 && errno != EEXIST) {
-      auto err = make_error("cannot create cgroup " + d + ": " + strerror(errno));
+      int e = errno;
+      auto err = make_error("cannot create cgroup " + d + ": " + strerror(e) +
+                            (e == EACCES || e == EPERM || e == EROFS ? " (a run's cgroup needs root)" : ""));
       std::vector<std::string> made;
       for (const auto& hd : dirs) made.push_back(hd.second);
       destroy_dirs(made);

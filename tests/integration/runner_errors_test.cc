@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "test_util.h"
@@ -10,24 +11,21 @@
 namespace profile::test {
 namespace {
 
-// Runs enforce with `opts` on a command that would leave a trace if started.
+// Runs enforce with `opts` on a command that leaves a trace if it starts.
+// The trace goes to the build directory, which the sandbox shares with the
+// host (unlike its private /tmp).
 void expect_refused(std::vector<std::string> opts, const std::string& needle) {
-  TempDir d;
-  std::string trace = d / "started";
+  std::string trace = std::string(PROFILE_BINARY_DIR) + "/rn-refused-" + std::to_string(getpid());
+  unlink(trace.c_str());
   std::vector<std::string> args = {"enforce"};
   args.insert(args.end(), opts.begin(), opts.end());
-  args.insert(args.end(), {"--share", "mnt", "--", "touch", trace});
-  // --share mnt lets the trace reach the host if the workload ever runs;
-  // options needing a mount namespace are tested without it below.
-  if (needle.find("mount namespace") == std::string::npos &&
-      std::find(opts.begin(), opts.end(), "--rootfs") != opts.end()) {
-    args.erase(std::find(args.begin(), args.end(), "--share"), std::find(args.begin(), args.end(), "--share") + 2);
-  }
+  args.insert(args.end(), {"--", "touch", trace});
   auto r = run_profile(args, 60);
   EXPECT_EQ(r.exit_code, 125) << r.err;
   EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one message:\n" << r.err;
   EXPECT_EQ(access(trace.c_str(), F_OK), -1) << "the workload ran";
+  unlink(trace.c_str());
 }
 
 TEST(RunnerErrors, UnknownNamespace) { expect_refused({"--share", "bogus"}, "unknown namespace 'bogus'"); }
@@ -91,6 +89,20 @@ TEST(RunnerErrors, ChildSetupFailureNamesStepAndErrno) {
   r = run_profile({"enforce", "--userns", "--userns-map", "300000:10", "--user", "50", "--", "true"}, 60);
   EXPECT_EQ(r.exit_code, 125);
   EXPECT_NE(r.err.find("outside the user namespace"), std::string::npos) << r.err;
+}
+
+TEST(RunnerErrors, NoPermissionIsOneClearMessage) {
+  PROFILE_NEEDS_ROOT();
+  TempDir d;
+  std::string trace = d / "started";
+  chmod(d.path().c_str(), 0777);
+  auto r = run({"setpriv", "--reuid", "1000", "--regid", "1000", "--clear-groups", PROFILE_BIN, "enforce", "--",
+                "touch", trace},
+               60);
+  EXPECT_EQ(r.exit_code, 125) << r.err;
+  EXPECT_NE(r.err.find("needs root"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(access(trace.c_str(), F_OK), -1) << "the workload ran";
 }
 
 TEST(RunnerErrors, NotFoundAndNotExecutable) {
