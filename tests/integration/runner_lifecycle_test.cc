@@ -184,12 +184,16 @@ TEST(RunnerLifecycle, PublishedPortAnswersOnHostLoopback) {
 
 TEST(RunnerLifecycle, ServerInsideIsNotReachableWithoutPublishing) {
   PROFILE_NEEDS_ROOT();
-  Background bg({"enforce", "--", helper("rn_server"), "18097", "1"});
-  ASSERT_EQ(bg.line(), "listening");
+  int probe = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
-  a.sin_port = htons(18097);
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(probe, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  socklen_t len = sizeof a;
+  getsockname(probe, reinterpret_cast<sockaddr*>(&a), &len);
+  close(probe);
+  Background bg({"enforce", "--", helper("rn_server"), std::to_string(ntohs(a.sin_port)), "1"});
+  ASSERT_EQ(bg.line(), "listening");
   int c = socket(AF_INET, SOCK_STREAM, 0);
   EXPECT_NE(connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
   close(c);
@@ -259,12 +263,11 @@ TEST(RunnerLifecycle, SigkillOfProfileKillsTheSandboxAndTheNextRunSweepsItsCgrou
     if (!share_pid) {
       // The init dies of its parent-death signal and takes the namespace along.
       EXPECT_TRUE(eventually([&] { return processes_with(token).empty(); }));
-    } else {
-      // Without a PID namespace the orphaned sleeper survives in the cgroup...
-      EXPECT_FALSE(processes_with(token).empty());
     }
-    EXPECT_FALSE(run_cgroups_of(sup).empty()) << "a SIGKILLed supervisor cannot remove its cgroup itself";
-    // ...until any later run sweeps cgroups of dead supervisors, killing what they hold.
+    // A SIGKILLed supervisor cannot remove its cgroup (and without a PID
+    // namespace the orphaned sleeper survives in it) until any later run
+    // sweeps cgroups of dead supervisors, killing what they hold. (Not
+    // asserted in between: a test running in parallel may sweep first.)
     auto next = run_profile({"enforce", "--", "true"}, 60);
     EXPECT_EQ(next.exit_code, 0) << next.err;
     expect_nothing_left(sup, token, before);
