@@ -5,7 +5,14 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <string.h>
 #include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
 
 namespace profile {
 
@@ -26,7 +33,25 @@ void forward(int sig) {
 
 }  // namespace
 
-int run_init(WorkloadMain workload, const void* ctx, int report_fd) noexcept {
+std::pair<char*, size_t> own_argument_area() {
+  std::ifstream f("/proc/self/stat");
+  std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  // Fields after the command name, which may itself hold spaces and ')'.
+  auto close = stat.rfind(')');
+  if (close == std::string::npos) return {nullptr, 0};
+  std::istringstream in(stat.substr(close + 2));
+  std::string field;
+  unsigned long long arg_start = 0, arg_end = 0;
+  // Field 3 is the first after ')'; arg_start and arg_end are fields 48, 49.
+  for (int n = 3; n <= 49 && in >> field; ++n) {
+    if (n == 48) arg_start = std::strtoull(field.c_str(), nullptr, 10);
+    if (n == 49) arg_end = std::strtoull(field.c_str(), nullptr, 10);
+  }
+  if (arg_start == 0 || arg_end <= arg_start || arg_end - arg_start > (1u << 20)) return {nullptr, 0};
+  return {reinterpret_cast<char*>(arg_start), static_cast<size_t>(arg_end - arg_start)};
+}
+
+int run_init(WorkloadMain workload, const void* ctx, int report_fd, char* args, size_t args_len) noexcept {
   // As PID 1 this process ignores every signal it has no handler for, so
   // forwarding needs real handlers.
   struct sigaction sa {};
@@ -48,6 +73,11 @@ int run_init(WorkloadMain workload, const void* ctx, int report_fd) noexcept {
     if (g_pending & (1 << s)) kill(static_cast<pid_t>(pid), s);
   close(report_fd);
   prctl(PR_SET_NAME, "profile-init", 0, 0, 0);
+  static const char kTitle[] = "profile-init";
+  if (args != nullptr && args_len >= sizeof kTitle) {
+    memset(args, 0, args_len);
+    memcpy(args, kTitle, sizeof kTitle);
+  }
 
   for (;;) {
     int st = 0;

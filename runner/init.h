@@ -8,6 +8,9 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
+#include <utility>
+
 namespace profile {
 
 using WorkloadMain = void (*)(const void* ctx);
@@ -16,6 +19,12 @@ using WorkloadMain = void (*)(const void* ctx);
 // arrives while the workload does not exist yet is delivered once it does.
 // `workload` must not return. `report_fd` is closed in init after the fork
 // (the workload keeps its copy). Returns only if the fork fails (errno).
-int run_init(WorkloadMain workload, const void* ctx, int report_fd) noexcept;
+// `args`/`args_len` is the process's argument area (from /proc/self/stat):
+// it is overwritten with "profile-init" so that `ps` inside shows the init by
+// name rather than the supervisor's command line with its host paths.
+int run_init(WorkloadMain workload, const void* ctx, int report_fd, char* args, size_t args_len) noexcept;
+
+// Parent side: the argument area of this process, or {nullptr, 0}.
+std::pair<char*, size_t> own_argument_area();
 
 }  // namespace profile

@@ -72,6 +72,7 @@ struct ChildContext {
   const char* hostname = nullptr;      // null: leave it
   const char* workdir = nullptr;       // null: stay
   bool workdir_explicit = false;
+  std::pair<char*, size_t> args{nullptr, 0};  // our argument area, retitled in init
 };
 
 [[noreturn]] void child_fail(int fd, const char* step, int err) {
@@ -181,7 +182,7 @@ int exec_search(const char* file, char* const argv[], const char* path_env) {
       if (err != 0) child_fail(c.report_write, "bring up the loopback interface", err);
     }
     if (c.new_pid) {
-      int err = run_init(workload_main, &c, c.report_write);
+      int err = run_init(workload_main, &c, c.report_write, c.args.first, c.args.second);
       child_fail(c.report_write, "fork the workload from init", err);
     }
   }
@@ -246,6 +247,7 @@ Result<RunOutcome> run_workload(const RunSpec& spec, Tracer* tracer, Observation
     ctx.new_net = iso.ns.net;
     ctx.new_user = iso.ns.user;
     ctx.new_cgroup = iso.ns.cgroup;
+    if (iso.ns.pid) ctx.args = own_argument_area();
     if (iso.ns.mnt) {
       MountRequest req = mr;
       req.new_pid_ns = iso.ns.pid;
