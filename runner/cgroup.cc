@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <set>
@@ -146,12 +147,31 @@ std::vector<Hierarchy> discover() {
 
 bool has(const Hierarchy& h, const char* c) { return h.controllers.count(c) != 0; }
 
-// Is `pid` a living supervisor (a process with our name)? A reused pid of
-// another program does not keep a stale cgroup alive.
-bool supervisor_alive(pid_t pid) {
-  if (kill(pid, 0) != 0 && errno == ESRCH) return false;
-  static const std::string self = read_small("/proc/self/comm");
-  return read_small("/proc/" + std::to_string(pid) + "/comm") == self;
+}  // namespace
+
+uint64_t process_start_time(pid_t pid) {
+  std::string stat = read_small("/proc/" + std::to_string(pid) + "/stat");
+  auto close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream in(stat.substr(close + 2));
+  std::string field;
+  // Field 3 is the first after the command name; starttime is field 22.
+  for (int n = 3; n <= 22 && in >> field; ++n)
+    if (n == 22) return std::strtoull(field.c_str(), nullptr, 10);
+  return 0;
+}
+
+std::string run_cgroup_name(pid_t supervisor) {
+  return kRunPrefix + std::to_string(supervisor) + "-" + std::to_string(process_start_time(supervisor));
+}
+
+namespace {
+
+// Is the supervisor that named a run cgroup still running? Its pid and start
+// time must both match, so a reused pid does not keep a stale cgroup alive.
+// (The supervisor may be any program using the runner, not only profile.)
+bool supervisor_alive(pid_t pid, uint64_t start_time) {
+  return process_start_time(pid) == start_time;
 }
 
 // Kills what is in `dirs`, waits until they are empty, removes them.
@@ -435,10 +455,14 @@ int sweep_stale_cgroups() {
       if (++guard > 100000) break;
       std::string n = e->d_name;
       if (n.rfind(kRunPrefix, 0) != 0) continue;
-      std::string num = n.substr(strlen(kRunPrefix));
+      std::string rest = n.substr(strlen(kRunPrefix));
+      auto dash = rest.find('-');
+      if (dash == std::string::npos) continue;
+      std::string num = rest.substr(0, dash), start = rest.substr(dash + 1);
       if (num.empty() || num.size() > 9 || num.find_first_not_of("0123456789") != std::string::npos) continue;
+      if (start.empty() || start.size() > 19 || start.find_first_not_of("0123456789") != std::string::npos) continue;
       pid_t pid = static_cast<pid_t>(std::stol(num));
-      if (pid == self || supervisor_alive(pid)) continue;
+      if (pid == self || supervisor_alive(pid, std::stoull(start))) continue;
       stale[pid].push_back(parent + "/" + n);
     }
     closedir(d);
@@ -451,7 +475,7 @@ int sweep_stale_cgroups() {
 
 Result<std::unique_ptr<RunCgroup>> create_run_cgroup(const CgroupLimits& limits) {
   sweep_stale_cgroups();
-  const std::string name = kRunPrefix + std::to_string(getpid());
+  const std::string name = run_cgroup_name(getpid());
   auto v = cgroup_version();
   std::vector<std::pair<Hierarchy, std::string>> dirs;
   auto hs = discover();

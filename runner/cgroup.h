@@ -3,9 +3,10 @@
 // optional controller-less cgroup2 tree alongside, used for cgroup.kill).
 // The version is detected once with statfs(CGROUP2_SUPER_MAGIC).
 //
-// Each run's cgroup is named profile-<supervisor pid> and lives under the
-// supervisor's own cgroup. If the supervisor is SIGKILLed it cannot remove
-// it; the next run sweeps cgroups whose supervisor is gone.
+// Each run's cgroup is named profile-<supervisor pid>-<its start time> and
+// lives under the supervisor's own cgroup. If the supervisor is SIGKILLed it
+// cannot remove it; the next run sweeps cgroups whose supervisor is gone
+// (killing what they still hold).
 #pragma once
 
 #include <sys/types.h>
@@ -60,7 +61,12 @@ class RunCgroup {
   virtual std::vector<std::string> paths() const = 0;
 };
 
-// Sweeps stale run cgroups, creates profile-<getpid()> and applies `limits`.
+// "profile-<pid>-<start time of pid>", the run cgroup name of a supervisor.
+std::string run_cgroup_name(pid_t supervisor);
+// Start time of a process (clock ticks since boot), 0 if it does not exist.
+uint64_t process_start_time(pid_t pid);
+
+// Sweeps stale run cgroups, creates run_cgroup_name(getpid()) and applies `limits`.
 // A limit the kernel refuses is an error naming the value.
 Result<std::unique_ptr<RunCgroup>> create_run_cgroup(const CgroupLimits& limits);
 

@@ -117,11 +117,16 @@ bool eventually(const std::function<bool()>& cond, int timeout_ms = 5000) {
   return cond();
 }
 
+// Run cgroups named after `supervisor` (profile-PID-STARTTIME), in every hierarchy.
 std::vector<std::string> run_cgroups_of(pid_t supervisor) {
   std::vector<std::string> out;
+  std::string prefix = "profile-" + std::to_string(supervisor) + "-";
   for (const auto& parent : cgroup_parent_dirs()) {
-    std::string d = parent + "/profile-" + std::to_string(supervisor);
-    if (access(d.c_str(), F_OK) == 0) out.push_back(d);
+    DIR* d = opendir(parent.c_str());
+    if (!d) continue;
+    while (dirent* e = readdir(d))
+      if (std::string(e->d_name).rfind(prefix, 0) == 0) out.push_back(parent + "/" + e->d_name);
+    closedir(d);
   }
   return out;
 }
