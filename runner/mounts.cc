@@ -10,6 +10,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <filesystem>
+
 namespace profile {
 
 namespace {
@@ -77,6 +79,8 @@ MountOp mnt(std::string src, std::string dst, std::string fstype, unsigned long 
 
 // mkdir -p into a stack buffer.
 int mkdir_p(const char* path) noexcept {
+  struct stat st;
+  if (stat(path, &st) == 0) return S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
   char buf[PATH_MAX];
   size_t n = strlen(path);
   if (n == 0 || n >= sizeof buf) return ENAMETOOLONG;
@@ -136,6 +140,32 @@ int set_read_only(const char* path, bool read_only, bool recursive) noexcept {
   unsigned flags = AT_NO_AUTOMOUNT | (recursive ? AT_RECURSIVE : 0);
   if (syscall(SYS_mount_setattr, AT_FDCWD, path, flags, &attr, sizeof attr) != 0) return errno;
   return 0;
+}
+
+// Mount points that lie on the image itself (not inside a tmpfs or bind the
+// child mounts first) are created here, by the supervisor: with --userns
+// the child's root does not own the image's directories.
+Status precreate_in_rootfs(const std::vector<MountOp>& ops, const std::string& root) {
+  std::vector<std::string> mounted;
+  for (const auto& o : ops) {
+    if ((o.kind == MountOp::kEnsureDir || o.kind == MountOp::kEnsureFile) && under(o.b, root)) {
+      bool covered = false;
+      for (const auto& m : mounted) covered = covered || (under(o.b, m) && o.b != m);
+      if (!covered) {
+        std::error_code ec;
+        std::filesystem::path p(o.b);
+        std::filesystem::create_directories(o.kind == MountOp::kEnsureDir ? p : p.parent_path(), ec);
+        if (ec) return make_error(o.step + ": " + ec.message());
+        if (o.kind == MountOp::kEnsureFile && !exists(o.b)) {
+          int fd = open(o.b.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+          if (fd < 0) return make_error(o.step + ": " + strerror(errno));
+          close(fd);
+        }
+      }
+    }
+    if (o.kind == MountOp::kMount && o.b != root && o.b != "/") mounted.push_back(o.b);
+  }
+  return {};
 }
 
 int write_secret(const MountOp& o, uid_t uid, gid_t gid) noexcept {
@@ -316,6 +346,7 @@ Result<MountPlan> plan_mounts(const MountRequest& req) {
   }
 
   if (have_root) {
+    PROFILE_TRY(precreate_in_rootfs(ops, root));
     ops.push_back(op(MountOp::kPivotRoot, "", root, "pivot_root into " + root));
     if (!req.rootfs_rw) ops.push_back(op(MountOp::kSetReadOnly, "", "/", "make the rootfs read-only"));
   }

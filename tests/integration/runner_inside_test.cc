@@ -175,7 +175,8 @@ void build_rootfs(const std::string& root) {
     fs::create_directories(root + fs::path(lib).parent_path().string());
     fs::copy_file(lib, root + lib, fs::copy_options::overwrite_existing);
   }
-  for (const char* a : {"sh", "ls", "cat", "touch", "hostname", "ps"}) fs::create_symlink("busybox", root + "/bin/" + a);
+  for (const char* a : {"sh", "ls", "cat", "touch", "hostname", "ps", "tr"})
+    fs::create_symlink("busybox", root + "/bin/" + a);
 }
 
 TEST(RunnerInside, RootfsIsPivotedReadOnlyWithMinimalDev) {
@@ -197,6 +198,25 @@ TEST(RunnerInside, RootfsIsPivotedReadOnlyWithMinimalDev) {
   EXPECT_EQ(rw.exit_code, 0) << rw.err;
   struct stat st;
   EXPECT_EQ(stat((root + "/written").c_str(), &st), 0);
+}
+
+TEST(RunnerInside, RootfsInUserNamespaceWithSecretsBindsAndUser) {
+  PROFILE_NEEDS_ROOT();
+  TempDir d;
+  ASSERT_EQ(chmod(d.path().c_str(), 0755), 0);  // the namespace's root is nobody on the host
+  std::string root = d / "rootfs";
+  build_rootfs(root);
+  write_file(d / "token", "tok");
+  write_file(d / "shared.txt", "shared");
+  ASSERT_EQ(chmod((d / "shared.txt").c_str(), 0644), 0);
+  auto r = run_profile({"enforce", "--userns", "--rootfs", root, "--secret", "t=" + (d / "token"), "--user", "7:7",
+                        "--ro-bind", (d / "shared.txt") + ":/data/shared.txt", "--tmpfs", "/scratch", "--",
+                        "/bin/sh", "-c",
+                        "cat /proc/self/uid_map | tr -s ' '; cat /run/secrets/t; echo; cat /data/shared.txt; echo; "
+                        "touch /scratch/x && echo scratch-ok"},
+                       60);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, " 0 100000 65536\ntok\nshared\nscratch-ok\n");
 }
 
 }  // namespace
