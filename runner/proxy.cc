@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <iostream>
 
 namespace profile {
@@ -153,11 +154,21 @@ void PortProxy::loop(int netns_fd) {
   conns.reserve(kMaxConnections);
   std::vector<pollfd> fds;
   std::vector<std::pair<size_t, int>> owner;  // pollfd index -> (conn, 0 client / 1 upstream)
+  // Once the run is over, stop accepting but finish relaying what the
+  // workload already sent (its sockets outlive its namespace), within bounds.
+  bool stopping = false;
+  auto stop_deadline = std::chrono::steady_clock::now();
   for (;;) {
+    int timeout = -1;
+    if (stopping) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(stop_deadline - std::chrono::steady_clock::now());
+      if (conns.empty() || left.count() <= 0) break;
+      timeout = static_cast<int>(left.count());
+    }
     fds.clear();
     owner.clear();
-    fds.push_back({wake_[0], POLLIN, 0});
-    for (int l : listeners_) fds.push_back({l, POLLIN, 0});
+    fds.push_back({wake_[0], static_cast<short>(stopping ? 0 : POLLIN), 0});
+    for (int l : listeners_) fds.push_back({l, static_cast<short>(stopping ? 0 : POLLIN), 0});
     size_t first_conn = fds.size();
     for (size_t i = 0; i < conns.size(); ++i) {
       Conn& c = conns[i];
@@ -175,12 +186,15 @@ void PortProxy::loop(int netns_fd) {
       fds.push_back({c.upstream, ue, 0});
       owner.emplace_back(i, 1);
     }
-    if (poll(fds.data(), fds.size(), -1) < 0) {
+    if (poll(fds.data(), fds.size(), timeout) < 0) {
       if (errno == EINTR) continue;
       break;
     }
-    if (fds[0].revents) break;
-    for (size_t li = 0; li < listeners_.size(); ++li) {
+    if (fds[0].revents) {
+      stopping = true;
+      stop_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    }
+    for (size_t li = 0; li < listeners_.size() && !stopping; ++li) {
       if (!(fds[1 + li].revents & POLLIN)) continue;
       int client = accept4(listeners_[li], nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
       if (client < 0) continue;

@@ -32,6 +32,8 @@ class PortProxy {
 
   // Binds 127.0.0.1:host_port for each spec.
   static Result<std::unique_ptr<PortProxy>> bind_ports(const std::vector<PortSpec>& specs);
+  // Stops accepting, relays what the workload already sent (at most 2 s
+  // more), then closes everything.
   ~PortProxy();
   PortProxy(const PortProxy&) = delete;
   PortProxy& operator=(const PortProxy&) = delete;

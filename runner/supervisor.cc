@@ -119,7 +119,7 @@ int exec_search(const char* file, char* const argv[], const char* path_env) {
 }
 
 // The process that execs: the root itself, or the init's child.
-[[noreturn]] void workload_main(const void* p) {
+[[noreturn]] void workload_main(const void* p) noexcept {
   const ChildContext& c = *static_cast<const ChildContext*>(p);
   // Default dispositions and mask: the workload must not inherit ours.
   for (int s : kForwarded) signal(s, SIG_DFL);
@@ -145,7 +145,7 @@ int exec_search(const char* file, char* const argv[], const char* path_env) {
   child_fail(c.report_write, err == ENOENT ? "exec: not found" : "exec", err);
 }
 
-[[noreturn]] void root_main(const ChildContext& c) {
+[[noreturn]] void root_main(const ChildContext& c) noexcept {
   close(c.go_write);
   close(c.report_read);
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) child_fail(c.report_write, "set parent-death signal", errno);
