@@ -6,8 +6,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <grp.h>
-
 #include <fstream>
 
 #include "profilegen/profile.h"
@@ -78,13 +76,15 @@ int apply_caps(const CapPlan& plan, const char** step) noexcept {
     // Keep the permitted set across the uid change; capset below trims it.
     *step = "keepcaps";
     if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) return errno;
+    // Raw syscalls: glibc's wrappers would try to broadcast the change to
+    // the supervisor's threads, which do not exist in this copy.
     gid_t groups[1] = {plan.gid};
     *step = "setgroups";
-    if (setgroups(1, groups) != 0) return errno;
+    if (syscall(SYS_setgroups, 1, groups) != 0) return errno;
     *step = "setresgid";
-    if (setresgid(plan.gid, plan.gid, plan.gid) != 0) return errno;
+    if (syscall(SYS_setresgid, plan.gid, plan.gid, plan.gid) != 0) return errno;
     *step = "setresuid";
-    if (setresuid(plan.uid, plan.uid, plan.uid) != 0) return errno;
+    if (syscall(SYS_setresuid, plan.uid, plan.uid, plan.uid) != 0) return errno;
   }
   uint64_t keep = plan.keep & permitted;
   data[0].effective = data[0].permitted = data[0].inheritable = static_cast<uint32_t>(keep);

@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -161,10 +160,11 @@ int exec_search(const char* file, char* const argv[], const char* path_env) {
   close(c.go_read);
   if (c.isolated) {
     if (c.new_user) {
-      // Become the namespace's root (the mapped unprivileged host id).
-      if (setgroups(0, nullptr) != 0) child_fail(c.report_write, "setgroups in the user namespace", errno);
-      if (setresgid(0, 0, 0) != 0) child_fail(c.report_write, "setresgid 0 in the user namespace", errno);
-      if (setresuid(0, 0, 0) != 0) child_fail(c.report_write, "setresuid 0 in the user namespace", errno);
+      // Become the namespace's root (the mapped unprivileged host id). Raw
+      // syscalls: glibc would broadcast to the supervisor's threads.
+      if (syscall(SYS_setgroups, 0, nullptr) != 0) child_fail(c.report_write, "setgroups in the user namespace", errno);
+      if (syscall(SYS_setresgid, 0, 0, 0) != 0) child_fail(c.report_write, "setresgid 0 in the user namespace", errno);
+      if (syscall(SYS_setresuid, 0, 0, 0) != 0) child_fail(c.report_write, "setresuid 0 in the user namespace", errno);
     }
     // Now that the supervisor has moved us into the run's cgroup, it
     // becomes the root of our cgroup namespace.
