@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -134,6 +135,12 @@ int exec_search(const char* file, char* const argv[], const char* path_env) {
   const char* step = "";
   int err = apply_caps(*c.caps, &step);
   if (err != 0) child_fail(c.report_write, step, err);
+  if (c.caps->change_ids) {
+    // --user cleared the parent-death signal; without a PID namespace it is
+    // what ties the workload to the supervisor.
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) child_fail(c.report_write, "set parent-death signal", errno);
+    if (!c.new_pid && getppid() != c.parent) _exit(125);
+  }
   // Landlock (RunSpec::landlock, to come) is applied here: after
   // no_new_privs, before seccomp, so that seccomp stays the very last step.
   if (c.seccomp != nullptr) {
@@ -157,15 +164,22 @@ int exec_search(const char* file, char* const argv[], const char* path_env) {
     n = read(c.go_read, &ch, 1);
   } while (n < 0 && errno == EINTR);
   if (n != 1) _exit(125);  // the supervisor gave up on us
+  if (c.isolated && c.new_user) {
+    // Become the namespace's root (the mapped unprivileged host id). Raw
+    // syscalls: glibc would broadcast to the supervisor's threads.
+    if (syscall(SYS_setgroups, 0, nullptr) != 0) child_fail(c.report_write, "setgroups in the user namespace", errno);
+    if (syscall(SYS_setresgid, 0, 0, 0) != 0) child_fail(c.report_write, "setresgid 0 in the user namespace", errno);
+    if (syscall(SYS_setresuid, 0, 0, 0) != 0) child_fail(c.report_write, "setresuid 0 in the user namespace", errno);
+    // A uid change clears the parent-death signal: arm it again, then make
+    // sure the supervisor did not die in between (it holds the sync pipe's
+    // write end open for the whole run).
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+      child_fail(c.report_write, "set parent-death signal", errno);
+    struct pollfd p = {c.go_read, POLLIN, 0};
+    if (poll(&p, 1, 0) != 0) _exit(125);
+  }
   close(c.go_read);
   if (c.isolated) {
-    if (c.new_user) {
-      // Become the namespace's root (the mapped unprivileged host id). Raw
-      // syscalls: glibc would broadcast to the supervisor's threads.
-      if (syscall(SYS_setgroups, 0, nullptr) != 0) child_fail(c.report_write, "setgroups in the user namespace", errno);
-      if (syscall(SYS_setresgid, 0, 0, 0) != 0) child_fail(c.report_write, "setresgid 0 in the user namespace", errno);
-      if (syscall(SYS_setresuid, 0, 0, 0) != 0) child_fail(c.report_write, "setresuid 0 in the user namespace", errno);
-    }
     // Now that the supervisor has moved us into the run's cgroup, it
     // becomes the root of our cgroup namespace.
     if (c.new_cgroup && unshare(CLONE_NEWCGROUP) != 0)
@@ -355,7 +369,12 @@ Result<RunOutcome> run_workload(const RunSpec& spec, Tracer* tracer, Observation
     if (!a) return abort_child(a.error());
   }
   if (write(go[1], "g", 1) != 1) return abort_child(make_error(sys_error("release child")));
-  close(go[1]);
+  // go[1] stays open until the run ends: its closing tells a root that
+  // re-arms its parent-death signal whether the supervisor is still there.
+  struct CloseAtEnd {
+    int fd;
+    ~CloseAtEnd() { close(fd); }
+  } go_write_guard{go[1]};
 
   int status = 0;
   if (tracer) {

@@ -253,21 +253,35 @@ TEST(RunnerLifecycle, SignalsReachTheWorkloadThroughInit) {
 
 TEST(RunnerLifecycle, SigkillOfProfileKillsTheSandboxAndTheNextRunSweepsItsCgroup) {
   PROFILE_NEEDS_ROOT();
-  for (bool share_pid : {false, true}) {
-    SCOPED_TRACE(share_pid ? "--share pid" : "new pid namespace");
+  // (options, whether the sandbox dies with the supervisor by itself)
+  const std::vector<std::pair<std::vector<std::string>, bool>> variants = {
+      {{}, true},
+      // Becoming root of the user namespace clears the parent-death signal:
+      // it must be armed again.
+      {{"--userns"}, true},
+      {{"--share", "pid"}, false},
+      {{"--share", "pid", "--user", "1000"}, false},
+  };
+  for (const auto& [opts, dies_alone] : variants) {
+    std::string label;
+    for (const auto& o : opts) label += o + " ";
+    SCOPED_TRACE("options: " + label);
     std::string before = read_file("/proc/self/mountinfo");
     std::string token = unique_token();
-    Background bg(sleeper_args(token, share_pid ? std::vector<std::string>{"--share", "pid"}
-                                                : std::vector<std::string>{}));
+    Background bg(sleeper_args(token, opts));
     ASSERT_EQ(bg.line(), "ready");
     ASSERT_FALSE(processes_with(token).empty());
     pid_t sup = bg.pid();
     ASSERT_FALSE(run_cgroups_of(sup).empty());
     kill(sup, SIGKILL);
     EXPECT_EQ(bg.wait(), 128 + SIGKILL);
-    if (!share_pid) {
+    if (dies_alone) {
       // The init dies of its parent-death signal and takes the namespace along.
       EXPECT_TRUE(eventually([&] { return processes_with(token).empty(); }));
+    } else {
+      // The root process (the shell) dies of its parent-death signal, also
+      // after --user changed its ids; only its orphan is left to the sweep.
+      EXPECT_TRUE(eventually([&] { return processes_with(token + " & echo ready").empty(); }));
     }
     // A SIGKILLed supervisor cannot remove its cgroup (and without a PID
     // namespace the orphaned sleeper survives in it) until any later run
