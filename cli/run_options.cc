@@ -68,47 +68,58 @@ void add_run_options(CLI::App* sub, RunOptions& o) {
 
 Status apply_run_options(const RunOptions& o, const std::set<std::string>& base_caps,
                          const std::string& default_hostname, RunSpec* spec) {
-  // Capabilities: base (or everything with --privileged) -> drop -> add,
-  // as Docker applies them.
-  std::set<std::string> caps = base_caps;
-  bool all = o.privileged;
-  auto expand_all = [&] {
+  // Capabilities, with Docker's rules: --privileged keeps everything;
+  // --cap-add ALL is everything but the drops; --cap-drop ALL leaves only the
+  // adds; otherwise the base set minus the drops plus the adds.
+  auto names = [](const std::vector<std::string>& items, const char* opt,
+                  bool* has_all) -> Result<std::set<std::string>> {
+    std::set<std::string> out;
+    for (const auto& c : split_commas(items)) {
+      if (c == "ALL" || c == "all") {
+        *has_all = true;
+        continue;
+      }
+      auto n = normalise_cap_name(c);
+      if (!n) return with_context(n.error(), opt);
+      out.insert(*n);
+    }
+    return out;
+  };
+  bool add_all = false, drop_all = false;
+  auto adds = names(o.cap_add, "--cap-add", &add_all);
+  if (!adds) return adds.error();
+  auto drops = names(o.cap_drop, "--cap-drop", &drop_all);
+  if (!drops) return drops.error();
+  auto every_cap = [] {
     int last = 40;
     if (FILE* f = std::fopen("/proc/sys/kernel/cap_last_cap", "r")) {
       if (std::fscanf(f, "%d", &last) != 1 || last < 0 || last > 63) last = 40;
       std::fclose(f);
     }
-    caps.clear();
+    std::set<std::string> all;
     for (int i = 0; i <= last; ++i) {
       auto n = normalise_cap_name(cap_name(i));
-      if (n) caps.insert(*n);
+      if (n) all.insert(*n);
     }
-    all = false;
+    return all;
   };
-  for (const auto& c : split_commas(o.cap_drop)) {
-    if (c == "ALL" || c == "all") {
-      caps.clear();
-      all = false;
-      continue;
-    }
-    auto n = normalise_cap_name(c);
-    if (!n) return with_context(n.error(), "--cap-drop");
-    if (all) expand_all();
-    caps.erase(*n);
+  std::set<std::string> caps;
+  bool keep_all = false;
+  if (o.privileged || (add_all && drops->empty())) {
+    // Every capability the kernel knows, even those libcap cannot name; the
+    // named set still matters to seccomp's "caps" conditions.
+    caps = every_cap();
+    keep_all = true;
+  } else if (add_all) {
+    for (const auto& c : every_cap())
+      if (!drops->count(c)) caps.insert(c);
+  } else if (drop_all) {
+    caps = *adds;
+  } else {
+    caps = base_caps;
+    for (const auto& c : *drops) caps.erase(c);
+    caps.insert(adds->begin(), adds->end());
   }
-  for (const auto& c : split_commas(o.cap_add)) {
-    if (c == "ALL" || c == "all") {
-      all = true;
-      continue;
-    }
-    auto n = normalise_cap_name(c);
-    if (!n) return with_context(n.error(), "--cap-add");
-    caps.insert(*n);
-  }
-  // With every capability kept, the named set still matters to seccomp's
-  // "caps" conditions.
-  bool keep_all = all;
-  if (keep_all) expand_all();
   spec->caps = caps;
   spec->all_caps = keep_all;
 

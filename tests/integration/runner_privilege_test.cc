@@ -97,6 +97,20 @@ TEST(RunnerPrivilege, PrivilegedKeepsEveryCapabilityButStillNoNewPrivs) {
   EXPECT_NE(r.out.find("NoNewPrivs:\t1"), std::string::npos);
 }
 
+TEST(RunnerPrivilege, CapAddAllMinusDropsAsDockerDoes) {
+  PROFILE_NEEDS_ROOT();
+  int last = last_cap();
+  uint64_t all = last >= 63 ? ~uint64_t{0} : (uint64_t{1} << (last + 1)) - 1;
+  auto r = run_profile({"enforce", "--cap-add", "ALL", "--cap-drop", "NET_RAW,SYS_ADMIN", "--", "cat",
+                        "/proc/self/status"},
+                       60);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  expect_sets(r, all & ~mask_of({"NET_RAW", "SYS_ADMIN"}));
+  // --cap-drop ALL leaves exactly the adds, whatever the order.
+  r = run_profile({"enforce", "--cap-add", "KILL", "--cap-drop", "ALL", "--", "cat", "/proc/self/status"}, 60);
+  expect_sets(r, mask_of({"KILL"}));
+}
+
 TEST(RunnerPrivilege, NonRootUserKeepsRequestedCapsThroughAmbient) {
   PROFILE_NEEDS_ROOT();
   auto r = run_profile({"enforce", "--user", "1000:1000", "--cap-drop", "ALL", "--cap-add", "NET_BIND_SERVICE", "--",
