@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/run_options.h"
 #include "profilegen/apparmor.h"
 #include "profilegen/profile.h"
 #include "runner/apparmor_loader.h"
@@ -22,6 +23,7 @@ struct EnforceOptions {
   std::string seccomp;
   std::string apparmor;
   std::vector<std::string> command;
+  RunOptions run;
 };
 
 Result<std::set<std::string>> read_caps_file(const std::string& path) {
@@ -42,18 +44,21 @@ Result<std::set<std::string>> read_caps_file(const std::string& path) {
 }
 
 int run_enforce(const EnforceOptions& o) {
-  if (o.profile_dir.empty() == o.seccomp.empty())
-    return report(make_error("give exactly one of --profile DIR or --seccomp FILE"));
+  if (!o.profile_dir.empty() && !o.seccomp.empty())
+    return report(make_error("give at most one of --profile DIR or --seccomp FILE"));
   RunSpec spec;
   spec.argv = o.command;
   std::string seccomp_path = o.seccomp;
+  std::set<std::string> base_caps(docker_default_caps().begin(), docker_default_caps().end());
+  std::string hostname = o.command.empty() ? "" : o.command[0].substr(o.command[0].find_last_of('/') + 1);
   if (!o.profile_dir.empty()) {
     // profile.json must parse: a broken profile directory is refused whole.
     auto p = read_profile_dir(o.profile_dir);
     if (!p) return report(p.error());
     auto caps = read_caps_file(o.profile_dir + "/caps.txt");
     if (!caps) return report(caps.error());
-    spec.caps = *caps;
+    base_caps = *caps;
+    hostname = p->name;
     seccomp_path = o.profile_dir + "/seccomp.json";
     // File policy: AppArmor where the kernel has it, Landlock where it has
     // it (both when both: AppArmor 3 has no port rules).
@@ -78,8 +83,6 @@ int run_enforce(const EnforceOptions& o) {
       for (const auto& n : notes) note(n);
       spec.landlock = std::move(*plan);
     }
-  } else {
-    spec.caps.insert(docker_default_caps().begin(), docker_default_caps().end());
   }
   if (!o.apparmor.empty()) {
     if (!kernel_has_apparmor()) return report(make_error("--apparmor " + o.apparmor + ": this kernel has no AppArmor"));
@@ -87,17 +90,23 @@ int run_enforce(const EnforceOptions& o) {
       return report(make_error("--apparmor " + o.apparmor + ": no AppArmor profile of that name is loaded"));
     spec.apparmor_exec = apparmor_exec_command(o.apparmor);
   }
-  SeccompContext ctx;
-  ctx.caps = spec.caps;
-  auto prog = compile_seccomp_file(seccomp_path, ctx);
-  if (!prog) return report(prog.error());
-  spec.seccomp = std::move(*prog);
+  auto applied = apply_run_options(o.run, base_caps, hostname, &spec);
+  if (!applied) return report(applied.error());
+  // Without --profile or --seccomp the command runs with isolation only.
+  if (!seccomp_path.empty()) {
+    SeccompContext ctx;
+    ctx.caps = spec.caps;
+    auto prog = compile_seccomp_file(seccomp_path, ctx);
+    if (!prog) return report(prog.error());
+    spec.seccomp = std::move(*prog);
+  }
   if (spec.landlock)
     note("landlock: active (ABI " + std::to_string(spec.landlock->abi) + ", " +
          std::to_string(spec.landlock->paths.size()) + " path rules, " + std::to_string(spec.landlock->ports.size()) +
          " port rules)");
   auto outcome = run_workload(spec, nullptr, nullptr);
   if (!outcome) return report(outcome.error());
+  print_resource_summary(o.run, *outcome);
   // Landlock denials reach the workload as EACCES and leave no trace we can
   // read here (its audit records need an audit daemon).
   if (spec.landlock && outcome->exit_code != 0)
@@ -109,12 +118,16 @@ int run_enforce(const EnforceOptions& o) {
 
 Runner add_enforce(CLI::App& app) {
   auto o = std::make_shared<EnforceOptions>();
-  auto* sub = app.add_subcommand("enforce", "Run CMD confined by a profile (seccomp, capabilities, Landlock or AppArmor, no_new_privs).");
+  auto* sub = app.add_subcommand(
+      "enforce",
+      "Run CMD confined by a profile (seccomp, capabilities, Landlock or AppArmor, no_new_privs) in namespaces "
+      "and a cgroup.\nWithout --profile or --seccomp, CMD runs with the isolation only.");
   sub->add_option("--profile", o->profile_dir, "Profile directory (profile.json, seccomp.json, caps.txt, ...)");
   sub->add_option("--seccomp", o->seccomp,
                   "A seccomp JSON file in OCI/Docker format (Docker's own default profile included)");
   sub->add_option("--apparmor", o->apparmor,
                   "Switch to this already loaded AppArmor profile at exec (kernels with AppArmor only)");
+  add_run_options(sub, o->run);
   sub->add_option("command", o->command, "Command and arguments (after --)")->required();
   sub->footer(
       "Exit status: the command's own (128+N when killed by signal N); 125 when profile\n"

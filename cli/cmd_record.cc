@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/run_options.h"
 #include "profilegen/caps_infer.h"
 #include "profilegen/profile.h"
 #include "profilegen/summary.h"
@@ -26,6 +27,7 @@ struct RecordOptions {
   std::string duration;  // attach mode: how long
   bool verify_caps = false;
   std::vector<std::string> command;
+  RunOptions run;
 };
 
 std::string basename_of(const std::string& p) {
@@ -119,9 +121,14 @@ int run_record(const RecordOptions& o) {
     if (!tracer) return report(tracer.error());
     if (!fallback.empty()) note(fallback);
     spec.argv = o.command;
-    spec.caps.insert(docker_default_caps().begin(), docker_default_caps().end());
+    // Recorded under the conditions it will be enforced in: the same
+    // isolation options, Docker's default capabilities as the base.
+    auto applied = apply_run_options(
+        o.run, std::set<std::string>(docker_default_caps().begin(), docker_default_caps().end()), name, &spec);
+    if (!applied) return report(applied.error());
     auto outcome = run_workload(spec, tracer->get(), &obs);
     if (!outcome) return report(outcome.error());
+    print_resource_summary(o.run, *outcome);
     exit_code = outcome->exit_code;
   }
 
@@ -162,6 +169,7 @@ Runner add_record(CLI::App& app) {
   sub->add_option("--duration", o->duration, "With --cgroup: how long to record (30s, 500ms, 2m); default until Ctrl-C");
   sub->add_flag("--verify-caps", o->verify_caps,
                 "Replay CMD with only the computed capabilities and add any whose absence makes a call fail");
+  add_run_options(sub, o->run);
   sub->add_option("command", o->command, "Command and arguments (after --)");
   sub->footer(
       "Exit status: the command's own (128+N when killed by signal N); 125 when profile\n"

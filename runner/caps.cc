@@ -21,9 +21,10 @@ int read_last_cap() {
 }
 }  // namespace
 
-Result<CapPlan> plan_caps(const std::set<std::string>& names) {
+Result<CapPlan> plan_caps(const std::set<std::string>& names, bool all) {
   CapPlan plan;
   plan.last_cap = read_last_cap();
+  if (all) plan.keep = plan.last_cap >= 63 ? ~uint64_t{0} : (uint64_t{1} << (plan.last_cap + 1)) - 1;
   for (const auto& n : names) {
     auto nr = cap_number(n);
     if (!nr) return nr.error();
@@ -32,6 +33,26 @@ Result<CapPlan> plan_caps(const std::set<std::string>& names) {
     plan.keep |= uint64_t{1} << *nr;
   }
   return plan;
+}
+
+Status parse_user(const std::string& arg, CapPlan* plan) {
+  auto num = [&](const std::string& s, uint32_t* out) -> Status {
+    if (s.empty() || s.size() > 10 || s.find_first_not_of("0123456789") != std::string::npos)
+      return make_error("--user '" + arg + "': expected numeric UID[:GID]");
+    unsigned long long v = std::stoull(s);
+    if (v >= 0xffffffffull) return make_error("--user '" + arg + "': id out of range");
+    *out = static_cast<uint32_t>(v);
+    return {};
+  };
+  auto colon = arg.find(':');
+  uint32_t uid = 0, gid = 0;
+  PROFILE_TRY(num(arg.substr(0, colon), &uid));
+  gid = uid;
+  if (colon != std::string::npos) PROFILE_TRY(num(arg.substr(colon + 1), &gid));
+  plan->change_ids = true;
+  plan->uid = uid;
+  plan->gid = gid;
+  return {};
 }
 
 int apply_caps(const CapPlan& plan, const char** step) noexcept {
@@ -50,6 +71,20 @@ int apply_caps(const CapPlan& plan, const char** step) noexcept {
       if ((plan.keep >> c) & 1) continue;
       if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 && errno != EINVAL) return errno;
     }
+  }
+  if (plan.change_ids) {
+    // Keep the permitted set across the uid change; capset below trims it.
+    *step = "keepcaps";
+    if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) return errno;
+    // Raw syscalls: glibc's wrappers would try to broadcast the change to
+    // the supervisor's threads, which do not exist in this copy.
+    gid_t groups[1] = {plan.gid};
+    *step = "setgroups";
+    if (syscall(SYS_setgroups, 1, groups) != 0) return errno;
+    *step = "setresgid";
+    if (syscall(SYS_setresgid, plan.gid, plan.gid, plan.gid) != 0) return errno;
+    *step = "setresuid";
+    if (syscall(SYS_setresuid, plan.uid, plan.uid, plan.uid) != 0) return errno;
   }
   uint64_t keep = plan.keep & permitted;
   data[0].effective = data[0].permitted = data[0].inheritable = static_cast<uint32_t>(keep);

@@ -2,16 +2,21 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <memory>
 
 #include "runner/apparmor_loader.h"
 #include "runner/caps.h"
+#include "runner/init.h"
 
 extern char** environ;
 
@@ -20,9 +25,10 @@ namespace profile {
 namespace {
 
 // What the child reports through the sync pipe when a setup step fails.
+// Small enough for one atomic pipe write.
 struct ChildReport {
   int32_t err;
-  char step[60];
+  char step[220];
 };
 
 volatile pid_t g_child = -1;
@@ -51,6 +57,25 @@ class SignalForwarder {
 
  private:
   struct sigaction old_[std::size(kForwarded)];
+};
+
+// Everything the child needs, prepared by the parent; the child only reads it.
+struct ChildContext {
+  int go_read = -1, go_write = -1, report_read = -1, report_write = -1;
+  pid_t parent = 0;
+  const CapPlan* caps = nullptr;
+  const SeccompProgram* seccomp = nullptr;
+  const LandlockPlan* landlock = nullptr;  // null: no Landlock
+  const std::string* apparmor_exec = nullptr;  // null or empty: no AppArmor switch
+  char* const* argv = nullptr;
+  const char* path_env = nullptr;
+  bool isolated = false;
+  bool new_pid = false, new_net = false, new_user = false, new_cgroup = false;
+  const MountPlan* mounts = nullptr;   // null: no mount namespace
+  const char* hostname = nullptr;      // null: leave it
+  const char* workdir = nullptr;       // null: stay
+  bool workdir_explicit = false;
+  std::pair<char*, size_t> args{nullptr, 0};  // our argument area, retitled in init
 };
 
 [[noreturn]] void child_fail(int fd, const char* step, int err) {
@@ -96,6 +121,101 @@ int exec_search(const char* file, char* const argv[], const char* path_env) {
   return best;
 }
 
+// The process that execs: the root itself, or the init's child.
+[[noreturn]] void workload_main(const void* p) noexcept {
+  const ChildContext& c = *static_cast<const ChildContext*>(p);
+  // Default dispositions and mask: the workload must not inherit ours.
+  for (int s : kForwarded) signal(s, SIG_DFL);
+  signal(SIGPIPE, SIG_DFL);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  if (c.workdir != nullptr && chdir(c.workdir) != 0) {
+    if (c.workdir_explicit) child_fail(c.report_write, "chdir to --workdir", errno);
+    // The supervisor's directory may be hidden by the new mounts (/tmp).
+    if (chdir("/") != 0) child_fail(c.report_write, "chdir /", errno);
+  }
+  const char* step = "";
+  int err = apply_caps(*c.caps, &step);
+  if (err != 0) child_fail(c.report_write, step, err);
+  if (c.caps->change_ids) {
+    // --user cleared the parent-death signal; without a PID namespace it is
+    // what ties the workload to the supervisor.
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) child_fail(c.report_write, "set parent-death signal", errno);
+    if (!c.new_pid && getppid() != c.parent) _exit(125);
+  }
+  // The file policy comes after no_new_privs and before seccomp, so that
+  // seccomp stays the very last step.
+  if (c.apparmor_exec != nullptr && !c.apparmor_exec->empty()) {
+    err = apparmor_change_onexec(c.apparmor_exec->data(), c.apparmor_exec->size());
+    if (err != 0) child_fail(c.report_write, "apparmor: set exec profile", err);
+  }
+  if (c.landlock != nullptr) {
+    err = apply_landlock(*c.landlock, &step);
+    if (err != 0) child_fail(c.report_write, step, err);
+  }
+  if (c.seccomp != nullptr) {
+    err = install_seccomp(*c.seccomp);
+    if (err != 0) child_fail(c.report_write, "install seccomp filter", err);
+  }
+  err = exec_search(c.argv[0], c.argv, c.path_env);
+  child_fail(c.report_write, err == ENOENT ? "exec: not found" : "exec", err);
+}
+
+[[noreturn]] void root_main(const ChildContext& c) noexcept {
+  close(c.go_write);
+  close(c.report_read);
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) child_fail(c.report_write, "set parent-death signal", errno);
+  // Outside a new PID namespace a dead parent shows as a changed ppid; inside
+  // getppid() is 0, and the closed sync pipe tells the same.
+  if (!c.new_pid && getppid() != c.parent) _exit(125);
+  char ch;
+  ssize_t n;
+  do {
+    n = read(c.go_read, &ch, 1);
+  } while (n < 0 && errno == EINTR);
+  if (n != 1) _exit(125);  // the supervisor gave up on us
+  if (c.isolated && c.new_user) {
+    // Become the namespace's root (the mapped unprivileged host id). Raw
+    // syscalls: glibc would broadcast to the supervisor's threads.
+    if (syscall(SYS_setgroups, 0, nullptr) != 0) child_fail(c.report_write, "setgroups in the user namespace", errno);
+    if (syscall(SYS_setresgid, 0, 0, 0) != 0) child_fail(c.report_write, "setresgid 0 in the user namespace", errno);
+    if (syscall(SYS_setresuid, 0, 0, 0) != 0) child_fail(c.report_write, "setresuid 0 in the user namespace", errno);
+    // A uid change clears the parent-death signal: arm it again, then make
+    // sure the supervisor did not die in between (it holds the sync pipe's
+    // write end open for the whole run).
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+      child_fail(c.report_write, "set parent-death signal", errno);
+    struct pollfd p = {c.go_read, POLLIN, 0};
+    if (poll(&p, 1, 0) != 0) _exit(125);
+  }
+  close(c.go_read);
+  if (c.isolated) {
+    // Now that the supervisor has moved us into the run's cgroup, it
+    // becomes the root of our cgroup namespace.
+    if (c.new_cgroup && unshare(CLONE_NEWCGROUP) != 0)
+      child_fail(c.report_write, "create the cgroup namespace", errno);
+    if (c.mounts != nullptr) {
+      const char* step = "mounts";
+      int err = apply_mounts(*c.mounts, &step);
+      if (err != 0) child_fail(c.report_write, step, err);
+    }
+    if (c.hostname != nullptr && sethostname(c.hostname, strlen(c.hostname)) != 0)
+      child_fail(c.report_write, "set the hostname", errno);
+    if (c.new_net) {
+      int err = bring_loopback_up();
+      if (err != 0) child_fail(c.report_write, "bring up the loopback interface", err);
+    }
+    if (c.new_pid) {
+      int err = run_init(workload_main, &c, c.report_write, c.args.first, c.args.second);
+      child_fail(c.report_write, "fork the workload from init", err);
+    }
+  }
+  workload_main(&c);
+}
+
+std::string sys_error(const char* what) { return std::string(what) + ": " + strerror(errno); }
+
 }  // namespace
 
 int exit_code_from_wait_status(int st) {
@@ -106,73 +226,134 @@ int exit_code_from_wait_status(int st) {
 
 Result<RunOutcome> run_workload(const RunSpec& spec, Tracer* tracer, Observations* obs) {
   if (spec.argv.empty()) return make_error("no command given");
-  auto caps = plan_caps(spec.caps);
+  auto caps = plan_caps(spec.caps, spec.all_caps);
   if (!caps) return caps.error();
+  if (spec.user) {
+    caps->change_ids = true;
+    caps->uid = spec.user->first;
+    caps->gid = spec.user->second;
+  }
 
   // Everything the child needs is prepared here: it must not allocate.
+  ChildContext ctx;
+  ctx.parent = getpid();
+  ctx.caps = &*caps;
+  ctx.seccomp = spec.seccomp ? &*spec.seccomp : nullptr;
+  ctx.landlock = spec.landlock ? &*spec.landlock : nullptr;
+  ctx.apparmor_exec = &spec.apparmor_exec;
   std::vector<char*> argv;
   for (const auto& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
-  const char* path_env = getenv("PATH");
+  ctx.argv = argv.data();
+  ctx.path_env = getenv("PATH");
+
+  int flags = 0;
+  std::optional<MountPlan> mounts;
+  std::unique_ptr<PortProxy> proxy;
+  std::unique_ptr<RunCgroup> cgroup;
+  std::string cwd;
+  if (spec.isolation) {
+    const Isolation& iso = *spec.isolation;
+    const MountRequest& mr = iso.mounts;
+    bool wants_mounts = !mr.rootfs.empty() || !mr.binds.empty() || !mr.tmpfs.empty() || mr.read_only ||
+                        !mr.secrets.empty();
+    if (!iso.ns.mnt && wants_mounts)
+      return make_error("--rootfs, --bind, --ro-bind, --tmpfs, --read-only and --secret need a mount namespace "
+                        "(remove mnt from --share)");
+    if (!iso.ns.net && !iso.ports.empty())
+      return make_error("-p publishes a port of an isolated network namespace (remove net from --share)");
+    if (!iso.ns.uts && !iso.hostname.empty())
+      return make_error("--hostname needs a UTS namespace (remove uts from --share)");
+    if (iso.hostname.size() > 64) return make_error("--hostname '" + iso.hostname + "' is longer than 64 bytes");
+    if (iso.ns.user && spec.user && (spec.user->first >= iso.userns.count || spec.user->second >= iso.userns.count))
+      return make_error("--user " + std::to_string(spec.user->first) + ":" + std::to_string(spec.user->second) +
+                        " is outside the user namespace's range of " + std::to_string(iso.userns.count) + " ids");
+    flags = clone_flags(iso.ns);
+    ctx.isolated = true;
+    ctx.new_pid = iso.ns.pid;
+    ctx.new_net = iso.ns.net;
+    ctx.new_user = iso.ns.user;
+    ctx.new_cgroup = iso.ns.cgroup;
+    if (iso.ns.pid) ctx.args = own_argument_area();
+    if (iso.ns.mnt) {
+      MountRequest req = mr;
+      req.new_pid_ns = iso.ns.pid;
+      if (spec.user) {
+        req.owner_uid = spec.user->first;
+        req.owner_gid = spec.user->second;
+      }
+      auto plan = plan_mounts(req);
+      if (!plan) return plan.error();
+      mounts = std::move(*plan);
+      ctx.mounts = &*mounts;
+    }
+    if (iso.ns.uts && !iso.hostname.empty()) ctx.hostname = iso.hostname.c_str();
+    if (!iso.workdir.empty()) {
+      ctx.workdir = iso.workdir.c_str();
+      ctx.workdir_explicit = true;
+    } else if (!mr.rootfs.empty()) {
+      ctx.workdir = "/";
+    } else if (iso.ns.mnt) {
+      // Re-resolve the current directory inside the new mounts: a directory
+      // under the host's /tmp must not stay reachable through the cwd.
+      char buf[4096];
+      if (getcwd(buf, sizeof buf) != nullptr) cwd = buf;
+      ctx.workdir = cwd.empty() ? "/" : cwd.c_str();
+    }
+    if (!iso.ports.empty()) {
+      auto p = PortProxy::bind_ports(iso.ports);
+      if (!p) return p.error();
+      proxy = std::move(*p);
+    }
+    auto cg = create_run_cgroup(iso.limits);
+    if (!cg) return cg.error();
+    cgroup = std::move(*cg);
+  }
 
   int go[2], report[2];
-  if (pipe2(go, O_CLOEXEC) != 0) return make_error(std::string("pipe: ") + strerror(errno));
+  if (pipe2(go, O_CLOEXEC) != 0) return make_error(sys_error("pipe"));
   if (pipe2(report, O_CLOEXEC) != 0) {
     close(go[0]);
     close(go[1]);
-    return make_error(std::string("pipe: ") + strerror(errno));
+    return make_error(sys_error("pipe"));
   }
-  pid_t parent = getpid();
-  pid_t pid = fork();
-  if (pid < 0) {
+  ctx.go_read = go[0];
+  ctx.go_write = go[1];
+  ctx.report_read = report[0];
+  ctx.report_write = report[1];
+
+  // A raw clone behaves like fork() here (no CLONE_VM) and can create the
+  // namespaces at once; the child is pid 1 of a new PID namespace.
+  long cl = syscall(SYS_clone, flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+  if (cl < 0) {
     int e = errno;
     close(go[0]);
     close(go[1]);
     close(report[0]);
     close(report[1]);
-    return make_error(std::string("fork: ") + strerror(e));
+    if (e == EPERM || e == EACCES)
+      return make_error(std::string("cannot create the namespaces: ") + strerror(e) +
+                        " (isolation needs root, or use --share to keep namespaces)");
+    if (e == EINVAL && (flags & CLONE_NEWUSER))
+      return make_error(std::string("cannot create the user namespace: ") + strerror(e));
+    return make_error(std::string("clone: ") + strerror(e));
   }
-  if (pid == 0) {
-    close(go[1]);
-    close(report[0]);
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) child_fail(report[1], "set parent-death signal", errno);
-    if (getppid() != parent) _exit(125);
-    char c;
-    ssize_t n;
-    do {
-      n = read(go[0], &c, 1);
-    } while (n < 0 && errno == EINTR);
-    if (n != 1) _exit(125);  // the supervisor gave up on us
-    close(go[0]);
-    // Default dispositions: the workload must not inherit our ignored signals.
-    for (int s : kForwarded) signal(s, SIG_DFL);
-    signal(SIGPIPE, SIG_DFL);
-    const char* step = "";
-    int err = apply_caps(*caps, &step);
-    if (err != 0) child_fail(report[1], step, err);
-    // --- file policy: AppArmor exec switch, then Landlock (before seccomp) ---
-    if (!spec.apparmor_exec.empty()) {
-      err = apparmor_change_onexec(spec.apparmor_exec.data(), spec.apparmor_exec.size());
-      if (err != 0) child_fail(report[1], "apparmor: set exec profile", err);
-    }
-    if (spec.landlock) {
-      err = apply_landlock(*spec.landlock, &step);
-      if (err != 0) child_fail(report[1], step, err);
-    }
-    // --- end file policy ---
-    if (spec.seccomp) {
-      err = install_seccomp(*spec.seccomp);
-      if (err != 0) child_fail(report[1], "install seccomp filter", err);
-    }
-    err = exec_search(argv[0], argv.data(), path_env);
-    child_fail(report[1], err == ENOENT ? "exec: not found" : "exec", err);
-  }
+  pid_t pid = static_cast<pid_t>(cl);
+  if (pid == 0) root_main(ctx);
+
   close(go[0]);
   close(report[1]);
   g_child = pid;
   g_stop = 0;
   SignalForwarder forwarder;
 
+  auto cleanup = [&] {
+    if (cgroup) {
+      cgroup->kill_all();
+      (void)cgroup->remove();
+    }
+    proxy.reset();
+  };
   auto abort_child = [&](const Error& e) -> Error {
     kill(pid, SIGKILL);
     int st;
@@ -180,15 +361,33 @@ Result<RunOutcome> run_workload(const RunSpec& spec, Tracer* tracer, Observation
     }
     close(go[1]);
     close(report[0]);
+    cleanup();
     return e;
   };
 
+  if (spec.isolation) {
+    if (spec.isolation->ns.user) {
+      auto m = write_id_maps(pid, spec.isolation->userns);
+      if (!m) return abort_child(with_context(m.error(), "--userns"));
+    }
+    auto a = cgroup->add(pid);
+    if (!a) return abort_child(a.error());
+    if (proxy) {
+      auto s = proxy->start(pid);
+      if (!s) return abort_child(s.error());
+    }
+  }
   if (tracer) {
     auto a = tracer->attach(pid);
     if (!a) return abort_child(a.error());
   }
-  if (write(go[1], "g", 1) != 1) return abort_child(make_error(std::string("release child: ") + strerror(errno)));
-  close(go[1]);
+  if (write(go[1], "g", 1) != 1) return abort_child(make_error(sys_error("release child")));
+  // go[1] stays open until the run ends: its closing tells a root that
+  // re-arms its parent-death signal whether the supervisor is still there.
+  struct CloseAtEnd {
+    int fd;
+    ~CloseAtEnd() { close(fd); }
+  } go_write_guard{go[1]};
 
   int status = 0;
   if (tracer) {
@@ -197,6 +396,7 @@ Result<RunOutcome> run_workload(const RunSpec& spec, Tracer* tracer, Observation
     if (!r) {
       kill(pid, SIGKILL);
       close(report[0]);
+      cleanup();
       return r.error();
     }
     status = *r;
@@ -207,10 +407,21 @@ Result<RunOutcome> run_workload(const RunSpec& spec, Tracer* tracer, Observation
       if (w < 0 && errno != EINTR) {
         int e = errno;
         close(report[0]);
+        cleanup();
         return make_error(std::string("waitpid: ") + strerror(e));
       }
     }
   }
+
+  RunOutcome out;
+  if (cgroup) {
+    // Nothing the workload started outlives the run.
+    cgroup->kill_all();
+    out.usage = cgroup->usage();
+    auto r = cgroup->remove();
+    if (!r) std::fprintf(stderr, "profile: warning: %s\n", r.error().message.c_str());
+  }
+  proxy.reset();
 
   ChildReport rep{};
   ssize_t n;
@@ -231,7 +442,6 @@ Result<RunOutcome> run_workload(const RunSpec& spec, Tracer* tracer, Observation
     }
     return make_error(msg, code);
   }
-  RunOutcome out;
   out.wait_status = status;
   out.exit_code = exit_code_from_wait_status(status);
   return out;

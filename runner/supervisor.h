@@ -1,5 +1,19 @@
 // Supervisor: starts the workload with the ordered setup steps of the child
 // and waits for it (through a Tracer when recording).
+//
+// With isolation, the first process is created in new namespaces and, with a
+// new PID namespace, becomes the namespace's init (runner/init.h) that forks
+// the workload. Order of the steps, supervisor side:
+//   prepare everything (mount plan, caps, cgroup + limits, published ports)
+//   -> clone (root blocked on the sync pipe) -> uid/gid maps -> cgroup
+//   -> port proxy -> tracer->attach(root) -> release -> wait -> kill what is
+//   left in the cgroup -> resource usage -> remove the cgroup.
+// Root side: parent-death signal -> wait for release -> become root of the
+// user namespace -> cgroup namespace -> mounts (+ secrets) -> hostname
+// -> loopback -> [init: fork the workload].
+// Workload side: default signals -> workdir -> bounding set -> keepcaps
+// -> setresgid/setresuid -> capset -> ambient -> no_new_privs
+// -> (Landlock, when RunSpec gains it) -> seccomp -> execve.
 #pragma once
 
 #include <sys/types.h>
@@ -10,16 +24,37 @@
 #include <vector>
 
 #include "profilegen/error.h"
+#include "runner/cgroup.h"
 #include "runner/landlock.h"
+#include "runner/mounts.h"
+#include "runner/namespaces.h"
+#include "runner/proxy.h"
 #include "runner/seccomp.h"
+#include "runner/userns.h"
 #include "tracer/tracer.h"
 
 namespace profile {
+
+struct Isolation {
+  NamespaceSet ns;
+  MountRequest mounts;   // used when ns.mnt
+  std::string hostname;  // set when ns.uts and not empty
+  std::string workdir;   // empty: the current directory (or / with a rootfs)
+  std::vector<PortSpec> ports;
+  UsernsMap userns;      // used when ns.user
+  CgroupLimits limits;
+};
 
 struct RunSpec {
   std::vector<std::string> argv;  // argv[0] is searched in PATH when it has no '/'
   // Capabilities the workload keeps (names without CAP_).
   std::set<std::string> caps;
+  bool all_caps = false;  // --privileged: every capability this kernel knows
+  // --user UID[:GID], ids of the workload's user namespace.
+  std::optional<std::pair<uid_t, gid_t>> user;
+  // Namespaces, mounts, cgroup. Absent: the workload shares everything with
+  // the supervisor (no cgroup either).
+  std::optional<Isolation> isolation;
   // Installed as the last step before execve.
   std::optional<SeccompProgram> seccomp;
   // --- file policy (runner/landlock.h, runner/apparmor_loader.h) ---
@@ -32,6 +67,8 @@ struct RunSpec {
 struct RunOutcome {
   int wait_status = 0;  // as waitpid reports it
   int exit_code = 0;    // the workload's status, 128+N for signal N
+  // From the run's cgroup (isolated runs only).
+  std::optional<ResourceUsage> usage;
 };
 
 // Exit code convention of DESIGN.md from a wait status.
