@@ -124,10 +124,6 @@ std::string exec_interpreter(const std::string& path) {
 
 }  // namespace
 
-LandlockFds::~LandlockFds() {
-  for (int fd : fds_) close(fd);
-}
-
 int landlock_abi() noexcept {
   long v = syscall(__NR_landlock_create_ruleset, nullptr, 0, kCreateRulesetVersion);
   return v > 0 ? static_cast<int>(v) : 0;
@@ -246,7 +242,7 @@ Result<LandlockPlan> plan_landlock(const LandlockSpec& spec, int abi, std::vecto
   plan.handled_fs = spec.handled_fs & fs_ok;
   plan.handled_net = spec.handled_net & net_ok;
   plan.scoped = spec.scoped & scope_ok;
-  plan.fds = std::make_shared<LandlockFds>();
+  plan.file_rights = file_mask();
   // Interpreters of executable file rules get execute + read_file, the way
   // execve opens them (scripts' interpreters may have their own, so follow a
   // few levels).
@@ -276,24 +272,28 @@ Result<LandlockPlan> plan_landlock(const LandlockSpec& spec, int abi, std::vecto
   }
   size_t missing = 0;
   std::string missing_list;
+  auto names = std::make_shared<std::vector<std::string>>();
+  std::vector<uint64_t> rights;
   for (const auto& p : paths) {
-    int fd = open(p.path.c_str(), O_PATH | O_CLOEXEC);
-    if (fd < 0) {
-      // A missing path only makes the sandbox stricter; say so.
-      if (++missing <= 5) missing_list += (missing_list.empty() ? "" : ", ") + p.path;
-      continue;
-    }
-    plan.fds->add(fd);
-    struct stat st;
-    if (fstat(fd, &st) != 0) return make_error("landlock: cannot stat '" + p.path + "': " + strerror(errno));
     uint64_t access = p.access & plan.handled_fs;
-    // Directory-only rights on a file are refused by the kernel (EINVAL).
-    if (!S_ISDIR(st.st_mode)) access &= file_mask();
+    struct stat st;
+    if (stat(p.path.c_str(), &st) != 0) {
+      // Absent here; it may exist in the workload's mounts (a --rootfs, a
+      // secret). Absent there too, it gets no rule: only stricter.
+      if (++missing <= 5) missing_list += (missing_list.empty() ? "" : ", ") + p.path;
+    } else if (!S_ISDIR(st.st_mode)) {
+      // Directory-only rights on a file are refused by the kernel (EINVAL);
+      // the child checks again in its own mounts.
+      access &= file_mask();
+    }
     if (access == 0) continue;
-    plan.paths.push_back({fd, access});
+    names->push_back(p.path);
+    rights.push_back(access);
   }
+  for (size_t i = 0; i < names->size(); ++i) plan.paths.push_back({(*names)[i].c_str(), rights[i]});
+  plan.names = std::move(names);
   if (missing > 0)
-    notes->push_back("landlock: " + std::to_string(missing) + " path(s) of the policy do not exist here and get no rule: " +
+    notes->push_back("landlock: " + std::to_string(missing) + " path(s) of the policy do not exist on the host (they get a rule only if the sandbox has them): " +
                      missing_list + (missing > 5 ? ", ..." : ""));
   for (const auto& p : spec.ports) {
     uint64_t access = p.access & plan.handled_net;
@@ -320,9 +320,23 @@ int apply_landlock(const LandlockPlan& plan, const char** step) noexcept {
   if (rfd < 0) return errno;
   *step = "landlock: add path rule";
   for (const auto& r : plan.paths) {
-    PathBeneathAttr pb{r.access, r.fd};
-    if (syscall(__NR_landlock_add_rule, rfd, kRulePathBeneath, &pb, 0) != 0) {
+    int fd = open(r.path, O_PATH | O_CLOEXEC);
+    if (fd < 0) {
+      // Not in this mount namespace: no rule, so no access beneath it.
+      if (errno == ENOENT || errno == ENOTDIR) continue;
       int e = errno;
+      close(rfd);
+      *step = "landlock: open rule path";
+      return e;
+    }
+    uint64_t access = r.access;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode)) access &= plan.file_rights;
+    PathBeneathAttr pb{access, fd};
+    int rc = access == 0 ? 0 : static_cast<int>(syscall(__NR_landlock_add_rule, rfd, kRulePathBeneath, &pb, 0));
+    int e = errno;
+    close(fd);
+    if (rc != 0) {
       close(rfd);
       return e;
     }

@@ -35,21 +35,10 @@ struct LandlockSpec {
 // relative paths, out-of-range ports are errors naming the value.
 Result<LandlockSpec> parse_landlock_json(const std::string& text, const std::string& origin);
 
-// Owns the O_PATH descriptors of a plan (closed when the last plan copy goes).
-class LandlockFds {
- public:
-  LandlockFds() = default;
-  ~LandlockFds();
-  LandlockFds(const LandlockFds&) = delete;
-  LandlockFds& operator=(const LandlockFds&) = delete;
-  void add(int fd) { fds_.push_back(fd); }
-
- private:
-  std::vector<int> fds_;
-};
-
 struct LandlockPathRule {
-  int fd = -1;
+  // Opened by the child, after its mounts are in place: a path means what it
+  // means in the workload's mount namespace (private /tmp, --rootfs).
+  const char* path = nullptr;  // points into LandlockPlan::names
   uint64_t access = 0;
 };
 struct LandlockPortRule {
@@ -63,9 +52,12 @@ struct LandlockPlan {
   uint64_t handled_fs = 0;
   uint64_t handled_net = 0;
   uint64_t scoped = 0;
+  uint64_t file_rights = 0;  // rights that apply to a file (the rest are directory-only)
   std::vector<LandlockPathRule> paths;
   std::vector<LandlockPortRule> ports;
-  std::shared_ptr<LandlockFds> fds;
+  // Storage of the rule paths; never modified once the plan is built, so
+  // the pointers in `paths` stay valid in every copy of the plan.
+  std::shared_ptr<const std::vector<std::string>> names;
 };
 
 // The kernel's Landlock ABI version; 0 when Landlock is unavailable.

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -74,14 +75,20 @@ CommandResult run(const std::vector<std::string>& argv, int timeout_s, const std
 }
 
 TempDir::TempDir() {
-  char tmpl[] = "/tmp/profile-test.XXXXXX";
-  char* p = mkdtemp(tmpl);
-  path_ = p ? p : "/tmp";
+  // Under the build tree, not /tmp: `record` and `enforce` give the workload
+  // a private /tmp by default, where a host temp directory is invisible.
+  std::string base = std::string(PROFILE_BINARY_DIR) + "/test-tmp";
+  mkdir(base.c_str(), 0755);
+  std::string tmpl = base + "/t.XXXXXX";
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  char* p = mkdtemp(buf.data());
+  path_ = p ? p : "";
 }
 
 TempDir::~TempDir() {
   std::error_code ec;
-  if (path_ != "/tmp") std::filesystem::remove_all(path_, ec);
+  if (!path_.empty()) std::filesystem::remove_all(path_, ec);
 }
 
 std::string read_file(const std::string& path) {

@@ -550,8 +550,15 @@ void PtraceTracer::on_entry(pid_t tid, Task& t, SysKind k) {
       t.kill_cross_uid = false;
       auto target = static_cast<pid_t>(k == SysKind::kTgkill ? a[1] : a[0]);
       if (target <= 0 || !creds(tid, t)) break;
-      ProcStatus ts;
-      if (!proc_status(target, &ts) || !ts.has_creds) break;
+      // The target pid is in the tracee's PID namespace: look it up in the
+      // tracee's own /proc, reached through its root.
+      char path[96];
+      snprintf(path, sizeof path, "/proc/%d/root/proc/%d/status", tid, target);
+      char buf[4096];
+      ssize_t n = read_small(path, buf, sizeof buf);
+      if (n <= 0) break;
+      ProcStatus ts = parse_proc_status(std::string_view(buf, static_cast<size_t>(n)));
+      if (!ts.has_creds) break;
       const Creds& s = t.creds;
       bool same = s.ruid == ts.creds.ruid || s.ruid == ts.creds.suid || s.euid == ts.creds.ruid ||
                   s.euid == ts.creds.suid;

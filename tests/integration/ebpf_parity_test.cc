@@ -63,6 +63,10 @@ TEST_P(EbpfParity, SameSyscallsAndFilesAsPtrace) {
     GTEST_SKIP() << "the eBPF recorder cannot load on this kernel: " << why;
   }
   Sets e = sets_of(*eb), p = sets_of(*pt);
+  // futex is made only when a lock or a join is contended, which depends on
+  // thread timing, not on the recorder: two runs of one program differ.
+  e.syscalls.erase("x86_64:futex");
+  p.syscalls.erase("x86_64:futex");
   EXPECT_EQ(e.syscalls, p.syscalls) << "ebpf(+) vs ptrace(-):" << diff(e.syscalls, p.syscalls);
   EXPECT_EQ(e.files, p.files) << "ebpf(+) vs ptrace(-):" << diff(e.files, p.files);
 }

@@ -152,9 +152,16 @@ TEST(PolicyLandlockGen, PlanCutsRightsToTheKernelAbiAndNotesIt) {
   EXPECT_EQ(plan->handled_net, 0u);
   EXPECT_EQ(plan->scoped, 0u);
   EXPECT_TRUE(plan->ports.empty());
-  ASSERT_EQ(plan->paths.size(), 2u);
+  // A path absent on the host is kept: the child opens rule paths in the
+  // workload's own mounts, where it may exist.
+  ASSERT_EQ(plan->paths.size(), 3u);
   EXPECT_EQ(plan->paths[0].access, bits({"read_file", "make_reg", "truncate"}));
+  EXPECT_STREQ(plan->paths[0].path, "/etc");
   EXPECT_EQ(plan->paths[1].access, bits({"read_file"}));
+  EXPECT_STREQ(plan->paths[2].path, "/nonexistent/path/for/test");
+  // Copies of a plan share the path storage.
+  LandlockPlan copy = *plan;
+  EXPECT_EQ(copy.paths[1].path, plan->paths[1].path);
   std::string all;
   for (const auto& n : notes) all += n + "\n";
   EXPECT_NE(all.find("ioctl_dev (ABI 5)"), std::string::npos) << all;
