@@ -23,9 +23,10 @@ TEST(ProfileModel, NamesResolvedPerArchitecture) {
   auto p = profile_from_observations(sample_observations(), "demo");
   ASSERT_TRUE(p.ok()) << p.error().message;
   EXPECT_EQ(p->syscalls.at("x86_64"),
-            (std::set<std::string>{"read", "write", "open", "close", "execve", "exit", "exit_group"}));
+            (std::set<std::string>{"read", "write", "open", "close", "execve", "exit", "exit_group",
+                                   "restart_syscall"}));
   // Number 1 is write on x86_64 but exit on i386: never confused.
-  EXPECT_EQ(p->syscalls.at("x86"), (std::set<std::string>{"exit"}));
+  EXPECT_EQ(p->syscalls.at("x86"), (std::set<std::string>{"exit", "restart_syscall"}));
 }
 
 TEST(ProfileModel, JsonRoundTripIsExact) {
@@ -125,7 +126,37 @@ TEST(ProfileModel, X32NumbersWithoutTheX32BitResolve) {
   o.add_syscall("x32", 39);  // getpid
   auto p = profile_from_observations(o, "x");
   ASSERT_TRUE(p.ok()) << p.error().message;
-  EXPECT_EQ(p->syscalls.at("x32"), (std::set<std::string>{"read", "getpid"}));
+  EXPECT_EQ(p->syscalls.at("x32"), (std::set<std::string>{"read", "getpid", "restart_syscall"}));
+}
+}  // namespace
+}  // namespace profile
+
+namespace profile {
+namespace {
+TEST(ProfileModel, TimingDependentSyscallsAreImplied) {
+  Observations o;
+  auto nr = [](const char* n) { return *syscall_number("x86_64", n); };
+  o.add_syscall("x86_64", nr("read"));
+  auto plain = profile_from_observations(o, "x");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->syscalls["x86_64"].count("futex"));
+  EXPECT_FALSE(plain->syscalls["x86_64"].count("rt_sigreturn"));
+  EXPECT_TRUE(plain->syscalls["x86_64"].count("restart_syscall"));
+  // A thread created with clone(CLONE_THREAD) may contend on a lock later.
+  o.add_syscall("x86_64", nr("clone"));
+  o.args.insert(ArgValue{"x86_64", nr("clone"), 0, 0x3d0f00});
+  o.add_syscall("x86_64", nr("rt_sigaction"));
+  auto threaded = profile_from_observations(o, "x");
+  ASSERT_TRUE(threaded.ok());
+  EXPECT_TRUE(threaded->syscalls["x86_64"].count("futex"));
+  EXPECT_TRUE(threaded->syscalls["x86_64"].count("rt_sigreturn"));
+  // fork-style clone (no CLONE_THREAD) implies no futex.
+  Observations f;
+  f.add_syscall("x86_64", nr("clone"));
+  f.args.insert(ArgValue{"x86_64", nr("clone"), 0, 0x1200011});
+  auto forked = profile_from_observations(f, "x");
+  ASSERT_TRUE(forked.ok());
+  EXPECT_FALSE(forked->syscalls["x86_64"].count("futex"));
 }
 }  // namespace
 }  // namespace profile
