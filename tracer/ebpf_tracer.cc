@@ -110,9 +110,23 @@ class Fd {
   int fd_;
 };
 
+// PROFILE_EBPF_TIMING=1: phase times on stderr.
+void timing(const char* what) {
+  static const bool on = getenv("PROFILE_EBPF_TIMING") != nullptr;
+  if (!on) return;
+  static const auto t0 = std::chrono::steady_clock::now();
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+  fprintf(stderr, "ebpf: %s at %lld us\n", what, static_cast<long long>(us));
+}
+
 class EbpfTracer : public Tracer {
  public:
   EbpfTracer(SkelPtr skel) : skel_(std::move(skel)) {}
+  ~EbpfTracer() override {
+    ring_.reset();
+    skel_.reset();
+    timing("unloaded");
+  }
 
   Status init_ring() {
     ring_.reset(ring_buffer__new(bpf_map__fd(skel_->maps.events), &EbpfTracer::on_event, this, nullptr));
@@ -184,8 +198,11 @@ class EbpfTracer : public Tracer {
       if (n < 0 && errno != EINTR) return make_error(std::string("epoll_wait: ") + strerror(errno));
       if (!stall_consumer_ || reaped) consume();
     }
+    timing("workload done");
     consume();
+    timing("ring drained");
     collect(obs);
+    timing("maps read");
     obs_ = nullptr;
     return status;
   }
@@ -397,12 +414,7 @@ Result<std::unique_ptr<EbpfTracer>> load(const EbpfOptions& options) {
   static std::once_flag once;
   std::call_once(once, [] { libbpf_set_print(libbpf_log); });
 
-  auto t0 = std::chrono::steady_clock::now();
-  auto lap = [&](const char* what) {
-    if (getenv("PROFILE_EBPF_TIMING") == nullptr) return;
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
-    fprintf(stderr, "ebpf: %s at %lld us\n", what, static_cast<long long>(us));
-  };
+  auto lap = timing;
   SkelPtr skel(recorder_bpf__open());
   lap("opened");
   if (!skel) return make_error("eBPF recorder: cannot open the BPF object: " + libbpf_reason(errno));

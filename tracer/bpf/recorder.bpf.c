@@ -88,7 +88,8 @@ struct file_key {
 };
 struct {
   __uint(type, BPF_MAP_TYPE_LRU_HASH);
-  __uint(max_entries, 8192);
+  __uint(map_flags, BPF_F_NO_COMMON_LRU); /* per-CPU lists: no shared lock */
+  __uint(max_entries, 16384);
   __type(key, struct file_key);
   __type(value, __u8);
 } files_seen SEC(".maps");
