@@ -318,27 +318,33 @@ struct walk_state {
 /* One step of the walk: 0 to continue, 1 at the root, -1 when the buffer is
  * full or a name unreadable. Global (never inlined) so that the verifier
  * checks it once and the loop around it stays cheap to verify. */
+/* Reinterprets a kernel address as a BTF-typed pointer: loads through it are
+ * plain (fault-checked) loads instead of bpf_probe_read_kernel calls, and the
+ * verifier turns the call itself into a register move. */
+extern void* bpf_rdonly_cast(const void* obj, __u32 btf_id) __ksym;
+#define KCAST(type, addr) ((type*)bpf_rdonly_cast((const void*)(addr), bpf_core_type_id_kernel(type)))
+
 __noinline int walk_step(struct walk_state* w, struct eb_path_event* ev) {
   if (!w || !ev) return -1;
-  struct dentry* d = (struct dentry*)w->d;
-  struct vfsmount* vm = (struct vfsmount*)w->vm;
-  struct mount* m = (struct mount*)w->m;
-  if (!d) return -1;
+  if (!w->d) return -1;
   if (w->d == w->root_d && w->vm == w->root_m) return 1;
-  struct dentry* mnt_root = BPF_CORE_READ(vm, mnt_root);
-  struct dentry* parent = BPF_CORE_READ(d, d_parent);
+  struct dentry* d = KCAST(struct dentry, w->d);
+  struct vfsmount* vm = KCAST(struct vfsmount, w->vm);
+  struct dentry* mnt_root = vm->mnt_root;
+  struct dentry* parent = d->d_parent;
   if (d == mnt_root || d == parent) {
-    struct mount* mp = BPF_CORE_READ(m, mnt_parent);
+    struct mount* m = KCAST(struct mount, w->m);
+    struct mount* mp = m->mnt_parent;
     if (d != mnt_root || !mp || mp == m) return 1; /* the top of the mount tree */
-    w->d = (__u64)BPF_CORE_READ(m, mnt_mountpoint);
+    w->d = (__u64)m->mnt_mountpoint;
     w->m = (__u64)mp;
-    w->vm = (__u64)mp + w->mnt_off;
+    w->vm = (__u64)&mp->mnt;
     return 0;
   }
   __u32 off = w->off;
   __u32 base = w->base;
   if (off > EB_DIR_MASK + 1 - EB_NAME_MAX || base > EB_REL_BUF) return -1;
-  const unsigned char* name = BPF_CORE_READ(d, d_name.name);
+  const unsigned char* name = d->d_name.name;
   long n = bpf_probe_read_kernel_str(&ev->data[base + (off & EB_DIR_MASK)], EB_NAME_MAX, name);
   if (n <= 0) return -1;
   w->off = off + (__u32)n;
