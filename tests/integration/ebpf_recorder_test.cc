@@ -276,6 +276,21 @@ TEST(EbpfRecorder, LostEventsRefuseToWriteUnlessAllowed) {
   EXPECT_TRUE(syscalls(p).count("mkdirat"));
 }
 
+TEST(EbpfRecorder, DefaultRingTakesABurstOfDistinctFiles) {
+  NEEDS_EBPF();
+  // Every file and directory of /usr/share opened as fast as tar can: tens
+  // of thousands of distinct path records in about a second (this overflowed
+  // the ring once). With the default ring and consumer none may be lost
+  // (record refuses to write a lossy profile).
+  TempDir d;
+  auto r = record(d, {"/bin/sh", "-c", "tar c /usr/share 2>/dev/null | cat > /dev/null"});
+  ASSERT_EQ(r.result.exit_code, 0) << r.result.err;
+  EXPECT_EQ(r.profile["recording"]["complete"], true);
+  EXPECT_EQ(r.profile["recording"].value("lost_events", 0u), 0u);
+  EXPECT_TRUE(syscalls(r.profile).count("getdents64")); // tar listed directories
+  EXPECT_TRUE(syscalls(r.profile).count("openat"));
+}
+
 TEST(EbpfRecorder, CompatSyscallsRecordedAsX86) {
   NEEDS_EBPF();
   // Run unrecorded first: SIGSEGV means the kernel has no IA-32 emulation.
