@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -116,7 +117,10 @@ void timing(const char* what) {
   if (!on) return;
   static const auto t0 = std::chrono::steady_clock::now();
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
-  fprintf(stderr, "ebpf: %s at %lld us\n", what, static_cast<long long>(us));
+  struct rusage ru {};
+  getrusage(RUSAGE_SELF, &ru);
+  long long cpu_us = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000ll + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+  fprintf(stderr, "ebpf: %s at %lld us (recorder cpu %lld us)\n", what, static_cast<long long>(us), cpu_us);
 }
 
 class EbpfTracer : public Tracer {
