@@ -14,12 +14,6 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Reinterprets a kernel address as a BTF-typed pointer: loads through it are
- * plain (fault-checked) loads instead of bpf_probe_read_kernel calls, and the
- * verifier turns the call itself into a register move. */
-extern void* bpf_rdonly_cast(const void* obj, __u32 btf_id) __ksym;
-#define KCAST(type, addr) ((type*)bpf_rdonly_cast((const void*)(addr), bpf_core_type_id_kernel(type)))
-
 /* Set before load. Non-zero: every task of this cgroup v2 id is recorded. */
 const volatile __u64 cfg_cgroup_id = 0;
 /* Set before load: unread bytes in the ring above which a record wakes the
@@ -331,23 +325,23 @@ __noinline int walk_step(struct walk_state* w, struct eb_path_event* ev) {
   if (!w || !ev) return -1;
   if (!w->d) return -1;
   if (w->d == w->root_d && w->vm == w->root_m) return 1;
-  struct dentry* d = KCAST(struct dentry, w->d);
-  struct vfsmount* vm = KCAST(struct vfsmount, w->vm);
-  struct dentry* mnt_root = vm->mnt_root;
-  struct dentry* parent = d->d_parent;
+  struct dentry* d = (struct dentry*)w->d;
+  struct vfsmount* vm = (struct vfsmount*)w->vm;
+  struct mount* m = (struct mount*)w->m;
+  struct dentry* mnt_root = BPF_CORE_READ(vm, mnt_root);
+  struct dentry* parent = BPF_CORE_READ(d, d_parent);
   if (d == mnt_root || d == parent) {
-    struct mount* m = KCAST(struct mount, w->m);
-    struct mount* mp = m->mnt_parent;
+    struct mount* mp = BPF_CORE_READ(m, mnt_parent);
     if (d != mnt_root || !mp || mp == m) return 1; /* the top of the mount tree */
-    w->d = (__u64)m->mnt_mountpoint;
+    w->d = (__u64)BPF_CORE_READ(m, mnt_mountpoint);
     w->m = (__u64)mp;
-    w->vm = (__u64)&mp->mnt;
+    w->vm = (__u64)mp + w->mnt_off;
     return 0;
   }
   __u32 off = w->off;
   __u32 base = w->base;
   if (off > EB_DIR_MASK + 1 - EB_NAME_MAX || base > EB_REL_BUF) return -1;
-  const unsigned char* name = d->d_name.name;
+  const unsigned char* name = BPF_CORE_READ(d, d_name.name);
   long n = bpf_probe_read_kernel_str(&ev->data[base + (off & EB_DIR_MASK)], EB_NAME_MAX, name);
   if (n <= 0) return -1;
   w->off = off + (__u32)n;
@@ -423,18 +417,15 @@ static __always_inline void send_path_event(struct eb_path_event* ev) {
 __noinline int report_file(__u32 type, __u64 file, __u32 access) {
   struct file* f = (struct file*)file;
   if (!f) return 0;
-  f = KCAST(struct file, f);
-  struct inode* inode = f->f_inode;
+  struct inode* inode = BPF_CORE_READ(f, f_inode);
   if (!inode) return 0;
   struct file_key k = {};
-  /* Addresses as plain numbers: walk_path (a global function) takes scalars. */
-  __u64 daddr = 0, vmaddr = 0;
-  bpf_probe_read_kernel(&daddr, sizeof(daddr), &f->f_path.dentry);
-  bpf_probe_read_kernel(&vmaddr, sizeof(vmaddr), &f->f_path.mnt);
+  __u64 daddr = (__u64)BPF_CORE_READ(f, f_path.dentry);
+  __u64 vmaddr = (__u64)BPF_CORE_READ(f, f_path.mnt);
   k.dentry = daddr;
   k.mnt = vmaddr;
-  k.ino = inode->i_ino;
-  k.gen = inode->i_generation;
+  k.ino = BPF_CORE_READ(inode, i_ino);
+  k.gen = BPF_CORE_READ(inode, i_generation);
   k.access = access | (type << 24);
   if (bpf_map_lookup_elem(&files_seen, &k)) return 0;
   struct eb_path_event* ev = new_path_event(type, access);
