@@ -227,7 +227,10 @@ class EbpfTracer : public Tracer {
         if (left <= 0) break;
         if (left < timeout) timeout = static_cast<int>(left);
       }
+      // A timeout consumes nothing in ring_buffer__poll, and records below
+      // the wakeup threshold never wake it: drain on every round.
       ring_buffer__poll(ring_.get(), timeout);
+      consume();
     }
     consume();
     collect(obs);
