@@ -45,13 +45,16 @@ struct {
 } task_state SEC(".maps");
 
 /* Path events are built here, then only their used bytes are copied into
- * the ring: most paths are tens of bytes, the buffer is 5 KB. */
+ * the ring: most paths are tens of bytes, the buffer is 5 KB. One buffer per
+ * task, not per CPU: tracing programs only disable migration, so on a
+ * preemptible kernel another task could take a per-CPU buffer over while
+ * this one is being filled. Freed with the task. */
 struct {
-  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-  __uint(max_entries, 1);
-  __type(key, __u32);
+  __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, int);
   __type(value, struct eb_path_event);
-} scratch SEC(".maps");
+} path_buf SEC(".maps");
 
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
@@ -384,9 +387,12 @@ static __always_inline struct file* fd_file(struct task_struct* task, __u64 fd) 
 }
 
 static __always_inline struct eb_path_event* new_path_event(__u32 type, __u32 access) {
-  __u32 zero = 0;
-  struct eb_path_event* ev = bpf_map_lookup_elem(&scratch, &zero);
-  if (!ev) return 0;
+  struct eb_path_event* ev =
+      bpf_task_storage_get(&path_buf, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+  if (!ev) {
+    count_loss();
+    return 0;
+  }
   ev->hdr.type = type;
   ev->hdr.tgid = bpf_get_current_pid_tgid() >> 32;
   ev->access = access;
