@@ -5,8 +5,13 @@
 #   bench/run.sh [BUILD_DIR]          (default: build)
 #
 # Environment: BENCH_RUNS (default 5), BENCH_TAR_DIR (default /usr/share),
-# BENCH_LOOP (getppid calls of the tight loop, default 2000000).
-# Needs root (eBPF), hyperfine and strace. Writes bench/results.md.
+# BENCH_LOOP (getppid calls of the tight loop, default 2000000),
+# BENCH_COMPARE=0 to skip the strace and ptrace columns (minutes each).
+# Needs root (eBPF), hyperfine, clang, gcc and strace. Writes bench/results.md.
+#
+# The "floor" column runs the workload under sys_enter/sys_exit tp_btf
+# programs that return at once (bench/floor/): the cost of the hooks alone,
+# which no recorder on these tracepoints can go below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -21,11 +26,15 @@ command -v strace >/dev/null || { echo "bench: strace is missing" >&2; exit 1; }
 [ -x "$PROFILE" ] && [ -x "$LOOP" ] || { echo "bench: build first (make build)" >&2; exit 1; }
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+COMPARE=${BENCH_COMPARE:-1}
+
+clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$BUILD/bpf" -c bench/floor/floor.bpf.c -o "$TMP/floor.bpf.o"
+gcc -O2 -o "$TMP/floor_run" bench/floor/floor_run.c -lbpf
 
 have_ptrace=1
-if ! "$PROFILE" record --tracer ptrace -o "$TMP/probe" -- /bin/true >/dev/null 2>&1; then
+if [ "$COMPARE" = 0 ] || ! "$PROFILE" record --tracer ptrace -o "$TMP/probe" -- /bin/true >/dev/null 2>&1; then
   have_ptrace=0
-  echo "bench: the ptrace recorder is not available in this build; its column is skipped" >&2
+  [ "$COMPARE" = 0 ] || echo "bench: the ptrace recorder is not available in this build; its column is skipped" >&2
 fi
 
 # name, shell command
@@ -38,7 +47,7 @@ workloads=(
 {
   echo "# Recorder overhead ($(uname -r), $(nproc) CPUs, $(date -u +%Y-%m-%d))"
   echo
-  echo "hyperfine, $RUNS runs each, one warm-up; eBPF and ptrace include \`profile record\`'s own start-up and profile writing."
+  echo "hyperfine, $RUNS runs each, one warm-up, in this order, side by side. \`untraced\` and every other row run the same \`sh -c CMD\`. \`floor\`: empty sys_enter/sys_exit tp_btf programs attached (bench/floor/), including their own load. eBPF and ptrace are end-to-end: \`profile record\`'s start-up, the recording, and generating and writing the profile."
   echo
 } > "$OUT"
 
@@ -47,14 +56,30 @@ for w in "${workloads[@]}"; do
   cmd=${w#*|}
   args=(-N -w 1 -r "$RUNS" --export-markdown "$TMP/$name.md"
     -n "untraced" "sh -c '$cmd'"
-    -n "ebpf" "$PROFILE record --tracer ebpf --allow-loss -o $TMP/p-$name-ebpf -- sh -c '$cmd'"
-    -n "strace" "strace -f -qq -o /dev/null sh -c '$cmd'")
+    -n "floor" "$TMP/floor_run $TMP/floor.bpf.o '$cmd'"
+    -n "ebpf" "$PROFILE record --tracer ebpf --allow-loss -o $TMP/p-$name-ebpf -- sh -c '$cmd'")
+  if [ "$COMPARE" = 1 ]; then
+    args+=(-n "strace" "strace -f -qq -o /dev/null sh -c '$cmd'")
+  fi
   if [ $have_ptrace = 1 ]; then
     args+=(-n "ptrace" "$PROFILE record --tracer ptrace --allow-loss -o $TMP/p-$name-ptrace -- sh -c '$cmd'")
   fi
   hyperfine "${args[@]}" >&2
   lost=$(grep -o '"lost_events": [0-9]*' "$TMP/p-$name-ebpf/profile.json" | grep -o '[0-9]*$' || echo "?")
-  { echo "## $name: \`$cmd\`"; echo; cat "$TMP/$name.md"; echo; echo "eBPF lost events in the last run: $lost"; echo; } >> "$OUT"
+  # Where the eBPF time goes, from PROFILE_EBPF_TIMING (median of 3 runs):
+  # start-up (load + attach), the recorded workload (attach to tree exit),
+  # and the end (drain, profile generation, writing the files).
+  phases=$(for i in 1 2 3; do
+    t0=$(date +%s%N)
+    PROFILE_EBPF_TIMING=1 "$PROFILE" record --tracer ebpf --allow-loss -o "$TMP/ph" -- sh -c "$cmd" 2>"$TMP/ph.err" >/dev/null
+    t1=$(date +%s%N)
+    awk -v total=$(( (t1 - t0) / 1000 )) '/attached at/ {a = $4} /workload done at/ {w = $5}
+      END {printf "%d %d %d\n", a / 1000, (w - a) / 1000, (total - w) / 1000}' "$TMP/ph.err"
+  done | sort -n -k2 | sed -n 2p)
+  read -r p_start p_work p_end <<< "$phases"
+  rules=$(grep -c '"path"' "$TMP/ph/profile.json" || true)
+  { echo "## $name: \`$cmd\`"; echo; cat "$TMP/$name.md"; echo; echo "eBPF lost events in the last run: $lost"; echo
+    echo "eBPF phases (median of 3, ms): start-up $p_start, recorded workload $p_work, end (drain, generate, write $rules file rules) $p_end"; echo; } >> "$OUT"
 done
 
 # End-to-end cost of a trivial recording: time and peak memory.

@@ -34,23 +34,35 @@ int seccomp_nr(uint32_t arch, uint64_t nr) {
 }
 
 bool join_components(const char* buf, size_t len, uint32_t ncomp, std::string* out) {
-  std::vector<std::string> parts;
-  size_t off = 0;
+  // Leaf first in the buffer: find each component's extent, then append them
+  // root first. Bounded by the caller's limit on ncomp; no per-name strings.
+  constexpr uint32_t kMaxParts = 64;
+  if (ncomp > kMaxParts) return false;
+  size_t starts[kMaxParts];
+  size_t lens[kMaxParts];
+  size_t off = 0, total = 0;
   for (uint32_t i = 0; i < ncomp; ++i) {
     if (off >= len) return false;
     const void* nul = memchr(buf + off, '\0', len - off);
     if (nul == nullptr) return false;
     size_t n = static_cast<const char*>(nul) - (buf + off);
-    parts.emplace_back(buf + off, n);
+    // A name with '/' or an empty one cannot come from a dentry: refuse it.
+    if (n == 0 || memchr(buf + off, '/', n) != nullptr) return false;
+    starts[i] = off;
+    lens[i] = n;
+    total += n + 1;
     off += n + 1;
   }
-  std::string path;
-  for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
-    // A name with '/' or an empty one cannot come from a dentry: refuse it.
-    if (it->empty() || it->find('/') != std::string::npos) return false;
-    path += "/" + *it;
+  if (ncomp == 0) {
+    out->assign(1, '/');
+    return true;
   }
-  *out = path.empty() ? "/" : path;
+  out->assign(total, '/');
+  size_t pos = 0;
+  for (uint32_t i = ncomp; i-- > 0;) {
+    memcpy(out->data() + pos + 1, buf + starts[i], lens[i]);
+    pos += lens[i] + 1;
+  }
   return true;
 }
 

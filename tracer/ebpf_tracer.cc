@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,6 +33,10 @@ namespace {
 
 constexpr uint64_t kDefaultRingbufBytes = 8ull << 20;
 constexpr uint64_t kMaxRingbufBytes = 1ull << 30;
+// Consumer poll period. Records are sent without waking the consumer until
+// a quarter of the ring is unread, so this bounds their latency, while the
+// quarter leaves room for ~100k typical path records at any rate of arrival.
+constexpr int kPollMs = 20;
 
 // libbpf's messages: kept (the last few) to explain a load failure in one
 // line instead of printing its verbose log.
@@ -106,9 +111,26 @@ class Fd {
   int fd_;
 };
 
+// PROFILE_EBPF_TIMING=1: phase times on stderr.
+void timing(const char* what) {
+  static const bool on = getenv("PROFILE_EBPF_TIMING") != nullptr;
+  if (!on) return;
+  static const auto t0 = std::chrono::steady_clock::now();
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+  struct rusage ru {};
+  getrusage(RUSAGE_SELF, &ru);
+  long long cpu_us = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000ll + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+  fprintf(stderr, "ebpf: %s at %lld us (recorder cpu %lld us)\n", what, static_cast<long long>(us), cpu_us);
+}
+
 class EbpfTracer : public Tracer {
  public:
   EbpfTracer(SkelPtr skel) : skel_(std::move(skel)) {}
+  ~EbpfTracer() override {
+    ring_.reset();
+    skel_.reset();
+    timing("unloaded");
+  }
 
   Status init_ring() {
     ring_.reset(ring_buffer__new(bpf_map__fd(skel_->maps.events), &EbpfTracer::on_event, this, nullptr));
@@ -124,6 +146,14 @@ class EbpfTracer : public Tracer {
     if (bpf_map_update_elem(bpf_map__fd(skel_->maps.tracked), &tid, &st, BPF_ANY) != 0)
       return make_error(std::string("eBPF recorder: cannot track pid ") + std::to_string(root) + ": " +
                         strerror(errno));
+    // Task storage is keyed by a pidfd from userspace.
+    Fd pidfd(static_cast<int>(syscall(SYS_pidfd_open, root, 0)));
+    eb_task task{};
+    task.state = EB_TASK_WAITING;
+    int key = pidfd.get();
+    if (key < 0 || bpf_map_update_elem(bpf_map__fd(skel_->maps.task_state), &key, &task, BPF_ANY) != 0)
+      return make_error(std::string("eBPF recorder: cannot track pid ") + std::to_string(root) +
+                        " (task storage): " + strerror(errno));
     __atomic_add_fetch(&skel_->bss->live_tasks, 1, __ATOMIC_SEQ_CST);
     __atomic_add_fetch(&skel_->bss->tasks_seen, 1, __ATOMIC_SEQ_CST);
     return {};
@@ -167,12 +197,16 @@ class EbpfTracer : public Tracer {
         }
       }
       epoll_event out[2];
-      int n = epoll_wait(ep.get(), out, 2, reaped ? 20 : (pidfd.get() >= 0 ? 250 : 10));
+      // Records below the wakeup threshold arrive without a wakeup: poll.
+      int n = epoll_wait(ep.get(), out, 2, reaped ? 20 : kPollMs);
       if (n < 0 && errno != EINTR) return make_error(std::string("epoll_wait: ") + strerror(errno));
-      consume();
+      if (!stall_consumer_ || reaped) consume();
     }
+    timing("workload done");
     consume();
+    timing("ring drained");
     collect(obs);
+    timing("maps read");
     obs_ = nullptr;
     return status;
   }
@@ -186,14 +220,17 @@ class EbpfTracer : public Tracer {
         obs.partial = true;
         break;
       }
-      int timeout = 100;
+      int timeout = kPollMs;
       if (has_deadline) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())
                         .count();
         if (left <= 0) break;
         if (left < timeout) timeout = static_cast<int>(left);
       }
+      // A timeout consumes nothing in ring_buffer__poll, and records below
+      // the wakeup threshold never wake it: drain on every round.
       ring_buffer__poll(ring_.get(), timeout);
+      consume();
     }
     consume();
     collect(obs);
@@ -239,8 +276,7 @@ class EbpfTracer : public Tracer {
       case EB_EV_FILE:
       case EB_EV_EXEC:
       case EB_EV_UNIX:
-        if (size < sizeof(eb_path_event)) return bad_event();
-        return on_path(*static_cast<const eb_path_event*>(data));
+        return on_path(data, size);
       case EB_EV_BIGNR: {
         if (size < sizeof(eb_bignr_event)) return bad_event();
         const auto& e = *static_cast<const eb_bignr_event*>(data);
@@ -256,21 +292,28 @@ class EbpfTracer : public Tracer {
 
   void bad_event() { obs_->lost_events++; }
 
+  // A path record: its fixed header, then only the bytes the kernel used.
+  struct PathRecord {
+    eb_path_event hdr;  // data[] not valid: see rel/dir
+    const char* rel;
+    const char* dir;
+  };
+
   // Absolute path of a path event, or false when it cannot be trusted whole.
-  bool event_path(const eb_path_event& e, std::string* out) {
+  bool event_path(const PathRecord& r, std::string* out) {
+    const eb_path_event& e = r.hdr;
     if (e.flags & (EB_PF_TRUNCATED | EB_PF_REL_TRUNC | EB_PF_NO_FILE)) return false;
     std::string dir;
     if (e.flags & EB_PF_HAVE_DIR) {
-      if (e.dir_len > EB_DIR_BUF || e.ncomp > EB_MAX_COMPONENTS) return false;
-      if (!ebpf_detail::join_components(e.dir, e.dir_len, e.ncomp, &dir)) return false;
+      if (e.ncomp > EB_MAX_COMPONENTS) return false;
+      if (!ebpf_detail::join_components(r.dir, e.dir_len, e.ncomp, &dir)) return false;
     }
     if (e.rel_len == 0) {
       if (dir.empty()) return false;
       *out = dir;
       return true;
     }
-    if (e.rel_len >= EB_REL_BUF) return false;
-    std::string rel(e.rel, strnlen(e.rel, e.rel_len));
+    std::string rel(r.rel, strnlen(r.rel, e.rel_len));
     if (rel.empty()) return false;
     if (rel[0] == '/') {
       *out = ebpf_detail::normalise_path(rel);
@@ -281,17 +324,29 @@ class EbpfTracer : public Tracer {
     return true;
   }
 
-  void on_path(const eb_path_event& e) {
+  void on_path(const void* data, size_t size) {
+    if (size < EB_PATH_HDR_SIZE) return bad_event();
+    PathRecord r;
+    memcpy(&r.hdr, data, EB_PATH_HDR_SIZE);
+    const eb_path_event& e = r.hdr;
+    // The variable part must hold exactly rel then dir, within the buffers
+    // the kernel side has.
+    size_t body = size - EB_PATH_HDR_SIZE;
+    if (e.dir_off > EB_REL_BUF || e.dir_len > EB_DIR_BUF || e.rel_len > e.dir_off ||
+        static_cast<size_t>(e.dir_off) + e.dir_len > body)
+      return bad_event();
+    r.rel = static_cast<const char*>(data) + EB_PATH_HDR_SIZE;
+    r.dir = r.rel + e.dir_off;
     if (e.hdr.type == EB_EV_UNIX && (e.kind & 0x100)) {
       if (e.rel_len > 107) return bad_event();
-      std::string name(e.rel, e.rel_len);
+      std::string name(r.rel, e.rel_len);
       for (char& c : name)
         if (c == '\0') c = '@';
       obs_->unix_sockets.insert("@" + name);
       return;
     }
     std::string path;
-    if (!event_path(e, &path)) return bad_event();
+    if (!event_path(r, &path)) return bad_event();
     switch (e.hdr.type) {
       case EB_EV_FILE:
         obs_->add_file(path, e.access & 0x7ff);
@@ -357,23 +412,23 @@ class EbpfTracer : public Tracer {
   SkelPtr skel_;
   RingPtr ring_;
   Observations* obs_ = nullptr;
+  // Tests: read nothing until the root has exited, as a consumer that
+  // cannot keep up would, so that ring losses are deterministic.
+  bool stall_consumer_ = getenv("PROFILE_EBPF_STALL_CONSUMER") != nullptr;
 };
 
 Result<std::unique_ptr<EbpfTracer>> load(const EbpfOptions& options) {
   static std::once_flag once;
   std::call_once(once, [] { libbpf_set_print(libbpf_log); });
 
-  auto t0 = std::chrono::steady_clock::now();
-  auto lap = [&](const char* what) {
-    if (getenv("PROFILE_EBPF_TIMING") == nullptr) return;
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
-    fprintf(stderr, "ebpf: %s at %lld us\n", what, static_cast<long long>(us));
-  };
+  auto lap = timing;
   SkelPtr skel(recorder_bpf__open());
   lap("opened");
   if (!skel) return make_error("eBPF recorder: cannot open the BPF object: " + libbpf_reason(errno));
   skel->rodata->cfg_cgroup_id = options.cgroup_id;
-  int err = bpf_map__set_max_entries(skel->maps.events, static_cast<uint32_t>(ringbuf_size(options.ringbuf_bytes)));
+  uint64_t ring_bytes = ringbuf_size(options.ringbuf_bytes);
+  skel->rodata->cfg_wakeup_bytes = ring_bytes / 4;
+  int err = bpf_map__set_max_entries(skel->maps.events, static_cast<uint32_t>(ring_bytes));
   if (err) return make_error("eBPF recorder: cannot size the ring buffer: " + libbpf_reason(err));
   err = recorder_bpf__load(skel.get());
   if (err) return make_error("the kernel refused the eBPF recorder: " + libbpf_reason(err));

@@ -1,6 +1,7 @@
 /* Process-tree shapes for the eBPF recorder tests; each mode makes one
  * distinctive syscall in the place the recorder must follow:
- *   threads      4 threads call getcpu
+ *   threads      4 threads call getcpu, then meet the main thread at a
+ *                barrier (so futex is always called, however fast they run)
  *   fork         a forked child calls sysinfo; a raw-clone child lives for
  *                exactly one syscall (exit)
  *   exec N       re-execs itself N times, then calls times and execs /bin/true */
@@ -14,10 +15,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+static pthread_barrier_t barrier;
+
 static void* thread_main(void* arg) {
   (void)arg;
   unsigned cpu = 0, node = 0;
   syscall(SYS_getcpu, &cpu, &node, NULL);
+  pthread_barrier_wait(&barrier);
   return NULL;
 }
 
@@ -28,8 +32,10 @@ int main(int argc, char** argv) {
   }
   if (strcmp(argv[1], "threads") == 0) {
     pthread_t t[4];
+    if (pthread_barrier_init(&barrier, NULL, 5) != 0) return 1;
     for (int i = 0; i < 4; i++)
       if (pthread_create(&t[i], NULL, thread_main, NULL) != 0) return 1;
+    pthread_barrier_wait(&barrier);
     for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
     return 0;
   }

@@ -16,6 +16,10 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Set before load. Non-zero: every task of this cgroup v2 id is recorded. */
 const volatile __u64 cfg_cgroup_id = 0;
+/* Set before load: unread bytes in the ring above which a record wakes the
+ * consumer. Below it records are sent without a wakeup (the consumer polls
+ * on a timer), which saves an interrupt and a context switch per record. */
+const volatile __u64 cfg_wakeup_bytes = 0;
 
 /* Seen syscalls, read by userspace through the mmapped .bss at the end. */
 __u8 seen_sys[EB_NARCH][EB_MAX_NR];
@@ -29,6 +33,28 @@ struct {
   __type(key, __u32);  /* host tid */
   __type(value, __u8); /* EB_TASK_* */
 } tracked SEC(".maps");
+
+/* The per-syscall fast path: every task on the machine runs the syscall
+ * programs, and a task without storage returns after one pointer check.
+ * `tracked` above stays the authority for the task tree's lifetime. */
+struct {
+  __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, int);
+  __type(value, struct eb_task);
+} task_state SEC(".maps");
+
+/* Path events are built here, then only their used bytes are copied into
+ * the ring: most paths are tens of bytes, the buffer is 5 KB. One buffer per
+ * task, not per CPU: tracing programs only disable migration, so on a
+ * preemptible kernel another task could take a per-CPU buffer over while
+ * this one is being filled. Freed with the task. */
+struct {
+  __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, int);
+  __type(value, struct eb_path_event);
+} path_buf SEC(".maps");
 
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
@@ -54,18 +80,22 @@ struct {
   __type(value, __u8);
 } ports_seen SEC(".maps");
 
-/* Files already reported, by (dentry, mount, access): a re-open of the same
- * file costs one lookup. LRU: an evicted entry is merely reported again. */
+/* Files already reported, by (dentry, mount, inode number and generation,
+ * access): a re-open of the same file costs one lookup. The generation keeps
+ * a new file that reuses a freed dentry and inode number from passing as the
+ * old one. A plain preallocated hash, not an LRU: its inserts cost about half
+ * (measured with bpf_stats); once full, a new file is reported at each open
+ * (userspace deduplicates it), nothing is lost. */
 struct file_key {
   __u64 dentry;
   __u64 mnt;
   __u64 ino;
   __u32 access;
-  __u32 pad;
+  __u32 gen;
 };
 struct {
-  __uint(type, BPF_MAP_TYPE_LRU_HASH);
-  __uint(max_entries, 8192);
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 32768);
   __type(key, struct file_key);
   __type(value, __u8);
 } files_seen SEC(".maps");
@@ -96,14 +126,15 @@ static __always_inline void remember(void* map, const void* key) {
   if (err && err != -17 /* EEXIST */) count_loss();
 }
 
+static __always_inline __u64 wakeup_flag(void) {
+  if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg_wakeup_bytes) return BPF_RB_FORCE_WAKEUP;
+  return BPF_RB_NO_WAKEUP;
+}
+
 /* ---- which tasks ------------------------------------------------------- */
 
-static __always_inline int is_recording(void) {
-  __u32 tid = (__u32)bpf_get_current_pid_tgid();
-  __u8* st = bpf_map_lookup_elem(&tracked, &tid);
-  if (st && *st == EB_TASK_RECORDING) return 1;
-  if (cfg_cgroup_id && bpf_get_current_cgroup_id() == cfg_cgroup_id) return 1;
-  return 0;
+static __always_inline int in_cgroup(void) {
+  return cfg_cgroup_id && bpf_get_current_cgroup_id() == cfg_cgroup_id;
 }
 
 static __always_inline __u32 current_arch(__u64 raw_nr, __u64* nr) {
@@ -282,11 +313,12 @@ static __always_inline void remember_arg(__u32 arch, __u64 nr, struct pt_regs* r
 
 /* ---- paths -------------------------------------------------------------- */
 
-/* Writes the components of `path` (leaf first) into ev->dir, walking dentries
+/* Writes the components of `path` (leaf first) into ev->data at dir_off, walking dentries
  * and crossing mounts up to the task's root. Bounded by EB_MAX_COMPONENTS. */
 struct walk_state {
   __u64 d, vm, m, root_d, root_m, mnt_off;
   __u32 off, ncomp;
+  __u32 base, pad; /* where in ev->data the components start */
 };
 
 /* One step of the walk: 0 to continue, 1 at the root, -1 when the buffer is
@@ -294,11 +326,11 @@ struct walk_state {
  * checks it once and the loop around it stays cheap to verify. */
 __noinline int walk_step(struct walk_state* w, struct eb_path_event* ev) {
   if (!w || !ev) return -1;
+  if (!w->d) return -1;
+  if (w->d == w->root_d && w->vm == w->root_m) return 1;
   struct dentry* d = (struct dentry*)w->d;
   struct vfsmount* vm = (struct vfsmount*)w->vm;
   struct mount* m = (struct mount*)w->m;
-  if (!d) return -1;
-  if (w->d == w->root_d && w->vm == w->root_m) return 1;
   struct dentry* mnt_root = BPF_CORE_READ(vm, mnt_root);
   struct dentry* parent = BPF_CORE_READ(d, d_parent);
   if (d == mnt_root || d == parent) {
@@ -310,9 +342,10 @@ __noinline int walk_step(struct walk_state* w, struct eb_path_event* ev) {
     return 0;
   }
   __u32 off = w->off;
-  if (off > EB_DIR_MASK + 1 - EB_NAME_MAX) return -1;
+  __u32 base = w->base;
+  if (off > EB_DIR_MASK + 1 - EB_NAME_MAX || base > EB_REL_BUF) return -1;
   const unsigned char* name = BPF_CORE_READ(d, d_name.name);
-  long n = bpf_probe_read_kernel_str(&ev->dir[off & EB_DIR_MASK], EB_NAME_MAX, name);
+  long n = bpf_probe_read_kernel_str(&ev->data[base + (off & EB_DIR_MASK)], EB_NAME_MAX, name);
   if (n <= 0) return -1;
   w->off = off + (__u32)n;
   w->ncomp++;
@@ -320,12 +353,13 @@ __noinline int walk_step(struct walk_state* w, struct eb_path_event* ev) {
   return 0;
 }
 
-/* Writes the components of a path (leaf first) into ev->dir, walking dentries
+/* Writes the components of a path (leaf first) into ev->data at dir_off, walking dentries
  * and crossing mounts up to the task's root; bounded like EB_MAX_COMPONENTS. */
 __noinline int walk_path(struct eb_path_event* ev, __u64 dentry, __u64 vfsmnt) {
   if (!ev) return 0;
   struct task_struct* task = (struct task_struct*)bpf_get_current_task();
   struct walk_state w = {};
+  w.base = ev->dir_off;
   w.d = dentry;
   w.vm = vfsmnt;
   w.root_d = (__u64)BPF_CORE_READ(task, fs, root.dentry);
@@ -353,7 +387,8 @@ static __always_inline struct file* fd_file(struct task_struct* task, __u64 fd) 
 }
 
 static __always_inline struct eb_path_event* new_path_event(__u32 type, __u32 access) {
-  struct eb_path_event* ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+  struct eb_path_event* ev =
+      bpf_task_storage_get(&path_buf, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
   if (!ev) {
     count_loss();
     return 0;
@@ -366,25 +401,43 @@ static __always_inline struct eb_path_event* new_path_event(__u32 type, __u32 ac
   ev->dir_len = 0;
   ev->ncomp = 0;
   ev->rel_len = 0;
+  ev->dir_off = 0;
+  ev->pad = 0;
   return ev;
+}
+
+/* Copies the used part of a path event into the ring. */
+static __always_inline void send_path_event(struct eb_path_event* ev) {
+  __u32 off = ev->dir_off;
+  __u32 len = ev->dir_len;
+  if (off > EB_REL_BUF || len > EB_DIR_BUF) {
+    count_loss();
+    return;
+  }
+  __u64 size = EB_PATH_HDR_SIZE + off + len;
+  if (size > sizeof(*ev)) return;
+  if (bpf_ringbuf_output(&events, ev, size, wakeup_flag())) count_loss();
 }
 
 /* Reports an opened (or executed) file once per (dentry, mount, access). */
 __noinline int report_file(__u32 type, __u64 file, __u32 access) {
   struct file* f = (struct file*)file;
   if (!f) return 0;
-  struct dentry* d = BPF_CORE_READ(f, f_path.dentry);
-  struct vfsmount* vm = BPF_CORE_READ(f, f_path.mnt);
+  struct inode* inode = BPF_CORE_READ(f, f_inode);
+  if (!inode) return 0;
   struct file_key k = {};
-  k.dentry = (__u64)d;
-  k.mnt = (__u64)vm;
-  k.ino = BPF_CORE_READ(f, f_inode, i_ino);
+  __u64 daddr = (__u64)BPF_CORE_READ(f, f_path.dentry);
+  __u64 vmaddr = (__u64)BPF_CORE_READ(f, f_path.mnt);
+  k.dentry = daddr;
+  k.mnt = vmaddr;
+  k.ino = BPF_CORE_READ(inode, i_ino);
+  k.gen = BPF_CORE_READ(inode, i_generation);
   k.access = access | (type << 24);
   if (bpf_map_lookup_elem(&files_seen, &k)) return 0;
   struct eb_path_event* ev = new_path_event(type, access);
   if (!ev) return 0;
-  walk_path(ev, (__u64)d, (__u64)vm);
-  bpf_ringbuf_submit(ev, 0);
+  walk_path(ev, daddr, vmaddr);
+  send_path_event(ev);
   __u8 one = 1;
   bpf_map_update_elem(&files_seen, &k, &one, BPF_ANY);
   return 0;
@@ -399,14 +452,12 @@ __noinline int report_path_arg(__u32 type, __u32 kind, __u32 access, __s64 dirfd
   struct eb_path_event* ev = new_path_event(type, access);
   if (!ev) return 0;
   ev->kind = kind;
-  long n = bpf_probe_read_user_str(ev->rel, EB_REL_BUF, upath);
-  if (n <= 0) {
-    bpf_ringbuf_discard(ev, 0);
-    return 0;
-  }
+  long n = bpf_probe_read_user_str(ev->data, EB_REL_BUF, upath);
+  if (n <= 0) return 0;
   ev->rel_len = (__u32)n - 1;
+  ev->dir_off = (__u32)n;
   if (n >= EB_REL_BUF) ev->flags |= EB_PF_REL_TRUNC;
-  if (ev->rel[0] != '/') {
+  if (ev->data[0] != '/') {
     if (dirfd == -100 /* AT_FDCWD */ || dirfd < 0) {
       struct dentry* d = BPF_CORE_READ(task, fs, pwd.dentry);
       struct vfsmount* vm = BPF_CORE_READ(task, fs, pwd.mnt);
@@ -419,7 +470,7 @@ __noinline int report_path_arg(__u32 type, __u32 kind, __u32 access, __s64 dirfd
         ev->flags |= EB_PF_NO_FILE;
     }
   }
-  bpf_ringbuf_submit(ev, 0);
+  send_path_event(ev);
   return 0;
 }
 
@@ -476,34 +527,50 @@ static __always_inline void handle_bind_connect(__u32 kind, __u32 arch, struct p
     __u64 n = len - 3;
     if (n > 107) n = 107;
     if (len < 3) n = 0;
-    if (n && bpf_probe_read_user(ev->rel, n & 127, (const char*)addr + 3)) n = 0;
+    if (n && bpf_probe_read_user(ev->data, n & 127, (const char*)addr + 3)) n = 0;
     ev->rel_len = (__u32)n;
+    ev->dir_off = (__u32)n;
     ev->kind |= 0x100; /* abstract */
-    bpf_ringbuf_submit(ev, 0);
+    send_path_event(ev);
   }
 }
 
 /* ---- programs ----------------------------------------------------------- */
 
+static __always_inline int is_exec(__u32 arch, __u64 nr) {
+  if (arch == EB_ARCH_X86) return nr == 11 || nr == 358;
+  if (arch == EB_ARCH_X32) return nr == 520 || nr == 545;
+  return nr == 59 || nr == 322;
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(on_sys_enter, struct pt_regs* regs, long id) {
-  if (!is_recording()) return 0;
+  struct task_struct* task = bpf_get_current_task_btf();
+  struct eb_task* st = bpf_task_storage_get(&task_state, task, 0, 0);
   __u64 nr;
-  __u32 arch = current_arch((__u64)id, &nr);
+  __u32 arch;
+  if (st && st->state == EB_TASK_WAITING) {
+    /* Not recording yet; its exec returns into a recording task, and that
+     * execve belongs to the profile (seccomp is installed before it). */
+    arch = current_arch((__u64)id, &nr);
+    if (is_exec(arch, nr)) {
+      st->pending = 1;
+      st->arch = (__u16)arch;
+      st->nr = (__u32)nr;
+    }
+    return 0;
+  }
+  if (!(st && st->state == EB_TASK_RECORDING) && !in_cgroup()) return 0;
+  arch = current_arch((__u64)id, &nr);
   if (arch < EB_NARCH && nr < EB_MAX_NR) {
     if (!seen_sys[arch][nr]) seen_sys[arch][nr] = 1;
   } else {
-    struct eb_bignr_event* ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
-    if (!ev) {
-      count_loss();
-    } else {
-      ev->hdr.type = EB_EV_BIGNR;
-      ev->hdr.tgid = bpf_get_current_pid_tgid() >> 32;
-      ev->arch = arch;
-      ev->pad = 0;
-      ev->nr = nr;
-      bpf_ringbuf_submit(ev, 0);
-    }
+    struct eb_bignr_event ev = {};
+    ev.hdr.type = EB_EV_BIGNR;
+    ev.hdr.tgid = bpf_get_current_pid_tgid() >> 32;
+    ev.arch = arch;
+    ev.nr = nr;
+    if (bpf_ringbuf_output(&events, &ev, sizeof(ev), wakeup_flag())) count_loss();
   }
   int second, third;
   int i = filtered_arg(arch, nr, &second, &third);
@@ -512,20 +579,35 @@ int BPF_PROG(on_sys_enter, struct pt_regs* regs, long id) {
     if (second >= 0) remember_arg(arch, nr, regs, second);
     if (third >= 0) remember_arg(arch, nr, regs, third);
   }
+  if (classify(arch, nr).kind == EOP_NONE) return 0;
+  if (!st) {
+    /* Attach mode: storage only for tasks that make such calls. */
+    st = bpf_task_storage_get(&task_state, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+    if (!st) {
+      count_loss();
+      return 0;
+    }
+  }
+  st->pending = 1;
+  st->arch = (__u16)arch;
+  st->nr = (__u32)nr;
   return 0;
 }
 
-/* Results matter for opens (the new fd), execs and bind/connect; everything
- * else returns before any map lookup. */
+/* Results matter for opens (the new fd), execs and bind/connect: the entry
+ * marked those; every other syscall of every task returns after one
+ * storage lookup. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs* regs, long ret) {
-  __u64 raw = BPF_CORE_READ(regs, orig_ax);
-  __u64 nr;
-  __u32 arch = current_arch(raw, &nr);
+  struct task_struct* task = bpf_get_current_task_btf();
+  struct eb_task* st = bpf_task_storage_get(&task_state, task, 0, 0);
+  if (!st || !st->pending) return 0;
+  st->pending = 0;
+  __u32 arch = st->arch;
+  __u64 nr = st->nr;
+  if (st->state != EB_TASK_RECORDING && !in_cgroup()) return 0;
   struct op o = classify(arch, nr);
   if (o.kind == EOP_NONE) return 0;
-  if (!is_recording()) return 0;
-  struct task_struct* task = bpf_get_current_task_btf();
 
   switch (o.kind) {
     case EOP_EXEC:
@@ -588,10 +670,13 @@ int BPF_PROG(on_fork, struct task_struct* parent, struct task_struct* child) {
   if (!st) return 0;
   __u8 state = *st;
   __u32 ctid = BPF_CORE_READ(child, pid);
-  if (bpf_map_update_elem(&tracked, &ctid, &state, BPF_ANY)) {
+  struct eb_task* cst = bpf_task_storage_get(&task_state, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+  if (!cst || bpf_map_update_elem(&tracked, &ctid, &state, BPF_ANY)) {
     count_loss(); /* a task we cannot follow: its whole subtree is lost */
     return 0;
   }
+  cst->state = state;
+  cst->pending = 0;
   __sync_fetch_and_add(&live_tasks, 1);
   __sync_fetch_and_add(&tasks_seen, 1);
   return 0;
@@ -604,6 +689,12 @@ int BPF_PROG(on_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm*
   __u8* st = bpf_map_lookup_elem(&tracked, &old);
   if (st) {
     __u8 rec = EB_TASK_RECORDING;
+    struct eb_task* cur = bpf_task_storage_get(&task_state, bpf_get_current_task_btf(), 0,
+                                               BPF_LOCAL_STORAGE_GET_F_CREATE);
+    if (cur)
+      cur->state = EB_TASK_RECORDING;
+    else
+      count_loss();
     if (old != tid) {
       /* A non-leader thread exec'd and took over the leader's pid. */
       if (bpf_map_delete_elem(&tracked, &old) == 0) __sync_fetch_and_sub(&live_tasks, 1);

@@ -57,8 +57,11 @@ struct eb_event_hdr {
   __u32 tgid;
 };
 
-/* A path: dir[] holds the components of a resolved directory or file, leaf
- * first; rel[] a string the task passed (relative to dir when HAVE_DIR). */
+/* A path, sent with only the bytes used (records are variable-size):
+ * data[0, dir_off) holds the string the task passed (rel_len bytes, then a
+ * NUL when it is a C string), data[dir_off, dir_off + dir_len) the
+ * components of a resolved directory or file, leaf first, each
+ * NUL-terminated. rel is relative to dir when HAVE_DIR. */
 struct eb_path_event {
   struct eb_event_hdr hdr;
   __u32 access; /* FileAccess bits (tracer/observations.h) */
@@ -67,8 +70,20 @@ struct eb_path_event {
   __u32 dir_len;
   __u32 ncomp;
   __u32 rel_len;
-  char dir[EB_DIR_BUF];
-  char rel[EB_REL_BUF];
+  __u32 dir_off;
+  __u32 pad;
+  char data[EB_REL_BUF + EB_DIR_BUF];
+};
+#define EB_PATH_HDR_SIZE __builtin_offsetof(struct eb_path_event, data)
+
+/* Per-task state (task local storage): the tracking state, and the syscall
+ * whose result the exit program must look at (pending), set at entry only
+ * for the few calls that need exit processing. */
+struct eb_task {
+  __u8 state;   /* 0 (untracked, cgroup mode only) or EB_TASK_* */
+  __u8 pending; /* 1: nr/arch hold a syscall to finish at exit */
+  __u16 arch;
+  __u32 nr;
 };
 
 struct eb_bignr_event {
