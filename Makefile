@@ -1,5 +1,12 @@
 # Thin wrapper: every real rule lives in CMake.
+SRC_DIR := $(abspath .)
+ifeq ($(filter /tmp/%,$(SRC_DIR)),)
 BUILD ?= build
+else
+# Workloads get a private /tmp in the sandbox, where a build tree under the
+# host's /tmp (its test helpers, its temp dirs) would be invisible.
+BUILD ?= /var/tmp/profile-build$(subst /,-,$(SRC_DIR))
+endif
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
