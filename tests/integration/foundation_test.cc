@@ -133,3 +133,22 @@ TEST(Foundation, CommandNotFoundAndBadUsage) {
 
 }  // namespace
 }  // namespace profile
+
+namespace profile {
+namespace {
+// The committed example profile is enforceable as committed: `ls /` runs
+// under it with its usual output.
+TEST(Foundation, CommittedLsProfileEnforces) {
+  PROFILE_NEEDS_ROOT();
+  std::string dir = std::string(PROFILE_SOURCE_DIR) + "/profiles/ls";
+  auto plain = test::run_profile({"enforce", "--", "ls", "/"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  auto enf = test::run_profile({"enforce", "--profile", dir, "--", "ls", "/"});
+  EXPECT_EQ(enf.exit_code, 0) << enf.err;
+  EXPECT_EQ(enf.out, plain.out);
+  // Something ls never does is denied under it.
+  auto other = test::run_profile({"enforce", "--profile", dir, "--", "ls", "-l", "/"});
+  EXPECT_NE(other.exit_code, 0) << "ls -l needs more than the committed profile of ls";
+}
+}  // namespace
+}  // namespace profile
