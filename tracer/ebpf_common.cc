@@ -85,6 +85,10 @@ std::string normalise_path(const std::string& path) {
   return out.empty() ? "/" : out;
 }
 
+bool is_magic_exec_path(const std::string& path) {
+  return path.rfind("/proc/", 0) == 0 || path.rfind("/dev/fd/", 0) == 0 || path == "/dev/fd";
+}
+
 }  // namespace ebpf_detail
 
 Result<uint64_t> cgroup_v2_id(const std::string& cgroup_path) {

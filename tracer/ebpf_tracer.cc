@@ -352,6 +352,7 @@ class EbpfTracer : public Tracer {
         obs_->add_file(path, e.access & 0x7ff);
         break;
       case EB_EV_EXEC:
+        if (e.kind == EB_EXEC_SCRIPT && ebpf_detail::is_magic_exec_path(path)) break;
         obs_->execs.insert(path);
         obs_->add_file(path, kAccessExecute);
         break;

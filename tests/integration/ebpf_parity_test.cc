@@ -15,13 +15,18 @@ using nlohmann::json;
 struct Sets {
   std::set<std::string> syscalls;  // "arch:name"
   std::set<std::string> files;     // paths
+  std::set<std::string> accesses;  // "path:access", one per access bit
 };
 
 Sets sets_of(const json& p) {
   Sets s;
   for (const auto& [arch, names] : p["syscalls"].items())
     for (const auto& n : names) s.syscalls.insert(arch + ":" + n.get<std::string>());
-  for (const auto& f : p["files"]) s.files.insert(f["path"].get<std::string>());
+  for (const auto& f : p["files"]) {
+    std::string path = f["path"].get<std::string>();
+    s.files.insert(path);
+    for (const auto& a : f["access"]) s.accesses.insert(path + ":" + a.get<std::string>());
+  }
   return s;
 }
 
@@ -47,17 +52,16 @@ std::optional<json> record_with(const std::string& tracer, const std::vector<std
   return json::parse(read_file(d / "p/profile.json"));
 }
 
-class EbpfParity : public ::testing::TestWithParam<std::vector<std::string>> {};
-
-TEST_P(EbpfParity, SameSyscallsAndFilesAsPtrace) {
-  PROFILE_NEEDS_ROOT();
+// Records `cmd` with both backends and compares syscalls, paths and each
+// path's access bits (policies are generated from all three).
+void expect_parity(const std::vector<std::string>& cmd) {
   std::string why;
-  auto pt = record_with("ptrace", GetParam(), &why);
+  auto pt = record_with("ptrace", cmd, &why);
   if (!pt) {
     if (why.find("not implemented") != std::string::npos) GTEST_SKIP() << "ptrace recorder not available in this build";
     FAIL() << "ptrace recording failed: " << why;
   }
-  auto eb = record_with("ebpf", GetParam(), &why);
+  auto eb = record_with("ebpf", cmd, &why);
   if (!eb) {
     if (require_privileged()) FAIL() << "eBPF recording failed: " << why;
     GTEST_SKIP() << "the eBPF recorder cannot load on this kernel: " << why;
@@ -69,6 +73,24 @@ TEST_P(EbpfParity, SameSyscallsAndFilesAsPtrace) {
   p.syscalls.erase("x86_64:futex");
   EXPECT_EQ(e.syscalls, p.syscalls) << "ebpf(+) vs ptrace(-):" << diff(e.syscalls, p.syscalls);
   EXPECT_EQ(e.files, p.files) << "ebpf(+) vs ptrace(-):" << diff(e.files, p.files);
+  EXPECT_EQ(e.accesses, p.accesses) << "ebpf(+) vs ptrace(-):" << diff(e.accesses, p.accesses);
+}
+
+class EbpfParity : public ::testing::TestWithParam<std::vector<std::string>> {};
+
+TEST_P(EbpfParity, SameSyscallsAndFilesAsPtrace) {
+  PROFILE_NEEDS_ROOT();
+  expect_parity(GetParam());
+}
+
+// Directories, symbolic links, a fifo, executable mappings and a `#!`
+// script (by name and through a /proc magic link): the accesses Landlock
+// and AppArmor rules are made of. eb_dirs leaves its directory as it found
+// it, so both recordings start from the same state.
+TEST(EbpfParityFiles, DirsSymlinksMappingsAndScripts) {
+  PROFILE_NEEDS_ROOT();
+  TempDir work;
+  expect_parity({helper("eb_dirs"), work.path()});
 }
 
 INSTANTIATE_TEST_SUITE_P(

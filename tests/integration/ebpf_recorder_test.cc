@@ -144,6 +144,53 @@ TEST(EbpfRecorder, ResolvesRelativeDirfdAndSymlinkPaths) {
   EXPECT_EQ(f.count(w + "/link.txt"), 0u);
 }
 
+// The access bits policies are generated from: "list" marks a directory
+// (Landlock make_dir/remove_dir), "link" a symbolic link (make_sym),
+// mmap-exec AppArmor's `m`, execute a script the kernel ran an interpreter for.
+TEST(EbpfRecorder, RecordsDirectoriesSymlinksMappingsAndScripts) {
+  NEEDS_EBPF();
+  TempDir d;
+  TempDir work;
+  auto r = record(d, {helper("eb_dirs"), work.path()});
+  ASSERT_EQ(r.result.exit_code, 0) << r.result.err;
+  auto f = files(r.profile);
+  std::string w = real(work.path());
+  using S = std::set<std::string>;
+  EXPECT_EQ(f[w + "/d1"], (S{"create", "delete", "list"})) << "mkdir + rmdir";
+  EXPECT_EQ(f[w + "/d2"], (S{"create", "delete", "list"})) << "mkdirat + unlinkat(AT_REMOVEDIR)";
+  EXPECT_EQ(f[w + "/sl1"], (S{"create", "delete", "link"})) << "symlink + unlink";
+  EXPECT_EQ(f[w + "/sl2"], (S{"create", "delete", "link"})) << "symlinkat + unlinkat";
+  EXPECT_EQ(f[w + "/fifo"], (S{"create", "delete"})) << "mknod makes no directory";
+  EXPECT_TRUE(f[w + "/lib.bin"].count("mmap-exec")) << r.profile.dump(1);
+  EXPECT_FALSE(f[w + "/data.bin"].count("mmap-exec")) << "a PROT_READ mapping is no exec mapping";
+  EXPECT_TRUE(f[w + "/run.sh"].count("execute")) << "a script run through its interpreter";
+  EXPECT_TRUE(f[real("/bin/sh")].count("execute")) << "the interpreter";
+  for (const auto& [path, access] : f)
+    EXPECT_FALSE(path.rfind("/proc/", 0) == 0 && access.count("execute")) << "magic link recorded: " << path;
+  // Shared libraries are mapped executable by the dynamic loader.
+  bool libc_mapped = false;
+  for (const auto& [path, access] : f)
+    if (path.find("/libc.so") != std::string::npos && access.count("mmap-exec")) libc_mapped = true;
+  EXPECT_TRUE(libc_mapped) << "libc not recorded with mmap-exec";
+}
+
+// A script recorded with the eBPF backend then runs under the generated
+// Landlock policy: execute is granted on the script, not only its interpreter.
+TEST(EbpfRecorder, RecordedScriptRunsUnderEnforcement) {
+  NEEDS_EBPF();
+  TempDir d;
+  TempDir work;
+  std::string script = work / "hello.sh";
+  write_file(script, "#!/bin/sh\necho script-ran\n");
+  ASSERT_EQ(chmod(script.c_str(), 0755), 0);
+  auto r = record(d, {script});
+  ASSERT_EQ(r.result.exit_code, 0) << r.result.err;
+  EXPECT_TRUE(files(r.profile)[real(script)].count("execute")) << r.profile.dump(1);
+  auto e = run_profile({"enforce", "--profile", d / "p", "--", script}, 60);
+  EXPECT_EQ(e.exit_code, 0) << e.err;
+  EXPECT_NE(e.out.find("script-ran"), std::string::npos) << e.out << e.err;
+}
+
 TEST(EbpfRecorder, RecordsSocketsPortsAndUnixPaths) {
   NEEDS_EBPF();
   TempDir d;

@@ -74,6 +74,17 @@ TEST(EbpfDecode, NormalisesJoinedPaths) {
   EXPECT_EQ(ebpf_detail::normalise_path("/a/.."), "/");
 }
 
+TEST(EbpfDecode, ScriptNamesThroughMagicLinksAreNotFiles) {
+  EXPECT_TRUE(ebpf_detail::is_magic_exec_path("/proc/self/exe"));
+  EXPECT_TRUE(ebpf_detail::is_magic_exec_path("/proc/123/fd/4"));
+  EXPECT_TRUE(ebpf_detail::is_magic_exec_path("/dev/fd/3"));
+  EXPECT_TRUE(ebpf_detail::is_magic_exec_path("/dev/fd/3/run.sh"));
+  EXPECT_FALSE(ebpf_detail::is_magic_exec_path("/usr/local/bin/run.sh"));
+  // Only whole components: these are ordinary files.
+  EXPECT_FALSE(ebpf_detail::is_magic_exec_path("/procs/run.sh"));
+  EXPECT_FALSE(ebpf_detail::is_magic_exec_path("/dev/fdisk.sh"));
+}
+
 TEST(EbpfDecode, ParsesDurations) {
   EXPECT_EQ(*parse_duration_ms("30s"), 30000u);
   EXPECT_EQ(*parse_duration_ms("30"), 30000u);

@@ -179,6 +179,8 @@ enum op_kind {
   EOP_SOCKETPAIR,
   EOP_BIND,
   EOP_CONNECT,
+  EOP_UNLINKAT, /* a path op whose access gains "list" with AT_REMOVEDIR */
+  EOP_MMAP,     /* marked at entry only for executable file mappings */
 };
 
 /* File access bits, as tracer/observations.h FileAccess. */
@@ -188,6 +190,7 @@ enum op_kind {
 #define A_CREATE (1u << 3)
 #define A_DELETE (1u << 4)
 #define A_EXEC (1u << 5)
+#define A_MMAP_EXEC (1u << 6)
 #define A_LINK (1u << 7)
 #define A_CHMOD (1u << 9)
 #define A_LIST (1u << 10)
@@ -215,21 +218,22 @@ static __always_inline struct op classify(__u32 arch, __u64 nr) {
       case 437: { struct op o = {EOP_OPENAT2, 0, 2, 0, -1, -1, 0}; return o; }
       case 11: case 358: { struct op o = {EOP_EXEC, -1, -1, 0, -1, -1, 0}; return o; }
       case 10: { struct op o = PATH1(-1, 0, A_DELETE); return o; }
-      case 301: { struct op o = PATH1(0, 1, A_DELETE); return o; }
+      case 301: { struct op o = {EOP_UNLINKAT, 0, 1, A_DELETE, -1, -1, 0}; return o; }
       case 38: { struct op o = PATH2(-1, 0, A_DELETE, -1, 1, A_CREATE); return o; }
       case 302: case 353: { struct op o = PATH2(0, 1, A_DELETE, 2, 3, A_CREATE); return o; }
-      case 39: { struct op o = PATH1(-1, 0, A_CREATE); return o; }
-      case 296: { struct op o = PATH1(0, 1, A_CREATE); return o; }
-      case 40: { struct op o = PATH1(-1, 0, A_DELETE); return o; }
+      case 39: { struct op o = PATH1(-1, 0, A_CREATE | A_LIST); return o; }
+      case 296: { struct op o = PATH1(0, 1, A_CREATE | A_LIST); return o; }
+      case 40: { struct op o = PATH1(-1, 0, A_DELETE | A_LIST); return o; }
       case 9: { struct op o = PATH2(-1, 0, A_LINK, -1, 1, A_CREATE | A_LINK); return o; }
       case 303: { struct op o = PATH2(0, 1, A_LINK, 2, 3, A_CREATE | A_LINK); return o; }
-      case 83: { struct op o = PATH1(-1, 1, A_CREATE); return o; }
-      case 304: { struct op o = PATH1(1, 2, A_CREATE); return o; }
+      case 83: { struct op o = PATH1(-1, 1, A_CREATE | A_LINK); return o; }
+      case 304: { struct op o = PATH1(1, 2, A_CREATE | A_LINK); return o; }
       case 15: case 182: case 16: case 212: case 198: { struct op o = PATH1(-1, 0, A_CHMOD); return o; }
       case 306: case 452: case 298: { struct op o = PATH1(0, 1, A_CHMOD); return o; }
       case 92: case 193: { struct op o = PATH1(-1, 0, A_WRITE); return o; }
       case 14: { struct op o = PATH1(-1, 0, A_CREATE); return o; }
       case 297: { struct op o = PATH1(0, 1, A_CREATE); return o; }
+      case 192: { struct op o = {EOP_MMAP, -1, -1, 0, -1, -1, 0}; return o; }
       case 359: { struct op o = {EOP_SOCKET, -1, -1, 0, -1, -1, 0}; return o; }
       case 360: { struct op o = {EOP_SOCKETPAIR, -1, -1, 0, -1, -1, 0}; return o; }
       case 361: { struct op o = {EOP_BIND, -1, -1, 0, -1, -1, 0}; return o; }
@@ -251,21 +255,22 @@ static __always_inline struct op classify(__u32 arch, __u64 nr) {
       if (arch == EB_ARCH_X86_64) { struct op o = {EOP_EXEC, -1, -1, 0, -1, -1, 0}; return o; }
       return none;
     case 87: { struct op o = PATH1(-1, 0, A_DELETE); return o; }
-    case 263: { struct op o = PATH1(0, 1, A_DELETE); return o; }
+    case 263: { struct op o = {EOP_UNLINKAT, 0, 1, A_DELETE, -1, -1, 0}; return o; }
     case 82: { struct op o = PATH2(-1, 0, A_DELETE, -1, 1, A_CREATE); return o; }
     case 264: case 316: { struct op o = PATH2(0, 1, A_DELETE, 2, 3, A_CREATE); return o; }
-    case 83: { struct op o = PATH1(-1, 0, A_CREATE); return o; }
-    case 258: { struct op o = PATH1(0, 1, A_CREATE); return o; }
-    case 84: { struct op o = PATH1(-1, 0, A_DELETE); return o; }
+    case 83: { struct op o = PATH1(-1, 0, A_CREATE | A_LIST); return o; }
+    case 258: { struct op o = PATH1(0, 1, A_CREATE | A_LIST); return o; }
+    case 84: { struct op o = PATH1(-1, 0, A_DELETE | A_LIST); return o; }
     case 86: { struct op o = PATH2(-1, 0, A_LINK, -1, 1, A_CREATE | A_LINK); return o; }
     case 265: { struct op o = PATH2(0, 1, A_LINK, 2, 3, A_CREATE | A_LINK); return o; }
-    case 88: { struct op o = PATH1(-1, 1, A_CREATE); return o; }
-    case 266: { struct op o = PATH1(1, 2, A_CREATE); return o; }
+    case 88: { struct op o = PATH1(-1, 1, A_CREATE | A_LINK); return o; }
+    case 266: { struct op o = PATH1(1, 2, A_CREATE | A_LINK); return o; }
     case 90: case 92: case 94: { struct op o = PATH1(-1, 0, A_CHMOD); return o; }
     case 268: case 452: case 260: { struct op o = PATH1(0, 1, A_CHMOD); return o; }
     case 76: { struct op o = PATH1(-1, 0, A_WRITE); return o; }
     case 133: { struct op o = PATH1(-1, 0, A_CREATE); return o; }
     case 259: { struct op o = PATH1(0, 1, A_CREATE); return o; }
+    case 9: { struct op o = {EOP_MMAP, -1, -1, 0, -1, -1, 0}; return o; }
     case 41: { struct op o = {EOP_SOCKET, -1, -1, 0, -1, -1, 0}; return o; }
     case 53: { struct op o = {EOP_SOCKETPAIR, -1, -1, 0, -1, -1, 0}; return o; }
     case 49: { struct op o = {EOP_BIND, -1, -1, 0, -1, -1, 0}; return o; }
@@ -443,17 +448,12 @@ __noinline int report_file(__u32 type, __u64 file, __u32 access) {
   return 0;
 }
 
-/* A path argument: copied as given; when relative, the directory it is
- * relative to (cwd or dirfd) is resolved here, while it still exists. */
-__noinline int report_path_arg(__u32 type, __u32 kind, __u32 access, __s64 dirfd, __u64 upath_addr) {
-  const char* upath = (const char*)upath_addr;
+/* Sends a path event whose data[] holds the string as given (n bytes with
+ * its NUL): when relative, the directory it is relative to (cwd or dirfd)
+ * is resolved here, while it still exists. */
+__noinline int send_path_string(struct eb_path_event* ev, long n, __s64 dirfd) {
   struct task_struct* task = (struct task_struct*)bpf_get_current_task();
-  if (!upath) return 0;
-  struct eb_path_event* ev = new_path_event(type, access);
-  if (!ev) return 0;
-  ev->kind = kind;
-  long n = bpf_probe_read_user_str(ev->data, EB_REL_BUF, upath);
-  if (n <= 0) return 0;
+  if (!ev || n <= 0) return 0;
   ev->rel_len = (__u32)n - 1;
   ev->dir_off = (__u32)n;
   if (n >= EB_REL_BUF) ev->flags |= EB_PF_REL_TRUNC;
@@ -472,6 +472,34 @@ __noinline int report_path_arg(__u32 type, __u32 kind, __u32 access, __s64 dirfd
   }
   send_path_event(ev);
   return 0;
+}
+
+/* A path argument of the task's syscall. */
+__noinline int report_path_arg(__u32 type, __u32 kind, __u32 access, __s64 dirfd, __u64 upath_addr) {
+  const char* upath = (const char*)upath_addr;
+  if (!upath) return 0;
+  struct eb_path_event* ev = new_path_event(type, access);
+  if (!ev) return 0;
+  ev->kind = kind;
+  long n = bpf_probe_read_user_str(ev->data, EB_REL_BUF, upath);
+  return send_path_string(ev, n, dirfd);
+}
+
+/* The name execve was given, when the kernel ran an interpreter for it (a
+ * `#!` script, or a binfmt_misc format): bprm->file is then the
+ * interpreter, and the script must be executable under the policy too.
+ * Only then does bprm->interp stop pointing at bprm->filename. The name is
+ * the string the task passed (resolved against its cwd, unchanged by exec),
+ * or /dev/fd/N[/name] for execveat through a directory fd, which userspace
+ * ignores. */
+__noinline int report_exec_script(__u64 filename_addr, __u64 interp_addr) {
+  const char* filename = (const char*)filename_addr;
+  if (!filename || filename_addr == interp_addr) return 0;
+  struct eb_path_event* ev = new_path_event(EB_EV_EXEC, A_EXEC);
+  if (!ev) return 0;
+  ev->kind = EB_EXEC_SCRIPT;
+  long n = bpf_probe_read_kernel_str(ev->data, EB_REL_BUF, filename);
+  return send_path_string(ev, n, -100);
 }
 
 /* open flags -> access bits (the create bit from O_CREAT, not from whether
@@ -537,6 +565,12 @@ static __always_inline void handle_bind_connect(__u32 kind, __u32 arch, struct p
 
 /* ---- programs ----------------------------------------------------------- */
 
+/* mmap/mmap2(addr, len, prot, flags, fd, off) with PROT_EXEC of a file:
+ * AppArmor's `m` permission, which shared libraries need. */
+static __always_inline int is_exec_file_mapping(struct pt_regs* regs, __u32 arch) {
+  return (arg_of(regs, arch, 2) & 0x4 /* PROT_EXEC */) && !(arg_of(regs, arch, 3) & 0x20 /* MAP_ANONYMOUS */);
+}
+
 static __always_inline int is_exec(__u32 arch, __u64 nr) {
   if (arch == EB_ARCH_X86) return nr == 11 || nr == 358;
   if (arch == EB_ARCH_X32) return nr == 520 || nr == 545;
@@ -579,7 +613,11 @@ int BPF_PROG(on_sys_enter, struct pt_regs* regs, long id) {
     if (second >= 0) remember_arg(arch, nr, regs, second);
     if (third >= 0) remember_arg(arch, nr, regs, third);
   }
-  if (classify(arch, nr).kind == EOP_NONE) return 0;
+  __u32 kind = classify(arch, nr).kind;
+  if (kind == EOP_NONE) return 0;
+  /* Most mappings are data or anonymous: only an executable mapping of a
+   * file is worth the exit program's work. */
+  if (kind == EOP_MMAP && !is_exec_file_mapping(regs, arch)) return 0;
   if (!st) {
     /* Attach mode: storage only for tasks that make such calls. */
     st = bpf_task_storage_get(&task_state, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -633,6 +671,18 @@ int BPF_PROG(on_sys_exit, struct pt_regs* regs, long ret) {
       report_file(EB_EV_FILE, (__u64)f, open_access(flags, f));
       return 0;
     }
+    case EOP_MMAP: {
+      /* Errors are -4095..-1; anything else is the mapping's address. */
+      if ((__u64)ret >= (__u64)-4095) return 0;
+      if (!is_exec_file_mapping(regs, arch)) return 0;
+      __u32 fd = (__u32)arg_of(regs, arch, 4);
+      report_file(EB_EV_FILE, (__u64)fd_file(task, fd), A_MMAP_EXEC);
+      return 0;
+    }
+    case EOP_UNLINKAT:
+      /* AT_REMOVEDIR: the path was a directory, which "list" marks. */
+      if (arg_of(regs, arch, 2) & 0x200) o.a1 |= A_LIST;
+      /* fallthrough */
     case EOP_PATH: {
       if (ret != 0) return 0;
       __s64 d1 = o.d1 >= 0 ? (__s32)arg_of(regs, arch, o.d1) : -100;
@@ -706,6 +756,7 @@ int BPF_PROG(on_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm*
     return 0;
   }
   report_file(EB_EV_EXEC, (__u64)BPF_CORE_READ(bprm, file), A_EXEC);
+  report_exec_script((__u64)BPF_CORE_READ(bprm, filename), (__u64)BPF_CORE_READ(bprm, interp));
   return 0;
 }
 

@@ -48,6 +48,11 @@
 #define EB_PF_REL_TRUNC 4u  /* rel[] was cut */
 #define EB_PF_NO_FILE 8u    /* the fd or directory could not be found */
 
+/* eb_path_event.kind for EB_EV_EXEC: the binary the kernel ran (its file),
+ * or the name execve was given when that ran through an interpreter. */
+#define EB_EXEC_BINARY 0
+#define EB_EXEC_SCRIPT 1
+
 /* Unix socket operations (eb_path_event.kind for EB_EV_UNIX). */
 #define EB_UNIX_BIND 0
 #define EB_UNIX_CONNECT 1
