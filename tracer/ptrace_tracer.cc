@@ -710,7 +710,9 @@ void PtraceTracer::on_exit(pid_t tid, Task& t, SysKind k, int64_t rval, bool is_
         break;
       }
       add_file(p, kAccessChmod);
-      check_chown(tid, t, p.c_str(), nofollow, static_cast<uint32_t>(uid), static_cast<uint32_t>(gid));
+      // The path is the tracee's: reach it through its root (mount namespace).
+      std::string in_root = "/proc/" + std::to_string(tid) + "/root" + p;
+      check_chown(tid, t, in_root.c_str(), nofollow, static_cast<uint32_t>(uid), static_cast<uint32_t>(gid));
       break;
     }
     case SysKind::kFchown:
@@ -813,7 +815,9 @@ void PtraceTracer::on_exec(pid_t tid) {
   // policy needs.
   if (!exec_path.empty() && exec_path != exe && exec_path.rfind("/proc/", 0) != 0) {
     struct stat a, b;
-    if (stat(link, &a) == 0 && stat(exec_path.c_str(), &b) == 0 && (a.st_dev != b.st_dev || a.st_ino != b.st_ino)) {
+    // exec_path is in the tracee's mounts: reach it through its root.
+    std::string in_root = "/proc/" + std::to_string(tid) + "/root" + exec_path;
+    if (stat(link, &a) == 0 && stat(in_root.c_str(), &b) == 0 && (a.st_dev != b.st_dev || a.st_ino != b.st_ino)) {
       obs_->execs.insert(exec_path);
       add_file(exec_path, kAccessExecute);
     }

@@ -152,3 +152,21 @@ TEST(Foundation, CommittedLsProfileEnforces) {
 }
 }  // namespace
 }  // namespace profile
+
+namespace profile {
+namespace {
+// Live-state checks of the ptrace recorder look at the tracee's own mounts:
+// a file in the sandbox's private /tmp does not exist on the host.
+TEST(Foundation, PtraceChecksFilesInTheWorkloadsMounts) {
+  PROFILE_NEEDS_ROOT();
+  test::TempDir d;
+  auto r = test::run_profile({"record", "--tracer", "ptrace", "-o", d / "p", "--", "sh", "-c",
+                              "touch /tmp/only-inside && chgrp 65534 /tmp/only-inside"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Profile p = load(d / "p");
+  ASSERT_EQ(p.capabilities.count("CHOWN"), 1u) << test::read_file(d / "p/profile.json");
+  EXPECT_EQ(p.capabilities.at("CHOWN").kind, "inferred");
+  EXPECT_NE(access("/tmp/only-inside", F_OK), 0) << "the file was created on the host, not in the sandbox";
+}
+}  // namespace
+}  // namespace profile
