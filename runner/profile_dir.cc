@@ -1,3 +1,4 @@
+#include "tracer/unique_fd.h"
 #include "runner/profile_dir.h"
 
 #include <errno.h>
@@ -13,24 +14,6 @@ namespace profile {
 namespace {
 std::string errstr(int e) { return strerror(e); }
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() {
-    int f = fd_;
-    fd_ = -1;
-    return f;
-  }
-
- private:
-  int fd_;
-};
 
 Status mkdir_p(const std::string& dir) {
   std::string cur;
@@ -51,7 +34,7 @@ Status mkdir_p(const std::string& dir) {
 }  // namespace
 
 Result<std::string> read_text_file(const std::string& path, size_t max_bytes) {
-  Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
   if (fd.get() < 0) return make_error("cannot open '" + path + "': " + errstr(errno));
   struct stat st;
   if (fstat(fd.get(), &st) != 0) return make_error("cannot stat '" + path + "': " + errstr(errno));
@@ -74,7 +57,7 @@ Result<std::string> read_text_file(const std::string& path, size_t max_bytes) {
 
 Status write_file_atomic(const std::string& path, const std::string& content) {
   std::string tmp = path + ".tmp." + std::to_string(getpid());
-  Fd fd(open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644));
+  UniqueFd fd(open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644));
   if (fd.get() < 0) return make_error("cannot create '" + tmp + "': " + errstr(errno));
   size_t off = 0;
   while (off < content.size()) {

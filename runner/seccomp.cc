@@ -4,6 +4,7 @@
 // libseccomp) do together, so `profile enforce --seccomp` treats a file the
 // way `docker run --security-opt seccomp=FILE` would. Where we deliberately
 // differ (strict keys, bad-arch action) the reason is given in place.
+#include "tracer/unique_fd.h"
 #include "runner/seccomp.h"
 
 #include <errno.h>
@@ -185,19 +186,6 @@ struct FilterDeleter {
 };
 using FilterPtr = std::unique_ptr<void, FilterDeleter>;
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 struct Arg {
   unsigned index;
@@ -593,7 +581,7 @@ Result<SeccompProgram> Loader::compile() {
       }
     }
   }
-  Fd mem(static_cast<int>(syscall(SYS_memfd_create, "seccomp-bpf", MFD_CLOEXEC)));
+  UniqueFd mem(static_cast<int>(syscall(SYS_memfd_create, "seccomp-bpf", MFD_CLOEXEC)));
   if (mem.get() < 0) return fail("", std::string("memfd_create: ") + strerror(errno));
   int rc = seccomp_export_bpf(f.get(), mem.get());
   if (rc != 0) return fail("", std::string("libseccomp cannot generate the filter: ") + strerror(-rc));

@@ -3,6 +3,7 @@
 // the kernel-side deduplication maps into Observations at the end.
 #ifdef PROFILE_HAVE_EBPF
 
+#include "tracer/unique_fd.h"
 #include "tracer/ebpf_tracer.h"
 
 #include <bpf/bpf.h>
@@ -97,19 +98,6 @@ struct RingDeleter {
 };
 using RingPtr = std::unique_ptr<ring_buffer, RingDeleter>;
 
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 // PROFILE_EBPF_TIMING=1: phase times on stderr.
 void timing(const char* what) {
@@ -147,7 +135,7 @@ class EbpfTracer : public Tracer {
       return make_error(std::string("eBPF recorder: cannot track pid ") + std::to_string(root) + ": " +
                         strerror(errno));
     // Task storage is keyed by a pidfd from userspace.
-    Fd pidfd(static_cast<int>(syscall(SYS_pidfd_open, root, 0)));
+    UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, root, 0)));
     eb_task task{};
     task.state = EB_TASK_WAITING;
     int key = pidfd.get();
@@ -161,8 +149,8 @@ class EbpfTracer : public Tracer {
 
   Result<int> run(pid_t root, Observations& obs, const volatile int* stop) override {
     obs_ = &obs;
-    Fd pidfd(static_cast<int>(syscall(SYS_pidfd_open, root, 0)));
-    Fd ep(epoll_create1(EPOLL_CLOEXEC));
+    UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, root, 0)));
+    UniqueFd ep(epoll_create1(EPOLL_CLOEXEC));
     if (ep.get() < 0) return make_error(std::string("epoll_create1: ") + strerror(errno));
     epoll_event ev{};
     ev.events = EPOLLIN;
