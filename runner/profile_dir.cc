@@ -1,4 +1,3 @@
-#include "tracer/unique_fd.h"
 #include "runner/profile_dir.h"
 
 #include <errno.h>
@@ -8,6 +7,7 @@
 #include <unistd.h>
 
 #include "profilegen/render.h"
+#include "tracer/unique_fd.h"
 
 namespace profile {
 

@@ -4,7 +4,6 @@
 // libseccomp) do together, so `profile enforce --seccomp` treats a file the
 // way `docker run --security-opt seccomp=FILE` would. Where we deliberately
 // differ (strict keys, bad-arch action) the reason is given in place.
-#include "tracer/unique_fd.h"
 #include "runner/seccomp.h"
 
 #include <errno.h>
@@ -27,6 +26,7 @@
 
 #include "profilegen/profile.h"
 #include "runner/profile_dir.h"
+#include "tracer/unique_fd.h"
 
 namespace profile {
 

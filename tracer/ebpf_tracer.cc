@@ -3,7 +3,6 @@
 // the kernel-side deduplication maps into Observations at the end.
 #ifdef PROFILE_HAVE_EBPF
 
-#include "tracer/unique_fd.h"
 #include "tracer/ebpf_tracer.h"
 
 #include <bpf/bpf.h>
@@ -27,6 +26,7 @@
 
 #include "recorder.skel.h"
 #include "tracer/bpf/recorder.h"
+#include "tracer/unique_fd.h"
 
 namespace profile {
 
