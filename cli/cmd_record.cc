@@ -1,6 +1,7 @@
 // profile record: run a command under a recorder and write its profile.
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -10,6 +11,7 @@
 #include "profilegen/caps_infer.h"
 #include "profilegen/profile.h"
 #include "profilegen/summary.h"
+#include "runner/landlock.h"
 #include "runner/profile_dir.h"
 #include "runner/supervisor.h"
 #include "tracer/ebpf_tracer.h"
@@ -67,6 +69,28 @@ Status verify_caps(const RunSpec& recorded_spec, TracerKind kind, const Observat
   }
   note("verify-caps: still finding new failures after " + std::to_string(kMaxRounds) + " replays; caps.txt may be incomplete");
   return {};
+}
+
+// The dynamic loader of each executed binary is opened and mapped by the
+// kernel inside execve, where no recorder sees it; policies must still allow
+// it (AppArmor "mr", Landlock execute). Read from the binaries as the
+// workload saw them (through --rootfs when there is one).
+void add_loaders(const RunSpec& spec, Observations* obs) {
+  std::string root;
+  if (spec.isolation && spec.isolation->ns.mnt) root = spec.isolation->mounts.rootfs;
+  while (!root.empty() && root.back() == '/') root.pop_back();
+  for (const auto& exe : obs->execs) {
+    std::string loader = elf_interpreter(root + exe);
+    if (loader.empty()) continue;
+    // Recorders report resolved paths (AppArmor matches those too):
+    // /lib64/ld-linux-x86-64.so.2 is usually a symlink.
+    char* real = realpath((root + loader).c_str(), nullptr);
+    if (real == nullptr) continue;
+    std::string resolved(real);
+    free(real);
+    if (resolved.compare(0, root.size(), root) != 0) continue;
+    obs->add_file(resolved.substr(root.size()), kAccessRead | kAccessMmapExec);
+  }
 }
 
 int run_record(const RecordOptions& o) {
@@ -128,6 +152,7 @@ int run_record(const RecordOptions& o) {
     if (!applied) return report(applied.error());
     auto outcome = run_workload(spec, tracer->get(), &obs);
     if (!outcome) return report(outcome.error());
+    add_loaders(spec, &obs);
     print_resource_summary(o.run, *outcome);
     exit_code = outcome->exit_code;
   }

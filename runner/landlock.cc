@@ -73,6 +73,8 @@ std::string dropped(const std::vector<LandlockRight>& table, uint64_t bits, int 
   return out;
 }
 
+}  // namespace
+
 // The interpreter execve opens on its own (the ELF PT_INTERP, or a script's
 // "#!" line): Landlock checks execute on it, yet no recorder sees it opened.
 std::string exec_interpreter(const std::string& path) {
@@ -121,6 +123,8 @@ std::string exec_interpreter(const std::string& path) {
   close(fd);
   return out;
 }
+
+namespace {
 
 }  // namespace
 
@@ -223,6 +227,16 @@ Result<LandlockSpec> parse_landlock_json(const std::string& text, const std::str
     }
   }
   return s;
+}
+
+std::string elf_interpreter(const std::string& path) {
+  char magic[2] = {};
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return "";
+  ssize_t n = pread(fd, magic, sizeof magic, 0);
+  close(fd);
+  if (n != 2 || (magic[0] == '#' && magic[1] == '!')) return "";
+  return exec_interpreter(path);
 }
 
 Result<LandlockPlan> plan_landlock(const LandlockSpec& spec, int abi, std::vector<std::string>* notes) {

@@ -60,6 +60,12 @@ struct LandlockPlan {
   std::shared_ptr<const std::vector<std::string>> names;
 };
 
+// The interpreter execve opens on its own for `path`: an ELF's PT_INTERP
+// (the dynamic loader) or a script's "#!" program; empty when none.
+std::string exec_interpreter(const std::string& path);
+// The ELF PT_INTERP of `path` only; empty for scripts and static binaries.
+std::string elf_interpreter(const std::string& path);
+
 // The kernel's Landlock ABI version; 0 when Landlock is unavailable.
 int landlock_abi() noexcept;
 

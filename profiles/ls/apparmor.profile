@@ -18,6 +18,7 @@ profile "ls" flags=(attach_disconnected,mediate_deleted) {
   /usr/lib/locale/C.utf8/LC_MESSAGES/ r,
   /usr/lib/locale/C.utf8/LC_MESSAGES/SYS_LC_MESSAGES r,
   /usr/lib/x86_64-linux-gnu/gconv/gconv-modules.cache r,
+  /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 rm,
   /usr/lib/x86_64-linux-gnu/libc.so.6 rm,
   /usr/lib/x86_64-linux-gnu/libpcre2-8.so.0.11.2 rm,
   /usr/lib/x86_64-linux-gnu/libselinux.so.1 rm,

@@ -170,3 +170,28 @@ TEST(Foundation, PtraceChecksFilesInTheWorkloadsMounts) {
 }
 }  // namespace
 }  // namespace profile
+
+namespace profile {
+namespace {
+// The dynamic loader is opened by the kernel inside execve, unseen by either
+// recorder; the profile still carries it, resolved, so AppArmor ("mr") and
+// Landlock (execute) let the program start.
+TEST(Foundation, DynamicLoaderOfExecutedBinariesIsInTheProfile) {
+  PROFILE_NEEDS_ROOT();
+  char* real = realpath("/lib64/ld-linux-x86-64.so.2", nullptr);
+  if (real == nullptr) GTEST_SKIP() << "no /lib64/ld-linux-x86-64.so.2 on this system";
+  std::string loader(real);
+  free(real);
+  for (const char* tracer : {"ptrace", "ebpf"}) {
+    SCOPED_TRACE(tracer);
+    test::TempDir d;
+    auto r = test::run_profile({"record", "--tracer", tracer, "-o", d / "p", "--", "/bin/true"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    Profile p = load(d / "p");
+    ASSERT_EQ(p.files.count(loader), 1u) << test::read_file(d / "p/profile.json");
+    EXPECT_EQ(p.files.at(loader), (std::set<std::string>{"mmap-exec", "read"}));
+    EXPECT_NE(test::read_file(d / "p/apparmor.profile").find(loader + " rm,"), std::string::npos);
+  }
+}
+}  // namespace
+}  // namespace profile
