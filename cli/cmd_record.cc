@@ -11,7 +11,7 @@
 #include "profilegen/caps_infer.h"
 #include "profilegen/profile.h"
 #include "profilegen/summary.h"
-#include "runner/landlock.h"
+#include "runner/loaders.h"
 #include "runner/profile_dir.h"
 #include "runner/supervisor.h"
 #include "tracer/ebpf_tracer.h"
@@ -69,28 +69,6 @@ Status verify_caps(const RunSpec& recorded_spec, TracerKind kind, const Observat
   }
   note("verify-caps: still finding new failures after " + std::to_string(kMaxRounds) + " replays; caps.txt may be incomplete");
   return {};
-}
-
-// The dynamic loader of each executed binary is opened and mapped by the
-// kernel inside execve, where no recorder sees it; policies must still allow
-// it (AppArmor "mr", Landlock execute). Read from the binaries as the
-// workload saw them (through --rootfs when there is one).
-void add_loaders(const RunSpec& spec, Observations* obs) {
-  std::string root;
-  if (spec.isolation && spec.isolation->ns.mnt) root = spec.isolation->mounts.rootfs;
-  while (!root.empty() && root.back() == '/') root.pop_back();
-  for (const auto& exe : obs->execs) {
-    std::string loader = elf_interpreter(root + exe);
-    if (loader.empty()) continue;
-    // Recorders report resolved paths (AppArmor matches those too):
-    // /lib64/ld-linux-x86-64.so.2 is usually a symlink.
-    char* real = realpath((root + loader).c_str(), nullptr);
-    if (real == nullptr) continue;
-    std::string resolved(real);
-    free(real);
-    if (resolved.compare(0, root.size(), root) != 0) continue;
-    obs->add_file(resolved.substr(root.size()), kAccessRead | kAccessMmapExec);
-  }
 }
 
 int run_record(const RecordOptions& o) {
@@ -152,7 +130,7 @@ int run_record(const RecordOptions& o) {
     if (!applied) return report(applied.error());
     auto outcome = run_workload(spec, tracer->get(), &obs);
     if (!outcome) return report(outcome.error());
-    add_loaders(spec, &obs);
+    add_exec_loaders(spec, &obs);
     print_resource_summary(o.run, *outcome);
     exit_code = outcome->exit_code;
   }
