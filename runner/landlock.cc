@@ -336,8 +336,9 @@ int apply_landlock(const LandlockPlan& plan, const char** step) noexcept {
   for (const auto& r : plan.paths) {
     int fd = open(r.path, O_PATH | O_CLOEXEC);
     if (fd < 0) {
-      // Not in this mount namespace: no rule, so no access beneath it.
-      if (errno == ENOENT || errno == ENOTDIR) continue;
+      // Not in this mount namespace, or out of reach with the capabilities
+      // kept: no rule, so no access beneath it (only ever stricter).
+      if (errno == ENOENT || errno == ENOTDIR || errno == EACCES) continue;
       int e = errno;
       close(rfd);
       *step = "landlock: open rule path";
