@@ -57,10 +57,7 @@ std::optional<json> record_with(const std::string& tracer, const std::vector<std
 void expect_parity(const std::vector<std::string>& cmd) {
   std::string why;
   auto pt = record_with("ptrace", cmd, &why);
-  if (!pt) {
-    if (why.find("not implemented") != std::string::npos) GTEST_SKIP() << "ptrace recorder not available in this build";
-    FAIL() << "ptrace recording failed: " << why;
-  }
+  if (!pt) FAIL() << "ptrace recording failed: " << why;
   auto eb = record_with("ebpf", cmd, &why);
   if (!eb) {
     if (require_privileged()) FAIL() << "eBPF recording failed: " << why;
