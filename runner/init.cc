@@ -23,12 +23,16 @@ constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2
 volatile sig_atomic_t g_workload = 0;
 volatile sig_atomic_t g_pending = 0;  // bit N: signal N arrived before the fork
 
-void forward(int sig) {
+void forward(int sig, siginfo_t* info, void*) {
   pid_t p = g_workload;
-  if (p > 0)
+  if (p > 0) {
+    // The terminal's signals reach the whole foreground process group,
+    // the workload too while it shares ours: do not deliver them twice.
+    if (info != nullptr && info->si_code == SI_KERNEL && getpgid(p) == getpgrp()) return;
     kill(p, sig);
-  else
+  } else {
     g_pending = g_pending | (1 << sig);
+  }
 }
 
 }  // namespace
@@ -55,9 +59,9 @@ int run_init(WorkloadMain workload, const void* ctx, int report_fd, char* args, 
   // As PID 1 this process ignores every signal it has no handler for, so
   // forwarding needs real handlers.
   struct sigaction sa {};
-  sa.sa_handler = forward;
+  sa.sa_sigaction = forward;
   sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESTART;
+  sa.sa_flags = SA_RESTART | SA_SIGINFO;
   for (int s : kForwarded) sigaction(s, &sa, nullptr);
 
   // A raw clone: glibc's fork() would run atfork handlers and take locks

@@ -34,9 +34,14 @@ struct ChildReport {
 volatile pid_t g_child = -1;
 volatile int g_stop = 0;
 
-void forward_signal(int sig) {
+void forward_signal(int sig, siginfo_t* info, void*) {
   if (sig == SIGINT || sig == SIGTERM) g_stop = 1;
-  if (g_child > 0) kill(g_child, sig);
+  if (g_child <= 0) return;
+  // A signal the kernel sent (the terminal's Ctrl-C, Ctrl-\, hangup) went
+  // to the whole foreground process group, the workload included when it
+  // is still in ours: forwarding it would deliver it twice.
+  if (info != nullptr && info->si_code == SI_KERNEL && getpgid(g_child) == getpgrp()) return;
+  kill(g_child, sig);
 }
 
 constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
@@ -45,9 +50,9 @@ class SignalForwarder {
  public:
   SignalForwarder() {
     struct sigaction sa {};
-    sa.sa_handler = forward_signal;
+    sa.sa_sigaction = forward_signal;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;  // no SA_RESTART: waitpid must see EINTR
+    sa.sa_flags = SA_SIGINFO;  // no SA_RESTART: waitpid must see EINTR
     for (size_t i = 0; i < std::size(kForwarded); ++i) sigaction(kForwarded[i], &sa, &old_[i]);
   }
   ~SignalForwarder() {
