@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -9,6 +10,7 @@
 #include <elf.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <set>
 
@@ -272,7 +274,14 @@ Result<LandlockPlan> plan_landlock(const LandlockSpec& spec, int abi, std::vecto
       std::vector<std::string> next;
       for (const auto& exe : todo) {
         std::string in = exec_interpreter(exe);
-        if (in.empty() || !interps.insert(in).second) continue;
+        if (in.empty()) continue;
+        // Rules are opened without following symlinks (see apply_landlock):
+        // /lib64/ld-linux-x86-64.so.2 is one on most systems.
+        if (char* real = realpath(in.c_str(), nullptr)) {
+          in = real;
+          free(real);
+        }
+        if (!interps.insert(in).second) continue;
         paths.push_back({in, (exec_bit | read_bit) & spec.handled_fs});
         next.push_back(in);
       }
@@ -334,7 +343,15 @@ int apply_landlock(const LandlockPlan& plan, const char** step) noexcept {
   if (rfd < 0) return errno;
   *step = "landlock: add path rule";
   for (const auto& r : plan.paths) {
-    int fd = open(r.path, O_PATH | O_CLOEXEC);
+    // No symlink is followed on the way to a rule's path: a directory the
+    // workload could write (in an earlier run) replaced by a symlink must not
+    // carry its rights to wherever the link points. Recorded paths are
+    // canonical already.
+    open_how how{};
+    how.flags = O_PATH | O_CLOEXEC;
+    how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    int fd = static_cast<int>(syscall(SYS_openat2, AT_FDCWD, r.path, &how, sizeof how));
+    if (fd < 0 && errno == ELOOP) continue;  // through a symlink: no rule, only stricter
     if (fd < 0) {
       // Not in this mount namespace, or out of reach with the capabilities
       // kept: no rule, so no access beneath it (only ever stricter).

@@ -195,3 +195,30 @@ TEST(Foundation, DynamicLoaderOfExecutedBinariesIsInTheProfile) {
 }
 }  // namespace
 }  // namespace profile
+
+namespace profile {
+namespace {
+// A directory the profile grants, replaced by a symlink (as a workload that
+// can write its parent could do between runs), must not carry its rights to
+// the link's target.
+TEST(Foundation, LandlockRuleIsNotRedirectedThroughASymlink) {
+  PROFILE_NEEDS_ROOT();
+  test::TempDir d;
+  std::string data = d / "data";
+  ASSERT_EQ(mkdir(data.c_str(), 0755), 0);
+  test::write_file(data + "/one", "1\n");
+  auto rec = run_profile({"record", "--tracer", "ptrace", "-o", d / "p", "--", "ls", data});
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  auto ok = run_profile({"enforce", "--profile", d / "p", "--", "ls", data});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(ok.out, "one\n");
+  // Swap the directory for a symlink to /etc: listing it must now fail.
+  ASSERT_EQ(unlink((data + "/one").c_str()), 0);
+  ASSERT_EQ(rmdir(data.c_str()), 0);
+  ASSERT_EQ(symlink("/etc", data.c_str()), 0);
+  auto redirected = run_profile({"enforce", "--profile", d / "p", "--", "ls", data + "/"});
+  EXPECT_NE(redirected.exit_code, 0) << redirected.out;
+  EXPECT_EQ(redirected.out.find("hostname"), std::string::npos) << redirected.out;
+}
+}  // namespace
+}  // namespace profile
