@@ -1,7 +1,5 @@
 // record -> enforce round trips with seccomp + Landlock + capabilities, and
-// the CLI's reporting of denials. Tests that need the recorder or the seccomp
-// compiler skip, naming what is missing, in a build that has only their
-// placeholders.
+// the CLI's reporting of denials.
 #include <arpa/inet.h>
 #include <errno.h>
 #include <gtest/gtest.h>
