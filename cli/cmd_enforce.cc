@@ -111,7 +111,9 @@ int run_enforce(const EnforceOptions& o) {
   // read here (its audit records need an audit daemon).
   if (spec.landlock && outcome->exit_code != 0)
     note("the workload exited with status " + std::to_string(outcome->exit_code) +
-         "; Landlock may have denied it: accesses outside landlock.json fail with EACCES (Permission denied)");
+         "; if the profile refused something: Landlock may have denied it (paths and ports outside "
+         "landlock.json fail with EACCES, Permission denied), seccomp a syscall outside seccomp.json "
+         "(EPERM, Operation not permitted)");
   return outcome->exit_code;
 }
 }  // namespace
