@@ -75,11 +75,26 @@ std::string dropped(const std::vector<LandlockRight>& table, uint64_t bits, int 
   return out;
 }
 
-}  // namespace
+// PT_INTERP of an ELF file of either class; `head` holds its first bytes.
+template <class Ehdr, class Phdr>
+std::string elf_interp(int fd, const unsigned char* head) {
+  Ehdr eh;
+  memcpy(&eh, head, sizeof(eh));
+  // Bounded walk: at most 64 program headers.
+  for (unsigned k = 0; k < eh.e_phnum && k < 64 && eh.e_phentsize == sizeof(Phdr); ++k) {
+    Phdr ph;
+    if (pread(fd, &ph, sizeof(ph), static_cast<off_t>(eh.e_phoff + k * sizeof(Phdr))) != sizeof(ph)) break;
+    if (ph.p_type != PT_INTERP || ph.p_filesz < 2 || ph.p_filesz > 4096) continue;
+    std::string buf(ph.p_filesz, '\0');
+    if (pread(fd, buf.data(), buf.size(), static_cast<off_t>(ph.p_offset)) != static_cast<ssize_t>(buf.size())) break;
+    buf.resize(strnlen(buf.c_str(), buf.size()));
+    return !buf.empty() && buf[0] == '/' ? buf : "";
+  }
+  return "";
+}
 
-// The interpreter execve opens on its own (the ELF PT_INTERP, or a script's
-// "#!" line): Landlock checks execute on it, yet no recorder sees it opened.
-std::string exec_interpreter(const std::string& path) {
+// The ELF PT_INTERP, or with `scripts` also a "#!" line's program.
+std::string interpreter_of(const std::string& path, bool scripts) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return "";
@@ -87,48 +102,30 @@ std::string exec_interpreter(const std::string& path) {
   unsigned char head[256];
   ssize_t n = pread(fd, head, sizeof(head), 0);
   if (n >= 2 && head[0] == '#' && head[1] == '!') {
-    size_t i = 2;
-    while (i < static_cast<size_t>(n) && (head[i] == ' ' || head[i] == '\t')) ++i;
-    size_t start = i;
-    while (i < static_cast<size_t>(n) && head[i] != ' ' && head[i] != '\t' && head[i] != '\n') ++i;
-    if (i > start && head[start] == '/') out.assign(reinterpret_cast<const char*>(head) + start, i - start);
+    if (scripts) {
+      size_t i = 2;
+      while (i < static_cast<size_t>(n) && (head[i] == ' ' || head[i] == '\t')) ++i;
+      size_t start = i;
+      while (i < static_cast<size_t>(n) && head[i] != ' ' && head[i] != '\t' && head[i] != '\n') ++i;
+      if (i > start && head[start] == '/') out.assign(reinterpret_cast<const char*>(head) + start, i - start);
+    }
   } else if (n >= static_cast<ssize_t>(sizeof(Elf64_Ehdr)) && memcmp(head, ELFMAG, SELFMAG) == 0 &&
              head[EI_CLASS] == ELFCLASS64) {
-    Elf64_Ehdr eh;
-    memcpy(&eh, head, sizeof(eh));
-    // Bounded walk: at most 64 program headers.
-    for (unsigned k = 0; k < eh.e_phnum && k < 64 && eh.e_phentsize == sizeof(Elf64_Phdr); ++k) {
-      Elf64_Phdr ph;
-      if (pread(fd, &ph, sizeof(ph), static_cast<off_t>(eh.e_phoff + k * sizeof(Elf64_Phdr))) != sizeof(ph)) break;
-      if (ph.p_type != PT_INTERP || ph.p_filesz < 2 || ph.p_filesz > 4096) continue;
-      std::string buf(ph.p_filesz, '\0');
-      if (pread(fd, buf.data(), buf.size(), static_cast<off_t>(ph.p_offset)) != static_cast<ssize_t>(buf.size())) break;
-      buf.resize(strnlen(buf.c_str(), buf.size()));
-      if (!buf.empty() && buf[0] == '/') out = buf;
-      break;
-    }
+    out = elf_interp<Elf64_Ehdr, Elf64_Phdr>(fd, head);
   } else if (n >= static_cast<ssize_t>(sizeof(Elf32_Ehdr)) && memcmp(head, ELFMAG, SELFMAG) == 0 &&
              head[EI_CLASS] == ELFCLASS32) {
-    Elf32_Ehdr eh;
-    memcpy(&eh, head, sizeof(eh));
-    for (unsigned k = 0; k < eh.e_phnum && k < 64 && eh.e_phentsize == sizeof(Elf32_Phdr); ++k) {
-      Elf32_Phdr ph;
-      if (pread(fd, &ph, sizeof(ph), static_cast<off_t>(eh.e_phoff + k * sizeof(Elf32_Phdr))) != sizeof(ph)) break;
-      if (ph.p_type != PT_INTERP || ph.p_filesz < 2 || ph.p_filesz > 4096) continue;
-      std::string buf(ph.p_filesz, '\0');
-      if (pread(fd, buf.data(), buf.size(), static_cast<off_t>(ph.p_offset)) != static_cast<ssize_t>(buf.size())) break;
-      buf.resize(strnlen(buf.c_str(), buf.size()));
-      if (!buf.empty() && buf[0] == '/') out = buf;
-      break;
-    }
+    out = elf_interp<Elf32_Ehdr, Elf32_Phdr>(fd, head);
   }
   close(fd);
   return out;
 }
-
-namespace {
-
 }  // namespace
+
+// The interpreter execve opens on its own (the ELF PT_INTERP, or a script's
+// "#!" line): Landlock checks execute on it, yet no recorder sees it opened.
+std::string exec_interpreter(const std::string& path) { return interpreter_of(path, true); }
+
+std::string elf_interpreter(const std::string& path) { return interpreter_of(path, false); }
 
 int landlock_abi() noexcept {
   long v = syscall(__NR_landlock_create_ruleset, nullptr, 0, kCreateRulesetVersion);
@@ -231,16 +228,6 @@ Result<LandlockSpec> parse_landlock_json(const std::string& text, const std::str
   return s;
 }
 
-std::string elf_interpreter(const std::string& path) {
-  char magic[2] = {};
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return "";
-  ssize_t n = pread(fd, magic, sizeof magic, 0);
-  close(fd);
-  if (n != 2 || (magic[0] == '#' && magic[1] == '!')) return "";
-  return exec_interpreter(path);
-}
-
 Result<LandlockPlan> plan_landlock(const LandlockSpec& spec, int abi, std::vector<std::string>* notes) {
   if (abi <= 0) return make_error("this kernel has no Landlock");
   LandlockPlan plan;
@@ -267,12 +254,12 @@ Result<LandlockPlan> plan_landlock(const LandlockSpec& spec, int abi, std::vecto
   uint64_t read_bit = bit_of(landlock_fs_rights(), "read_file");
   std::set<std::string> interps;
   if (spec.handled_fs & exec_bit) {
-    std::vector<std::string> todo;
+    std::vector<std::string> frontier;
     for (const auto& p : spec.paths)
-      if (p.access & exec_bit) todo.push_back(p.path);
-    for (int depth = 0; depth < 4 && !todo.empty(); ++depth) {
+      if (p.access & exec_bit) frontier.push_back(p.path);
+    for (int depth = 0; depth < 4 && !frontier.empty(); ++depth) {
       std::vector<std::string> next;
-      for (const auto& exe : todo) {
+      for (const auto& exe : frontier) {
         std::string in = exec_interpreter(exe);
         if (in.empty()) continue;
         // Rules are opened without following symlinks (see apply_landlock):
@@ -285,7 +272,7 @@ Result<LandlockPlan> plan_landlock(const LandlockSpec& spec, int abi, std::vecto
         paths.push_back({in, (exec_bit | read_bit) & spec.handled_fs});
         next.push_back(in);
       }
-      todo = std::move(next);
+      frontier = std::move(next);
     }
   }
   if (!interps.empty()) {

@@ -55,6 +55,13 @@ class TempDir {
   std::string path_;
 };
 
+// errno of binding a TCP socket to 127.0.0.1:port (0 when it binds), then released.
+int loopback_bind_errno(int port);
+// A TCP port on 127.0.0.1 nobody uses right now (kernel-chosen, never `avoid`), or -1.
+int free_loopback_port(int avoid = -1);
+// A privileged TCP port (below 1024) free on 127.0.0.1, or -1.
+int free_privileged_port();
+
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& content);
 inline std::string helper(const std::string& name) { return std::string(PROFILE_HELPERS_DIR) + "/" + name; }

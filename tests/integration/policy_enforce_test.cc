@@ -37,30 +37,6 @@ void expect_apparmor_compiles(const std::string& dir) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
-int bind_errno(int port) {
-  int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (s < 0) return errno;
-  int one = 1;
-  setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  int r = bind(s, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0 ? 0 : errno;
-  close(s);
-  return r;
-}
-
-int free_port(bool privileged) {
-  if (privileged) {
-    for (int p : {80, 81, 88, 443, 591, 631, 873, 990})
-      if (bind_errno(p) == 0) return p;
-    return -1;
-  }
-  for (int p = 20000 + getpid() % 20000, i = 0; i < 200; ++i, ++p)
-    if (bind_errno(p) == 0) return p;
-  return -1;
-}
 
 bool privileged_ports_default() {
   std::string start = test::read_file("/proc/sys/net/ipv4/ip_unprivileged_port_start");
@@ -70,7 +46,7 @@ bool privileged_ports_default() {
 TEST(PolicyEnforce, WebServerOnPrivilegedPortRoundTrip) {
   PROFILE_NEEDS_ROOT();
   if (!privileged_ports_default()) GTEST_SKIP() << "ip_unprivileged_port_start was lowered on this host";
-  int port = free_port(true);
+  int port = test::free_privileged_port();
   if (port < 0) GTEST_SKIP() << "no free privileged port";
   TempDir dir;
   std::filesystem::create_directory(dir / "www");
@@ -119,7 +95,7 @@ TEST(PolicyEnforce, PythonTempFilesRoundTripNeedsNoCapability) {
 TEST(PolicyEnforce, PrivilegedBindNeedsExactlyNetBindService) {
   PROFILE_NEEDS_ROOT();
   if (!privileged_ports_default()) GTEST_SKIP() << "ip_unprivileged_port_start was lowered on this host";
-  int port = free_port(true);
+  int port = test::free_privileged_port();
   if (port < 0) GTEST_SKIP() << "no free privileged port";
   TempDir dir;
   std::vector<std::string> cmd = {test::helper("pl_bind"), std::to_string(port)};
@@ -147,7 +123,8 @@ TEST(PolicyEnforce, DenialsOfFilesPortsAndCapabilitiesAreReported) {
   auto write = enforce(dir / "open", {test::helper("pl_open"), dir / "recorded.txt", "w"});
   EXPECT_EQ(write.exit_code, EACCES) << write.err;
 
-  int port = free_port(false), other = free_port(false);
+  int port = test::free_loopback_port();
+  int other = test::free_loopback_port(port);
   ASSERT_GT(port, 0);
   if (other == port) other = port + 1;
   auto brec = record(dir / "bind", {test::helper("pl_bind"), std::to_string(port)});
@@ -156,7 +133,7 @@ TEST(PolicyEnforce, DenialsOfFilesPortsAndCapabilitiesAreReported) {
   auto unrecorded = enforce(dir / "bind", {test::helper("pl_bind"), std::to_string(other)});
   EXPECT_EQ(unrecorded.exit_code, EACCES) << unrecorded.err;
   if (privileged_ports_default()) {
-    int priv = free_port(true);
+    int priv = test::free_privileged_port();
     if (priv > 0) {
       // Needs a capability caps.txt does not grant.
       auto dropped = enforce(dir / "bind", {test::helper("pl_bind"), std::to_string(priv)});

@@ -27,35 +27,6 @@ using test::TempDir;
     if (landlock_abi() == 0) GTEST_SKIP() << "kernel lacks Landlock";            \
   } while (0)
 
-// A port nobody listens on right now (bound to 0 and released).
-int free_port() {
-  int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(a);
-  if (s < 0 || bind(s, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 ||
-      getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    if (s >= 0) close(s);
-    return -1;
-  }
-  close(s);
-  return ntohs(a.sin_port);
-}
-
-int try_bind(int port) {
-  int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (s < 0) return errno;
-  int one = 1;
-  setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  int r = bind(s, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0 ? 0 : errno;
-  close(s);
-  return r;
-}
 
 int try_open(const std::string& path, int flags) {
   int fd = open(path.c_str(), flags | O_CLOEXEC, 0600);
@@ -79,7 +50,8 @@ TEST(PolicyLandlock, ChildDeniesEverythingOutsideTheRecordedPolicy) {
   std::filesystem::create_directory(dir / "opened");
   std::filesystem::create_directory(dir / "unrecorded");
   for (const char* f : {"allowed.txt", "readonly.txt", "secret.txt"}) test::write_file(dir / f, "data\n");
-  int port = free_port(), other = free_port();
+  int port = test::free_loopback_port();
+  int other = test::free_loopback_port(port);
   ASSERT_GT(port, 0);
   ASSERT_GT(other, 0);
   if (other == port) other = port + 1;
@@ -113,8 +85,8 @@ TEST(PolicyLandlock, ChildDeniesEverythingOutsideTheRecordedPolicy) {
       res[kWriteReadonly] = try_open(dir / "readonly.txt", O_WRONLY);
       res[kCreateRecorded] = try_open(dir / "out/new.txt", O_WRONLY | O_CREAT | O_EXCL);
       res[kCreateElsewhere] = try_open(dir / "new.txt", O_WRONLY | O_CREAT | O_EXCL);
-      res[kBindRecorded] = try_bind(port);
-      res[kBindOther] = try_bind(other);
+      res[kBindRecorded] = test::loopback_bind_errno(port);
+      res[kBindOther] = test::loopback_bind_errno(other);
       res[kOpenDir] = try_open(dir / "opened", O_RDONLY);
       res[kOpenOtherDir] = try_open(dir / "unrecorded", O_RDONLY);
     }
@@ -207,7 +179,8 @@ TEST(PolicyLandlock, UnrecordedPortIsDeniedRecordedOneWorks) {
   PROFILE_NEEDS_ROOT();
   NEEDS_LANDLOCK();
   if (landlock_abi() < 4) GTEST_SKIP() << "kernel Landlock ABI < 4 lacks TCP port rules";
-  int port = free_port(), other = free_port();
+  int port = test::free_loopback_port();
+  int other = test::free_loopback_port(port);
   ASSERT_GT(port, 0);
   if (other == port) other = port + 1;
   Profile p = helper_profile("pl_bind");
@@ -220,20 +193,13 @@ TEST(PolicyLandlock, UnrecordedPortIsDeniedRecordedOneWorks) {
   EXPECT_EQ(denied->exit_code, EACCES);
 }
 
-// A privileged port nobody uses, or -1.
-int free_privileged_port() {
-  for (int port : {80, 81, 88, 443, 591, 631, 873, 990}) {
-    if (try_bind(port) == 0) return port;
-  }
-  return -1;
-}
 
 TEST(PolicyLandlock, DroppedCapabilityMakesAPrivilegedBindFail) {
   PROFILE_NEEDS_ROOT();
   NEEDS_LANDLOCK();
   std::string start = test::read_file("/proc/sys/net/ipv4/ip_unprivileged_port_start");
   if (!start.empty() && std::stoi(start) <= 80) GTEST_SKIP() << "ip_unprivileged_port_start is " << start;
-  int port = free_privileged_port();
+  int port = test::free_privileged_port();
   if (port < 0) GTEST_SKIP() << "no free privileged port";
   Profile p = helper_profile("pl_bind");
   p.network.ports = {{"bind", "tcp", port}};

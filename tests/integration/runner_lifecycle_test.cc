@@ -151,18 +151,19 @@ void expect_nothing_left(pid_t supervisor, const std::string& token, const std::
   EXPECT_EQ(read_file("/proc/self/mountinfo"), mountinfo_before) << "the host's mounts changed";
 }
 
-TEST(RunnerLifecycle, PublishedPortAnswersOnHostLoopback) {
-  PROFILE_NEEDS_ROOT();
-  // A free host port, found by binding port 0.
-  int probe = socket(AF_INET, SOCK_STREAM, 0);
+sockaddr_in loopback(int port) {
   sockaddr_in a{};
   a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(probe, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  socklen_t len = sizeof a;
-  getsockname(probe, reinterpret_cast<sockaddr*>(&a), &len);
-  close(probe);
-  int host_port = ntohs(a.sin_port);
+  return a;
+}
+
+TEST(RunnerLifecycle, PublishedPortAnswersOnHostLoopback) {
+  PROFILE_NEEDS_ROOT();
+  int host_port = test::free_loopback_port();
+  ASSERT_GT(host_port, 0);
+  sockaddr_in a = loopback(host_port);
 
   Background bg({"enforce", "-p", std::to_string(host_port) + ":8080/tcp", "--hostname", "inner", "--",
                  helper("rn_server"), "8080", "2"});
@@ -189,15 +190,10 @@ TEST(RunnerLifecycle, PublishedPortAnswersOnHostLoopback) {
 
 TEST(RunnerLifecycle, ServerInsideIsNotReachableWithoutPublishing) {
   PROFILE_NEEDS_ROOT();
-  int probe = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(probe, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  socklen_t len = sizeof a;
-  getsockname(probe, reinterpret_cast<sockaddr*>(&a), &len);
-  close(probe);
-  Background bg({"enforce", "--", helper("rn_server"), std::to_string(ntohs(a.sin_port)), "1"});
+  int port = test::free_loopback_port();
+  ASSERT_GT(port, 0);
+  sockaddr_in a = loopback(port);
+  Background bg({"enforce", "--", helper("rn_server"), std::to_string(port), "1"});
   ASSERT_EQ(bg.line(), "listening");
   int c = socket(AF_INET, SOCK_STREAM, 0);
   EXPECT_NE(connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
