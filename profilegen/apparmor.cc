@@ -101,12 +101,9 @@ Result<std::string> render_apparmor(const Profile& p) {
   // Unix socket files are opened for read and write by connect()/bind().
   std::map<std::string, uint32_t> files;
   for (const auto& [pat, names] : p.files) {
-    uint32_t b = 0;
-    for (const auto& n : names) {
-      auto bit = access_from_name(n);
-      if (!bit) return with_context(bit.error(), "files " + pat);
-      b |= *bit;
-    }
+    auto bits = access_from_names(names);
+    if (!bits) return with_context(bits.error(), "files " + pat);
+    uint32_t b = *bits;
     files[pat] |= b;
   }
   for (const auto& u : p.network.unix_sockets)

@@ -69,12 +69,9 @@ Result<std::string> render_landlock(const Profile& p) {
   bool lock_or_chmod = false, mmap = false, literal_read = false;
 
   for (const auto& [pat, names] : p.files) {
-    uint32_t b = 0;
-    for (const auto& n : names) {
-      auto bit = access_from_name(n);
-      if (!bit) return with_context(bit.error(), "files " + pat);
-      b |= *bit;
-    }
+    auto bits = access_from_names(names);
+    if (!bits) return with_context(bits.error(), "files " + pat);
+    uint32_t b = *bits;
     auto comps = parse_path_pattern(pat);
     if (!comps) return with_context(comps.error(), "files");
     bool literal = pattern_is_literal(*comps);

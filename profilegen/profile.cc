@@ -28,6 +28,16 @@ Result<uint32_t> access_from_name(const std::string& name) {
   return make_error("unknown file access '" + name + "'");
 }
 
+Result<uint32_t> access_from_names(const std::set<std::string>& names) {
+  uint32_t bits = 0;
+  for (const auto& n : names) {
+    auto bit = access_from_name(n);
+    if (!bit) return bit.error();
+    bits |= *bit;
+  }
+  return bits;
+}
+
 std::set<std::string> access_to_names(uint32_t bits) {
   std::set<std::string> out;
   const auto& names = access_names();

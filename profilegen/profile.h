@@ -76,6 +76,8 @@ struct Profile {
 const std::vector<std::string>& access_names();
 Result<uint32_t> access_from_name(const std::string& name);
 std::set<std::string> access_to_names(uint32_t bits);
+// Union of the bits of access names; an unknown name is an error naming it.
+Result<uint32_t> access_from_names(const std::set<std::string>& names);
 
 // Syscall names <-> numbers, per libseccomp arch name.
 Result<std::string> syscall_name(const std::string& arch, int nr);
