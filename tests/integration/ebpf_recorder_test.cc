@@ -10,7 +10,10 @@
 #include <string>
 #include <thread>
 
+#include "profilegen/profile.h"
+#include "runner/supervisor.h"
 #include "test_util.h"
+#include "tracer/tracer.h"
 
 namespace profile::test {
 namespace {
@@ -348,6 +351,70 @@ TEST(EbpfRecorder, CompatSyscallsRecordedAsX86) {
   auto r = record(d, {helper("eb_int80")});
   ASSERT_EQ(r.result.exit_code, 0) << r.result.err;
   EXPECT_TRUE(syscalls(r.profile, "x86").count("getpid")) << r.profile["syscalls"].dump();
+}
+
+}  // namespace
+}  // namespace profile::test
+
+namespace profile::test {
+namespace {
+
+// Raw observations (before profilegen adds implied calls) of `argv` with one
+// backend.
+Observations observe(TracerKind kind, const std::vector<std::string>& argv) {
+  std::string note;
+  auto tracer = make_tracer(kind, &note);
+  EXPECT_TRUE(tracer.ok()) << (tracer.ok() ? "" : tracer.error().message);
+  Observations obs;
+  if (!tracer.ok()) return obs;
+  RunSpec spec;
+  spec.argv = argv;
+  auto out = run_workload(spec, tracer->get(), &obs);
+  EXPECT_TRUE(out.ok()) << (out.ok() ? "" : out.error().message);
+  if (out.ok()) {
+    EXPECT_EQ(out->exit_code, 0);
+  }
+  return obs;
+}
+
+std::set<int> numbers(const Observations& o, const std::string& arch) {
+  auto it = o.syscalls.find(arch);
+  return it == o.syscalls.end() ? std::set<int>{} : it->second;
+}
+
+// The eBPF recorder runs at syscall exit only. exit, exit_group and
+// rt_sigreturn never return through it as themselves, and a task killed
+// while blocked leaves from inside its call; all must still be recorded,
+// exactly as the ptrace recorder sees them at entry.
+TEST(EbpfRecorder, RecordsCallsThatDoNotReturnNormally) {
+  NEEDS_EBPF();
+  auto eb = observe(TracerKind::kEbpf, {helper("eb_noreturn")});
+  auto pt = observe(TracerKind::kPtrace, {helper("eb_noreturn")});
+  auto e = numbers(eb, "x86_64");
+  for (const char* name : {"rt_sigreturn", "exit", "exit_group", "pause", "kill"}) {
+    auto nr = syscall_number("x86_64", name);
+    ASSERT_TRUE(nr.ok());
+    EXPECT_EQ(e.count(*nr), 1u) << name;
+  }
+  // futex is called only when pthread_join finds the thread still running:
+  // timing, not behaviour (profilegen adds it for every threaded workload).
+  auto p = numbers(pt, "x86_64");
+  auto futex = syscall_number("x86_64", "futex");
+  ASSERT_TRUE(futex.ok());
+  e.erase(*futex);
+  p.erase(*futex);
+  EXPECT_EQ(e, p);
+  EXPECT_EQ(eb.syscalls.count("x86"), 0u);
+}
+
+TEST(EbpfRecorder, RecordsCompatExitGroup) {
+  NEEDS_EBPF();
+  auto probe = run({helper("eb_int80")}, 10);
+  if (probe.exit_code == 128 + SIGSEGV) GTEST_SKIP() << "IA-32 emulation is not available on this kernel";
+  auto eb = observe(TracerKind::kEbpf, {helper("eb_noreturn"), "int80"});
+  auto nr = syscall_number("x86", "exit_group");
+  ASSERT_TRUE(nr.ok());
+  EXPECT_EQ(numbers(eb, "x86"), std::set<int>{*nr});
 }
 
 }  // namespace

@@ -21,7 +21,12 @@ const volatile __u64 cfg_cgroup_id = 0;
  * on a timer), which saves an interrupt and a context switch per record. */
 const volatile __u64 cfg_wakeup_bytes = 0;
 
-/* Seen syscalls, read by userspace through the mmapped .bss at the end. */
+/* Seen syscalls, read by userspace through the mmapped .bss at the end:
+ * 0 not seen, SEEN_PLAIN seen and needing nothing more (no argument or
+ * path to look at: later calls return at once), SEEN_MORE seen, and each
+ * call still looked at. */
+#define SEEN_PLAIN 1
+#define SEEN_MORE 2
 __u8 seen_sys[EB_NARCH][EB_MAX_NR];
 __s64 live_tasks;    /* tracked tasks alive: the tree is gone at zero */
 __u64 tasks_seen;    /* tasks (processes and threads) that were tracked */
@@ -137,32 +142,27 @@ static __always_inline int in_cgroup(void) {
   return cfg_cgroup_id && bpf_get_current_cgroup_id() == cfg_cgroup_id;
 }
 
-static __always_inline __u32 current_arch(__u64 raw_nr, __u64* nr) {
-  __u32 status = 0;
-  struct task_struct* task = bpf_get_current_task_btf();
-  if (bpf_core_field_exists(task->thread_info.status)) status = task->thread_info.status;
-  return eb_decode_arch(status, raw_nr, nr);
-}
-
-/* Syscall argument i as the task passed it, per calling convention. */
+/* Syscall argument i as the task passed it, per calling convention. `regs`
+ * comes from the tracepoint, so fields are read directly, without a helper
+ * call (this runs for every recorded syscall). */
 static __always_inline __u64 arg_of(struct pt_regs* regs, __u32 arch, int i) {
   if (arch == EB_ARCH_X86) {
     switch (i) {
-      case 0: return (__u32)BPF_CORE_READ(regs, bx);
-      case 1: return (__u32)BPF_CORE_READ(regs, cx);
-      case 2: return (__u32)BPF_CORE_READ(regs, dx);
-      case 3: return (__u32)BPF_CORE_READ(regs, si);
-      case 4: return (__u32)BPF_CORE_READ(regs, di);
-      default: return (__u32)BPF_CORE_READ(regs, bp);
+      case 0: return (__u32)regs->bx;
+      case 1: return (__u32)regs->cx;
+      case 2: return (__u32)regs->dx;
+      case 3: return (__u32)regs->si;
+      case 4: return (__u32)regs->di;
+      default: return (__u32)regs->bp;
     }
   }
   switch (i) {
-    case 0: return BPF_CORE_READ(regs, di);
-    case 1: return BPF_CORE_READ(regs, si);
-    case 2: return BPF_CORE_READ(regs, dx);
-    case 3: return BPF_CORE_READ(regs, r10);
-    case 4: return BPF_CORE_READ(regs, r8);
-    default: return BPF_CORE_READ(regs, r9);
+    case 0: return regs->di;
+    case 1: return regs->si;
+    case 2: return regs->dx;
+    case 3: return regs->r10;
+    case 4: return regs->r8;
+    default: return regs->r9;
   }
 }
 
@@ -173,14 +173,13 @@ enum op_kind {
   EOP_OPEN,     /* p1 = flags arg index */
   EOP_CREAT,
   EOP_OPENAT2,
-  EOP_EXEC,
   EOP_PATH,     /* (d1, p1, a1) and optionally (d2, p2, a2) */
   EOP_SOCKET,
   EOP_SOCKETPAIR,
   EOP_BIND,
   EOP_CONNECT,
   EOP_UNLINKAT, /* a path op whose access gains "list" with AT_REMOVEDIR */
-  EOP_MMAP,     /* marked at entry only for executable file mappings */
+  EOP_MMAP,     /* worth a look only for executable file mappings */
 };
 
 /* File access bits, as tracer/observations.h FileAccess. */
@@ -216,7 +215,6 @@ static __always_inline struct op classify(__u32 arch, __u64 nr) {
       case 295: { struct op o = {EOP_OPEN, 0, 2, 0, -1, -1, 0}; return o; }
       case 8: { struct op o = {EOP_CREAT, -1, -1, 0, -1, -1, 0}; return o; }
       case 437: { struct op o = {EOP_OPENAT2, 0, 2, 0, -1, -1, 0}; return o; }
-      case 11: case 358: { struct op o = {EOP_EXEC, -1, -1, 0, -1, -1, 0}; return o; }
       case 10: { struct op o = PATH1(-1, 0, A_DELETE); return o; }
       case 301: { struct op o = {EOP_UNLINKAT, 0, 1, A_DELETE, -1, -1, 0}; return o; }
       case 38: { struct op o = PATH2(-1, 0, A_DELETE, -1, 1, A_CREATE); return o; }
@@ -242,18 +240,11 @@ static __always_inline struct op classify(__u32 arch, __u64 nr) {
     return none;
   }
   /* x86_64, and x32 which shares its numbering except for a few calls. */
-  if (arch == EB_ARCH_X32 && (nr == 520 || nr == 545)) {
-    struct op o = {EOP_EXEC, -1, -1, 0, -1, -1, 0};
-    return o;
-  }
   switch (nr) {
     case 2: { struct op o = {EOP_OPEN, -1, 1, 0, -1, -1, 0}; return o; }
     case 257: { struct op o = {EOP_OPEN, 0, 2, 0, -1, -1, 0}; return o; }
     case 85: { struct op o = {EOP_CREAT, -1, -1, 0, -1, -1, 0}; return o; }
     case 437: { struct op o = {EOP_OPENAT2, 0, 2, 0, -1, -1, 0}; return o; }
-    case 59: case 322:
-      if (arch == EB_ARCH_X86_64) { struct op o = {EOP_EXEC, -1, -1, 0, -1, -1, 0}; return o; }
-      return none;
     case 87: { struct op o = PATH1(-1, 0, A_DELETE); return o; }
     case 263: { struct op o = {EOP_UNLINKAT, 0, 1, A_DELETE, -1, -1, 0}; return o; }
     case 82: { struct op o = PATH2(-1, 0, A_DELETE, -1, 1, A_CREATE); return o; }
@@ -571,40 +562,63 @@ static __always_inline int is_exec_file_mapping(struct pt_regs* regs, __u32 arch
   return (arg_of(regs, arch, 2) & 0x4 /* PROT_EXEC */) && !(arg_of(regs, arch, 3) & 0x20 /* MAP_ANONYMOUS */);
 }
 
-static __always_inline int is_exec(__u32 arch, __u64 nr) {
-  if (arch == EB_ARCH_X86) return nr == 11 || nr == 358;
-  if (arch == EB_ARCH_X32) return nr == 520 || nr == 545;
-  return nr == 59 || nr == 322;
+/* Marks a syscall as seen. Numbers outside the table (only ENOSYS calls
+ * in practice) go to userspace as events, so that nothing is dropped. */
+static __always_inline void note_syscall(__u32 arch, __u64 nr) {
+  if (arch < EB_NARCH && nr < EB_MAX_NR) {
+    if (!seen_sys[arch][nr]) seen_sys[arch][nr] = SEEN_MORE;
+    return;
+  }
+  struct eb_bignr_event ev = {};
+  ev.hdr.type = EB_EV_BIGNR;
+  ev.hdr.tgid = bpf_get_current_pid_tgid() >> 32;
+  ev.arch = arch;
+  ev.nr = nr;
+  if (bpf_ringbuf_output(&events, &ev, sizeof(ev), wakeup_flag())) count_loss();
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(on_sys_enter, struct pt_regs* regs, long id) {
-  struct task_struct* task = bpf_get_current_task_btf();
+static __always_inline int is_recorded(struct task_struct* task) {
   struct eb_task* st = bpf_task_storage_get(&task_state, task, 0, 0);
-  __u64 nr;
-  __u32 arch;
-  if (st && st->state == EB_TASK_WAITING) {
-    /* Not recording yet; its exec returns into a recording task, and that
-     * execve belongs to the profile (seccomp is installed before it). */
-    arch = current_arch((__u64)id, &nr);
-    if (is_exec(arch, nr)) {
-      st->pending = 1;
-      st->arch = (__u16)arch;
-      st->nr = (__u32)nr;
+  return (st && st->state == EB_TASK_RECORDING) || in_cgroup();
+}
+
+/* One program per syscall, at its exit, not two: each program attached to
+ * a syscall tracepoint costs every syscall of the machine a call through
+ * the tracepoint, which on the machines measured (bench/README.md) is most
+ * of the recorder's overhead. At exit the saved registers still hold the
+ * number (orig_ax) and the arguments, and the result is known. Three kinds
+ * of call do not come back through here, and are caught elsewhere:
+ * exit/exit_group (on_exit below), a successful execve of the workload's
+ * first binary (it returns into a task that on_exec made a recording one,
+ * so it is seen here), and rt_sigreturn, which rewrites the registers and
+ * sets orig_ax to -1 (recognised below). */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_sys_exit, struct pt_regs* regs, long ret) {
+  struct task_struct* task = bpf_get_current_task_btf();
+  if (!is_recorded(task)) return 0;
+  __s64 raw = regs->orig_ax;
+  __u32 status = 0;
+  if (bpf_core_field_exists(task->thread_info.status)) status = task->thread_info.status;
+  if (raw == -1) {
+    /* A signal handler's return: its registers are the interrupted
+     * context's now. i386 has two such calls (sigreturn for handlers set
+     * without SA_SIGINFO) which cannot be told apart here. */
+    if (status & EB_TS_COMPAT) {
+      note_syscall(EB_ARCH_X86, 119);
+      note_syscall(EB_ARCH_X86, 173);
+    } else {
+      note_syscall(EB_ARCH_X86_64, 15);
     }
     return 0;
   }
-  if (!(st && st->state == EB_TASK_RECORDING) && !in_cgroup()) return 0;
-  arch = current_arch((__u64)id, &nr);
+  __u64 nr;
+  __u32 arch = eb_decode_arch(status, (__u64)raw, &nr);
+  __u8 seen = 0;
   if (arch < EB_NARCH && nr < EB_MAX_NR) {
-    if (!seen_sys[arch][nr]) seen_sys[arch][nr] = 1;
+    seen = seen_sys[arch][nr];
+    if (seen == SEEN_PLAIN) return 0; /* the common case: one byte read */
   } else {
-    struct eb_bignr_event ev = {};
-    ev.hdr.type = EB_EV_BIGNR;
-    ev.hdr.tgid = bpf_get_current_pid_tgid() >> 32;
-    ev.arch = arch;
-    ev.nr = nr;
-    if (bpf_ringbuf_output(&events, &ev, sizeof(ev), wakeup_flag())) count_loss();
+    note_syscall(arch, nr);
   }
   int second, third;
   int i = filtered_arg(arch, nr, &second, &third);
@@ -613,46 +627,10 @@ int BPF_PROG(on_sys_enter, struct pt_regs* regs, long id) {
     if (second >= 0) remember_arg(arch, nr, regs, second);
     if (third >= 0) remember_arg(arch, nr, regs, third);
   }
-  __u32 kind = classify(arch, nr).kind;
-  if (kind == EOP_NONE) return 0;
-  /* Most mappings are data or anonymous: only an executable mapping of a
-   * file is worth the exit program's work. */
-  if (kind == EOP_MMAP && !is_exec_file_mapping(regs, arch)) return 0;
-  if (!st) {
-    /* Attach mode: storage only for tasks that make such calls. */
-    st = bpf_task_storage_get(&task_state, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-    if (!st) {
-      count_loss();
-      return 0;
-    }
-  }
-  st->pending = 1;
-  st->arch = (__u16)arch;
-  st->nr = (__u32)nr;
-  return 0;
-}
-
-/* Results matter for opens (the new fd), execs and bind/connect: the entry
- * marked those; every other syscall of every task returns after one
- * storage lookup. */
-SEC("tp_btf/sys_exit")
-int BPF_PROG(on_sys_exit, struct pt_regs* regs, long ret) {
-  struct task_struct* task = bpf_get_current_task_btf();
-  struct eb_task* st = bpf_task_storage_get(&task_state, task, 0, 0);
-  if (!st || !st->pending) return 0;
-  st->pending = 0;
-  __u32 arch = st->arch;
-  __u64 nr = st->nr;
-  if (st->state != EB_TASK_RECORDING && !in_cgroup()) return 0;
   struct op o = classify(arch, nr);
-  if (o.kind == EOP_NONE) return 0;
-
+  if (!seen && arch < EB_NARCH && nr < EB_MAX_NR)
+    seen_sys[arch][nr] = (i < 0 && o.kind == EOP_NONE) ? SEEN_PLAIN : SEEN_MORE;
   switch (o.kind) {
-    case EOP_EXEC:
-      /* The exec that started the recording returns into a recording task:
-       * its own syscall belongs to the profile (seccomp is installed before it). */
-      if (ret == 0 && arch < EB_NARCH && nr < EB_MAX_NR) seen_sys[arch][nr] = 1;
-      return 0;
     case EOP_OPEN:
     case EOP_CREAT:
     case EOP_OPENAT2: {
@@ -726,7 +704,6 @@ int BPF_PROG(on_fork, struct task_struct* parent, struct task_struct* child) {
     return 0;
   }
   cst->state = state;
-  cst->pending = 0;
   __sync_fetch_and_add(&live_tasks, 1);
   __sync_fetch_and_add(&tasks_seen, 1);
   return 0;
@@ -760,9 +737,29 @@ int BPF_PROG(on_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm*
   return 0;
 }
 
+/* exit and exit_group never return, so the exit program never sees them:
+ * a task leaving through either is still inside the call here, with its
+ * number in orig_ax. A task killed by a signal (exit code with a signal in
+ * its low bits) may hold anything there, such as a fault's error code, and
+ * is not counted. */
+static __always_inline void note_exit_call(struct task_struct* p) {
+  if (BPF_CORE_READ(p, exit_code) & 0x7f) return;
+  struct task_struct* task = bpf_get_current_task_btf();
+  struct pt_regs* regs = (struct pt_regs*)bpf_task_pt_regs(task);
+  if (!regs) return;
+  __s64 raw = BPF_CORE_READ(regs, orig_ax);
+  __u32 status = 0;
+  if (bpf_core_field_exists(task->thread_info.status)) status = task->thread_info.status;
+  __u64 nr;
+  __u32 arch = eb_decode_arch(status, (__u64)raw, &nr);
+  int is_exit = arch == EB_ARCH_X86 ? (nr == 1 || nr == 252) : (nr == 60 || nr == 231);
+  if (is_exit) note_syscall(arch, nr);
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct* p) {
   __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  if (is_recorded(bpf_get_current_task_btf())) note_exit_call(p);
   if (bpf_map_delete_elem(&tracked, &tid) == 0) __sync_fetch_and_sub(&live_tasks, 1);
   return 0;
 }

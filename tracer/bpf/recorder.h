@@ -81,14 +81,10 @@ struct eb_path_event {
 };
 #define EB_PATH_HDR_SIZE __builtin_offsetof(struct eb_path_event, data)
 
-/* Per-task state (task local storage): the tracking state, and the syscall
- * whose result the exit program must look at (pending), set at entry only
- * for the few calls that need exit processing. */
+/* Per-task state (task local storage). */
 struct eb_task {
-  __u8 state;   /* 0 (untracked, cgroup mode only) or EB_TASK_* */
-  __u8 pending; /* 1: nr/arch hold a syscall to finish at exit */
-  __u16 arch;
-  __u32 nr;
+  __u8 state; /* 0 (untracked, cgroup mode only) or EB_TASK_* */
+  __u8 pad[7];
 };
 
 struct eb_bignr_event {
@@ -121,7 +117,7 @@ struct eb_port_key {
 };
 
 /* Decodes the architecture of a syscall from the task's thread_info.status
- * and the raw number the tracepoint reports. Returns the arch index and
+ * and the raw number (orig_ax) the syscall was entered with. Returns the arch index and
  * writes the number within that arch to *out_nr. Pure: unit-tested on the
  * host with synthetic inputs. */
 static inline __u32 eb_decode_arch(__u32 ts_status, __u64 raw_nr, __u64* out_nr) {
