@@ -9,8 +9,8 @@
 # BENCH_COMPARE=0 to skip the strace and ptrace columns (minutes each).
 # Needs root (eBPF), hyperfine, clang, gcc and strace. Writes bench/results.md.
 #
-# The "floor" column runs the workload under sys_enter/sys_exit tp_btf
-# programs that return at once (bench/floor/): the cost of the hooks alone,
+# The "floor" column runs the workload under a sys_exit tp_btf program that
+# returns at once (bench/floor/): the cost of the recorder's hook alone,
 # which no recorder on these tracepoints can go below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,7 +54,7 @@ workloads=(
 for w in "${workloads[@]}"; do
   name=${w%%|*}
   cmd=${w#*|}
-  args=(-N -w 1 -r "$RUNS" --export-markdown "$TMP/$name.md"
+  args=(-N -w 1 -r "$RUNS" --export-markdown "$TMP/$name.md" --export-json "$TMP/$name.json"
     -n "untraced" "sh -c '$cmd'"
     -n "floor" "$TMP/floor_run $TMP/floor.bpf.o '$cmd'"
     -n "ebpf" "$PROFILE record --tracer ebpf --allow-loss -o $TMP/p-$name-ebpf -- sh -c '$cmd'")
@@ -80,6 +80,15 @@ for w in "${workloads[@]}"; do
   rules=$(grep -c '"path"' "$TMP/ph/profile.json" || true)
   { echo "## $name: \`$cmd\`"; echo; cat "$TMP/$name.md"; echo; echo "eBPF lost events in the last run: $lost"; echo
     echo "eBPF phases (median of 3, ms): start-up $p_start, recorded workload $p_work, end (drain, generate, write $rules file rules) $p_end"; echo; } >> "$OUT"
+  # One summary row: ratios to the untraced mean of this run.
+  python3 - "$TMP/$name.json" "$name" "$p_start" "$p_work" "$p_end" >> "$TMP/summary.md" <<'PY'
+import json, sys
+res = {r["command"]: r["mean"] * 1000 for r in json.load(open(sys.argv[1]))["results"]}
+name, start, work, end = sys.argv[2], *map(float, sys.argv[3:6])
+u = res["untraced"]
+print(f"| {name} | {u:.0f} ms | {res['floor'] / u:.2f}x | {work / u:.2f}x | {res['ebpf'] / u:.2f}x "
+      f"| {start:.0f} / {work:.0f} / {end:.0f} ms |")
+PY
 done
 
 # End-to-end cost of a trivial recording: time and peak memory.
@@ -92,5 +101,15 @@ rss=$( { /usr/bin/time -f "%M" "$PROFILE" record --tracer ebpf -o "$TMP/p-true" 
   cat "$TMP/true.md"
   echo
   echo "Peak RSS (/usr/bin/time -v, maximum resident set size): ${rss} KB"
+} >> "$OUT"
+{
+  echo
+  echo "## Summary"
+  echo
+  echo "Ratios to the untraced mean of the same run. *Recorded phase*: from the recorder attached to the workload's tree gone (median of 3 runs), i.e. the workload as it ran under the recorder, without \`profile\`'s start-up and end."
+  echo
+  echo "| workload | untraced | floor | eBPF, recorded phase | eBPF, end to end | eBPF start-up / recorded / end |"
+  echo "|---|---:|---:|---:|---:|---|"
+  cat "$TMP/summary.md"
 } >> "$OUT"
 echo "bench: results in $OUT" >&2
