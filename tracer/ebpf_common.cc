@@ -1,6 +1,8 @@
 // Parts of the eBPF recorder that need no libbpf: decoding helpers, cgroup
 // ids, durations, and the stand-ins used when built without eBPF.
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -87,6 +89,54 @@ std::string normalise_path(const std::string& path) {
 
 bool is_magic_exec_path(const std::string& path) {
   return path.rfind("/proc/", 0) == 0 || path.rfind("/dev/fd/", 0) == 0 || path == "/dev/fd";
+}
+
+bool btf_has_name(const std::string& path, const std::string& name) {
+  struct Header {
+    uint16_t magic;
+    uint8_t version, flags;
+    uint32_t hdr_len, type_off, type_len, str_off, str_len;
+  } h{};
+  constexpr uint32_t kMaxStrings = 64u << 20;
+  if (name.empty()) return false;
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool found = false;
+  if (pread(fd, &h, sizeof h, 0) == static_cast<ssize_t>(sizeof h) && h.magic == 0xeB9F &&
+      h.hdr_len >= sizeof h && h.str_len > 0 && h.str_len <= kMaxStrings) {
+    std::string strings(h.str_len, '\0');
+    off_t at = static_cast<off_t>(h.hdr_len) + h.str_off;
+    size_t got = 0;
+    while (got < strings.size()) {
+      ssize_t n = pread(fd, strings.data() + got, strings.size() - got, at + static_cast<off_t>(got));
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+    std::string needle = std::string(1, '\0') + name + std::string(1, '\0');
+    found = got == strings.size() && strings.find(needle) != std::string::npos;
+  }
+  close(fd);
+  return found;
+}
+
+CapCheck classify_cap_stack(const std::vector<std::string>& frames) {
+  CapCheck c;
+  size_t i = 0;
+  while (i < frames.size() && frames[i] != "cap_capable") ++i;
+  if (i == frames.size()) return c;
+  c.known = true;
+  // security_capable, ns_capable*, capable_wrt_inode_uidgid, has_*capability*,
+  // file_ns_capable ...: the plumbing between the check and its reason.
+  for (++i; i < frames.size(); ++i) {
+    const std::string& f = frames[i];
+    if (f.size() >= 8 && f.compare(f.size() - 8, 8, "_noaudit") == 0) c.probe_only = true;
+    if (f.find("vm_enough_memory") != std::string::npos) c.probe_only = true;
+    if (f.find("capab") == std::string::npos && f.find("vm_enough_memory") == std::string::npos) {
+      c.caller = f;
+      break;
+    }
+  }
+  return c;
 }
 
 }  // namespace ebpf_detail

@@ -21,11 +21,14 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <mutex>
 #include <vector>
 
 #include "recorder.skel.h"
+#include "profilegen/profile.h"
 #include "tracer/bpf/recorder.h"
+#include "tracer/kernel_symbols.h"
 #include "tracer/unique_fd.h"
 
 namespace profile {
@@ -113,7 +116,7 @@ void timing(const char* what) {
 
 class EbpfTracer : public Tracer {
  public:
-  EbpfTracer(SkelPtr skel) : skel_(std::move(skel)) {}
+  EbpfTracer(SkelPtr skel, bool cap_hook) : skel_(std::move(skel)), cap_hook_(cap_hook) {}
   ~EbpfTracer() override {
     ring_.reset();
     skel_.reset();
@@ -396,9 +399,55 @@ class EbpfTracer : public Tracer {
     }
     obs.processes += __atomic_load_n(&skel_->bss->tasks_seen, __ATOMIC_SEQ_CST);
     obs.tracer = "ebpf";
+    if (cap_hook_) collect_capabilities(obs);
+  }
+
+  // Capabilities from the kernel's own checks: a capability counts when at
+  // least one granted check of it was not a probe (noaudit, memory
+  // accounting). The stacks are named only when there are checks at all,
+  // since reading kallsyms takes tens of milliseconds. Without symbols
+  // (kptr_restrict) nothing can be told apart, and capabilities are left to
+  // inference.
+  void collect_capabilities(Observations& obs) {
+    std::map<uint32_t, std::vector<std::vector<uint64_t>>> stacks;
+    for_each_key<eb_cap_key>(skel_->maps.caps_seen, [&](const eb_cap_key& k) {
+      if (k.cap >= 64) return;
+      std::vector<uint64_t> ips;
+      for (uint64_t ip : k.ips) {
+        if (ip == 0) break;
+        ips.push_back(ip);
+      }
+      stacks[k.cap].push_back(std::move(ips));
+    });
+    if (stacks.empty()) return;
+    auto syms = KernelSymbols::load();
+    if (!syms || !syms->usable()) {
+      fprintf(stderr,
+              "profile: the kernel's symbols are hidden (kptr_restrict), so its capability checks cannot be "
+              "told apart; capabilities are inferred\n");
+      return;
+    }
+    for (const auto& [cap, list] : stacks) {
+      bool needed = false;
+      std::string caller;
+      for (const auto& ips : list) {
+        std::vector<std::string> frames;
+        for (uint64_t ip : ips) frames.push_back(syms->name_of(ip));
+        auto c = ebpf_detail::classify_cap_stack(frames);
+        if (c.known && c.probe_only) continue;
+        needed = true;
+        if (caller.empty()) caller = c.caller;
+      }
+      if (!needed) continue;
+      std::string name = cap_name(static_cast<int>(cap));
+      if (name.empty()) continue;
+      obs.capabilities.emplace(name, CapEvidence{"observed", caller.empty() ? "granted by a kernel capability check"
+                                                                           : "granted by a kernel capability check in " + caller});
+    }
   }
 
   SkelPtr skel_;
+  bool cap_hook_ = false;  // on_cap_capable is loaded
   RingPtr ring_;
   Observations* obs_ = nullptr;
   // Tests: read nothing until the root has exited, as a consumer that
@@ -406,26 +455,47 @@ class EbpfTracer : public Tracer {
   bool stall_consumer_ = getenv("PROFILE_EBPF_STALL_CONSUMER") != nullptr;
 };
 
-Result<std::unique_ptr<EbpfTracer>> load(const EbpfOptions& options) {
-  static std::once_flag once;
-  std::call_once(once, [] { libbpf_set_print(libbpf_log); });
+// The kernel names the cap_capable tracepoint in its BTF from Linux 6.14 on;
+// without it the program would make the whole object fail to load.
+bool kernel_has_cap_tracepoint() {
+  return ebpf_detail::btf_has_name("/sys/kernel/btf/vmlinux", "btf_trace_cap_capable");
+}
 
-  auto lap = timing;
+Result<SkelPtr> open_and_load(const EbpfOptions& options, bool cap_hook) {
   SkelPtr skel(recorder_bpf__open());
-  lap("opened");
+  timing("opened");
   if (!skel) return make_error("eBPF recorder: cannot open the BPF object: " + libbpf_reason(errno));
   skel->rodata->cfg_cgroup_id = options.cgroup_id;
   uint64_t ring_bytes = ringbuf_size(options.ringbuf_bytes);
   skel->rodata->cfg_wakeup_bytes = ring_bytes / 4;
   int err = bpf_map__set_max_entries(skel->maps.events, static_cast<uint32_t>(ring_bytes));
   if (err) return make_error("eBPF recorder: cannot size the ring buffer: " + libbpf_reason(err));
+  bpf_program__set_autoload(skel->progs.on_cap_capable, cap_hook);
   err = recorder_bpf__load(skel.get());
   if (err) return make_error("the kernel refused the eBPF recorder: " + libbpf_reason(err));
-  lap("loaded");
-  err = recorder_bpf__attach(skel.get());
-  lap("attached");
+  timing("loaded");
+  return skel;
+}
+
+Result<std::unique_ptr<EbpfTracer>> load(const EbpfOptions& options) {
+  static std::once_flag once;
+  std::call_once(once, [] { libbpf_set_print(libbpf_log); });
+
+  bool cap_hook = kernel_has_cap_tracepoint() && getenv("PROFILE_EBPF_NO_CAP_HOOK") == nullptr;
+  auto skel = open_and_load(options, cap_hook);
+  if (!skel && cap_hook) {
+    // A kernel that names the tracepoint but refuses the program: record
+    // without it (capabilities are then inferred) rather than not at all.
+    std::string why = skel.error().message;
+    cap_hook = false;
+    skel = open_and_load(options, cap_hook);
+    if (skel) fprintf(stderr, "profile: capability checks are not observed (%s)\n", why.c_str());
+  }
+  if (!skel) return skel.error();
+  int err = recorder_bpf__attach(skel->get());
+  timing("attached");
   if (err) return make_error("cannot attach the eBPF recorder: " + libbpf_reason(err));
-  auto t = std::make_unique<EbpfTracer>(std::move(skel));
+  auto t = std::make_unique<EbpfTracer>(std::move(*skel), cap_hook);
   PROFILE_TRY(t->init_ring());
   return t;
 }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tracer/tracer.h"
 
@@ -51,6 +52,22 @@ std::string normalise_path(const std::string& path);
 // needs: a /proc magic link (/proc/self/exe, /proc/<pid>/fd/N) or the
 // /dev/fd/N[/name] the kernel writes for execveat through a descriptor.
 bool is_magic_exec_path(const std::string& path);
+
+// A granted capability check, judged from the names of its kernel stack
+// (innermost first, as the stack map holds them).
+struct CapCheck {
+  bool known = false;       // cap_capable was found on the stack
+  bool probe_only = false;  // made by a *_noaudit check or memory accounting:
+                            // the operation did not need the capability
+  std::string caller;       // first function past the capability plumbing
+};
+CapCheck classify_cap_stack(const std::vector<std::string>& frames);
+
+// Whether the string table of the BTF file at `path` (the kernel's is
+// /sys/kernel/btf/vmlinux) holds `name`: a cheap test for a tracepoint
+// (btf_trace_<name>) before libbpf parses the whole BTF. False for a file
+// that is missing or not BTF.
+bool btf_has_name(const std::string& path, const std::string& name);
 }  // namespace ebpf_detail
 
 }  // namespace profile

@@ -13,6 +13,7 @@
 #include "profilegen/profile.h"
 #include "runner/supervisor.h"
 #include "test_util.h"
+#include "tracer/ebpf_tracer.h"
 #include "tracer/tracer.h"
 
 namespace profile::test {
@@ -415,6 +416,53 @@ TEST(EbpfRecorder, RecordsCompatExitGroup) {
   auto nr = syscall_number("x86", "exit_group");
   ASSERT_TRUE(nr.ok());
   EXPECT_EQ(numbers(eb, "x86"), std::set<int>{*nr});
+}
+
+}  // namespace
+}  // namespace profile::test
+
+namespace profile::test {
+namespace {
+
+bool kernel_has_cap_tracepoint() {
+  return ebpf_detail::btf_has_name("/sys/kernel/btf/vmlinux", "btf_trace_cap_capable");
+}
+
+json capability(const json& p, const std::string& name) {
+  for (const auto& c : p["capabilities"])
+    if (c["name"] == name) return c;
+  return json();
+}
+
+// The kernel's capability checks (cap_capable tracepoint, Linux 6.14+):
+// changing a file's owner needs CHOWN, and the kernel says so itself.
+TEST(EbpfRecorder, ObservesCapabilitiesTheKernelGranted) {
+  NEEDS_EBPF();
+  if (!kernel_has_cap_tracepoint()) GTEST_SKIP() << "the kernel has no cap_capable tracepoint (Linux 6.14+)";
+  TempDir w;  // under the build tree, which the sandbox sees (its /tmp is private)
+  std::string f = w / "owned";
+  write_file(f, "x\n");
+  TempDir d;
+  auto r = record(d, {"chown", "65534", f});
+  ASSERT_EQ(r.result.exit_code, 0) << r.result.err;
+  auto c = capability(r.profile, "CHOWN");
+  ASSERT_FALSE(c.is_null()) << r.profile["capabilities"].dump();
+  EXPECT_EQ(c["evidence"], "observed");
+  // Nothing else: no other capability was needed (root owns the directory).
+  EXPECT_EQ(r.profile["capabilities"].size(), 1u) << r.profile["capabilities"].dump();
+}
+
+// With every capability, the kernel checks CAP_SYS_ADMIN on each mmap and
+// brk only to account memory (noaudit): that is no need, and a profile that
+// granted SYS_ADMIN for it would be far from tight.
+TEST(EbpfRecorder, ProbingCapabilityChecksAreNotNeeds) {
+  NEEDS_EBPF();
+  if (!kernel_has_cap_tracepoint()) GTEST_SKIP() << "the kernel has no cap_capable tracepoint (Linux 6.14+)";
+  TempDir d;
+  auto r = record(d, {"/bin/true"}, {"--privileged"});
+  ASSERT_EQ(r.result.exit_code, 0) << r.result.err;
+  EXPECT_TRUE(capability(r.profile, "SYS_ADMIN").is_null()) << r.profile["capabilities"].dump();
+  EXPECT_EQ(r.profile["capabilities"].size(), 0u) << r.profile["capabilities"].dump();
 }
 
 }  // namespace

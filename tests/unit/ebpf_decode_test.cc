@@ -4,10 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <sstream>
 
 #include "profilegen/profile.h"
 #include "tracer/bpf/recorder.h"
+#include "test_util.h"
 #include "tracer/ebpf_tracer.h"
+#include "tracer/kernel_symbols.h"
 
 namespace profile {
 namespace {
@@ -105,6 +108,102 @@ TEST(EbpfDecode, CgroupIdNeedsCgroup2) {
   auto r = cgroup_v2_id("/tmp");
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("/tmp"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace profile
+
+namespace profile {
+namespace {
+
+TEST(KernelSymbols, KeepsTextSymbolsAndFindsTheEnclosingOne) {
+  std::istringstream in(
+      "ffffffff81366210 T capable\n"
+      "ffffffff81366080 T file_ns_capable\n"
+      "ffffffff81a80900 t cap_capable\n"
+      "ffffffff82000000 D some_data\n"
+      "0000000000000000 T hidden_by_kptr_restrict\n"
+      "ffffffffc0001000 t helper_in_module\t[somemod]\n"
+      "not a line\n"
+      "ffffffffzz T bad_address\n"
+      "ffffffff81000000 W weak_one\n");
+  auto k = KernelSymbols::parse(in);
+  ASSERT_TRUE(k.usable());
+  EXPECT_EQ(k.name_of(0xffffffff81366210ull), "capable");
+  EXPECT_EQ(k.name_of(0xffffffff81366215ull), "capable");
+  EXPECT_EQ(k.name_of(0xffffffff81366100ull), "file_ns_capable");
+  EXPECT_EQ(k.name_of(0xffffffff81a80983ull), "cap_capable");
+  EXPECT_EQ(k.name_of(0xffffffff82000010ull), "cap_capable");  // data symbols are not kept
+  EXPECT_EQ(k.name_of(0xffffffffc0001010ull), "helper_in_module");
+  EXPECT_EQ(k.name_of(0xffffffff81000001ull), "weak_one");
+  EXPECT_EQ(k.name_of(0x1000), "");  // below every symbol
+}
+
+TEST(KernelSymbols, AllZeroAddressesAreNotUsable) {
+  std::istringstream in("0000000000000000 T capable\n0000000000000000 t cap_capable\n");
+  EXPECT_FALSE(KernelSymbols::parse(in).usable());
+}
+
+// Stacks as the recorder captured them on Linux 6.18, innermost first.
+TEST(EbpfDecode, CapStackOfAChownIsANeed) {
+  auto c = ebpf_detail::classify_cap_stack({"bpf_prog_x_on_cap_capable", "bpf_trace_run5", "cap_capable",
+                                            "security_capable", "capable_wrt_inode_uidgid", "setattr_prepare",
+                                            "ext4_setattr", "notify_change", "chown_common"});
+  EXPECT_TRUE(c.known);
+  EXPECT_FALSE(c.probe_only);
+  EXPECT_EQ(c.caller, "setattr_prepare");
+}
+
+TEST(EbpfDecode, MemoryAccountingAndNoauditChecksAreProbes) {
+  auto vm = ebpf_detail::classify_cap_stack({"bpf_prog_x", "bpf_trace_run5", "cap_capable",
+                                             "security_vm_enough_memory_mm", "__mmap_region", "do_mmap"});
+  EXPECT_TRUE(vm.known);
+  EXPECT_TRUE(vm.probe_only);
+  auto na = ebpf_detail::classify_cap_stack({"bpf_trace_run5", "cap_capable", "security_capable",
+                                             "ns_capable_noaudit", "some_caller"});
+  EXPECT_TRUE(na.probe_only);
+  EXPECT_EQ(na.caller, "some_caller");
+  auto audited = ebpf_detail::classify_cap_stack({"cap_capable", "security_capable", "ns_capable", "inet_bind_sk"});
+  EXPECT_FALSE(audited.probe_only);
+  EXPECT_EQ(audited.caller, "inet_bind_sk");
+}
+
+TEST(EbpfDecode, CapStackWithoutCapCapableIsUnknown) {
+  auto c = ebpf_detail::classify_cap_stack({"", "", "something"});
+  EXPECT_FALSE(c.known);
+  EXPECT_FALSE(ebpf_detail::classify_cap_stack({}).known);
+}
+
+// A BTF file: header, an empty type section, then the string table.
+std::string btf_with_strings(const std::string& strings, uint16_t magic = 0xeB9F) {
+  std::string out;
+  auto put32 = [&](uint32_t v) { out.append(reinterpret_cast<const char*>(&v), 4); };
+  out.append(reinterpret_cast<const char*>(&magic), 2);
+  out.push_back(1);  // version
+  out.push_back(0);  // flags
+  put32(24);         // hdr_len
+  put32(0);          // type_off
+  put32(0);          // type_len
+  put32(0);          // str_off
+  put32(static_cast<uint32_t>(strings.size()));
+  return out + strings;
+}
+
+TEST(EbpfDecode, BtfNameLookupMatchesWholeNamesOnly) {
+  test::TempDir d;
+  std::string strings = std::string("\0task_struct\0btf_trace_cap_capable\0", 35);
+  test::write_file(d / "btf", btf_with_strings(strings));
+  EXPECT_TRUE(ebpf_detail::btf_has_name(d / "btf", "btf_trace_cap_capable"));
+  EXPECT_TRUE(ebpf_detail::btf_has_name(d / "btf", "task_struct"));
+  EXPECT_FALSE(ebpf_detail::btf_has_name(d / "btf", "cap_capable"));  // a suffix, not a name
+  EXPECT_FALSE(ebpf_detail::btf_has_name(d / "btf", "btf_trace_cap"));
+  test::write_file(d / "bad", btf_with_strings(strings, 0x1234));
+  EXPECT_FALSE(ebpf_detail::btf_has_name(d / "bad", "task_struct"));
+  // A string section that claims more bytes than the file has.
+  std::string cut = btf_with_strings(strings);
+  test::write_file(d / "cut", cut.substr(0, cut.size() - 10));
+  EXPECT_FALSE(ebpf_detail::btf_has_name(d / "cut", "btf_trace_cap_capable"));
+  EXPECT_FALSE(ebpf_detail::btf_has_name(d / "missing", "task_struct"));
 }
 
 }  // namespace

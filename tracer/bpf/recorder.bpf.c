@@ -105,6 +105,15 @@ struct {
   __type(value, __u8);
 } files_seen SEC(".maps");
 
+/* Capability checks (on_cap_capable below). */
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __uint(max_entries, 4096);
+  __type(key, struct eb_cap_key);
+  __type(value, __u8);
+} caps_seen SEC(".maps");
+
 struct {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
   __uint(max_entries, 8 << 20); /* resized by userspace before load */
@@ -688,6 +697,24 @@ int BPF_PROG(on_sys_exit, struct pt_regs* regs, long ret) {
       if (ret == 0 || ret == -115 /* EINPROGRESS */) handle_bind_connect(EB_UNIX_CONNECT, arch, regs, task);
       return 0;
   }
+  return 0;
+}
+
+/* Every capability check of the kernel's own capability module (Linux
+ * 6.14 and later have this tracepoint; userspace loads the program only
+ * where the kernel's BTF names it). Only granted checks are kept: a denied
+ * one did not stop the workload from doing what was recorded. The stack is
+ * taken only for a recorded task's granted check, which is rare except for
+ * a privileged workload's memory accounting probes (one per mmap/brk). */
+SEC("tp_btf/cap_capable")
+int BPF_PROG(on_cap_capable, const struct cred* cred, struct user_namespace* target_ns,
+             const struct user_namespace* capable_ns, int cap, int ret) {
+  if (ret != 0 || cap < 0 || cap >= 64) return 0;
+  if (!is_recorded(bpf_get_current_task_btf())) return 0;
+  struct eb_cap_key k = {};
+  k.cap = (__u32)cap;
+  if (bpf_get_stack(ctx, k.ips, sizeof(k.ips), 0) < 0) k.ips[0] = 0; /* unknown caller */
+  remember(&caps_seen, &k);
   return 0;
 }
 

@@ -87,6 +87,19 @@ struct eb_task {
   __u8 pad[7];
 };
 
+/* Capability checks the kernel granted a recorded task, one entry per
+ * (capability, innermost frames of the kernel stack that made the check):
+ * the stack tells a check the operation needed from one made only to probe
+ * (the *_noaudit family, memory accounting), which the cap_capable
+ * tracepoint does not mark. Frames are copied into the key itself, so two
+ * stacks never share an entry. */
+#define EB_CAP_STACK_DEPTH 12
+struct eb_cap_key {
+  __u32 cap;
+  __u32 pad;
+  __u64 ips[EB_CAP_STACK_DEPTH]; /* innermost first; 0 past the end */
+};
+
 struct eb_bignr_event {
   struct eb_event_hdr hdr;
   __u32 arch;
