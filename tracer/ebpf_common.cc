@@ -91,17 +91,16 @@ bool is_magic_exec_path(const std::string& path) {
   return path.rfind("/proc/", 0) == 0 || path.rfind("/dev/fd/", 0) == 0 || path == "/dev/fd";
 }
 
-bool btf_has_name(const std::string& path, const std::string& name) {
+std::set<std::string> btf_names_present(const std::string& path, const std::vector<std::string>& names) {
   struct Header {
     uint16_t magic;
     uint8_t version, flags;
     uint32_t hdr_len, type_off, type_len, str_off, str_len;
   } h{};
   constexpr uint32_t kMaxStrings = 64u << 20;
-  if (name.empty()) return false;
+  std::set<std::string> found;
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  bool found = false;
+  if (fd < 0) return found;
   if (pread(fd, &h, sizeof h, 0) == static_cast<ssize_t>(sizeof h) && h.magic == 0xeB9F &&
       h.hdr_len >= sizeof h && h.str_len > 0 && h.str_len <= kMaxStrings) {
     std::string strings(h.str_len, '\0');
@@ -112,8 +111,10 @@ bool btf_has_name(const std::string& path, const std::string& name) {
       if (n <= 0) break;
       got += static_cast<size_t>(n);
     }
-    std::string needle = std::string(1, '\0') + name + std::string(1, '\0');
-    found = got == strings.size() && strings.find(needle) != std::string::npos;
+    for (const auto& name : names) {
+      std::string needle = std::string(1, '\0') + name + std::string(1, '\0');
+      if (!name.empty() && got == strings.size() && strings.find(needle) != std::string::npos) found.insert(name);
+    }
   }
   close(fd);
   return found;

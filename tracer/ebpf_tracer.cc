@@ -455,13 +455,23 @@ class EbpfTracer : public Tracer {
   bool stall_consumer_ = getenv("PROFILE_EBPF_STALL_CONSUMER") != nullptr;
 };
 
-// The kernel names the cap_capable tracepoint in its BTF from Linux 6.14 on;
-// without it the program would make the whole object fail to load.
-bool kernel_has_cap_tracepoint() {
-  return ebpf_detail::btf_has_name("/sys/kernel/btf/vmlinux", "btf_trace_cap_capable");
+// Optional tracepoints, by the name the kernel's BTF gives them: without
+// one, its program would make the whole object fail to load.
+struct OptionalHooks {
+  bool cap_capable = false;   // Linux 6.14+: capability checks
+  bool prepare_exec = false;  // Linux 6.10+: the exec syscall's own number
+};
+
+OptionalHooks probe_hooks() {
+  auto have = ebpf_detail::btf_names_present("/sys/kernel/btf/vmlinux",
+                                             {"btf_trace_cap_capable", "btf_trace_sched_prepare_exec"});
+  OptionalHooks h;
+  h.cap_capable = have.count("btf_trace_cap_capable") && getenv("PROFILE_EBPF_NO_CAP_HOOK") == nullptr;
+  h.prepare_exec = have.count("btf_trace_sched_prepare_exec") > 0;
+  return h;
 }
 
-Result<SkelPtr> open_and_load(const EbpfOptions& options, bool cap_hook) {
+Result<SkelPtr> open_and_load(const EbpfOptions& options, const OptionalHooks& hooks) {
   SkelPtr skel(recorder_bpf__open());
   timing("opened");
   if (!skel) return make_error("eBPF recorder: cannot open the BPF object: " + libbpf_reason(errno));
@@ -470,7 +480,8 @@ Result<SkelPtr> open_and_load(const EbpfOptions& options, bool cap_hook) {
   skel->rodata->cfg_wakeup_bytes = ring_bytes / 4;
   int err = bpf_map__set_max_entries(skel->maps.events, static_cast<uint32_t>(ring_bytes));
   if (err) return make_error("eBPF recorder: cannot size the ring buffer: " + libbpf_reason(err));
-  bpf_program__set_autoload(skel->progs.on_cap_capable, cap_hook);
+  bpf_program__set_autoload(skel->progs.on_cap_capable, hooks.cap_capable);
+  bpf_program__set_autoload(skel->progs.on_prepare_exec, hooks.prepare_exec);
   err = recorder_bpf__load(skel.get());
   if (err) return make_error("the kernel refused the eBPF recorder: " + libbpf_reason(err));
   timing("loaded");
@@ -481,21 +492,21 @@ Result<std::unique_ptr<EbpfTracer>> load(const EbpfOptions& options) {
   static std::once_flag once;
   std::call_once(once, [] { libbpf_set_print(libbpf_log); });
 
-  bool cap_hook = kernel_has_cap_tracepoint() && getenv("PROFILE_EBPF_NO_CAP_HOOK") == nullptr;
-  auto skel = open_and_load(options, cap_hook);
-  if (!skel && cap_hook) {
+  OptionalHooks hooks = probe_hooks();
+  auto skel = open_and_load(options, hooks);
+  if (!skel && hooks.cap_capable) {
     // A kernel that names the tracepoint but refuses the program: record
     // without it (capabilities are then inferred) rather than not at all.
     std::string why = skel.error().message;
-    cap_hook = false;
-    skel = open_and_load(options, cap_hook);
+    hooks.cap_capable = false;
+    skel = open_and_load(options, hooks);
     if (skel) fprintf(stderr, "profile: capability checks are not observed (%s)\n", why.c_str());
   }
   if (!skel) return skel.error();
   int err = recorder_bpf__attach(skel->get());
   timing("attached");
   if (err) return make_error("cannot attach the eBPF recorder: " + libbpf_reason(err));
-  auto t = std::make_unique<EbpfTracer>(std::move(*skel), cap_hook);
+  auto t = std::make_unique<EbpfTracer>(std::move(*skel), hooks.cap_capable);
   PROFILE_TRY(t->init_ring());
   return t;
 }

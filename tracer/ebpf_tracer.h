@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,11 +64,11 @@ struct CapCheck {
 };
 CapCheck classify_cap_stack(const std::vector<std::string>& frames);
 
-// Whether the string table of the BTF file at `path` (the kernel's is
-// /sys/kernel/btf/vmlinux) holds `name`: a cheap test for a tracepoint
-// (btf_trace_<name>) before libbpf parses the whole BTF. False for a file
+// Which of `names` the string table of the BTF file at `path` holds (the
+// kernel's is /sys/kernel/btf/vmlinux): a cheap test for tracepoints
+// (btf_trace_<name>) before libbpf parses the whole BTF. Empty for a file
 // that is missing or not BTF.
-bool btf_has_name(const std::string& path, const std::string& name);
+std::set<std::string> btf_names_present(const std::string& path, const std::vector<std::string>& names);
 }  // namespace ebpf_detail
 
 }  // namespace profile

@@ -538,8 +538,10 @@ void PtraceTracer::on_entry(pid_t tid, Task& t, SysKind k) {
     case SysKind::kExecveat: {
       t.exec_path.clear();
       bool at = k == SysKind::kExecveat;
+      // execveat(fd, "", AT_EMPTY_PATH) runs the descriptor's own file.
+      bool empty_is_fd = at && (a[4] & AT_EMPTY_PATH);
       std::string p;
-      if (resolve_at(tid, at ? static_cast<int>(a[0]) : AT_FDCWD, at ? a[1] : a[0], false, &p))
+      if (resolve_at(tid, at ? static_cast<int>(a[0]) : AT_FDCWD, at ? a[1] : a[0], empty_is_fd, &p))
         t.exec_path = std::move(p);
       break;
     }

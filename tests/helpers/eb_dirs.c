@@ -1,14 +1,17 @@
 /* File operations whose access bits policies depend on, run in DIR
  * (argv[1]), which it leaves as it found it: directories made and removed
  * (mkdir, mkdirat, rmdir, unlinkat AT_REMOVEDIR), symbolic links, a fifo
- * (mknod), an executable and a data-only file mapping, and a `#!` script
- * run by name and through a /proc magic link. */
+ * (mknod), an executable and a data-only file mapping, and `#!` scripts
+ * run by name, through a /proc magic link, with execveat through a
+ * directory descriptor (at.sh) and with execveat on the script's own
+ * descriptor (fd.sh). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +40,23 @@ static int run(const char* argv0) {
     char* const argv[] = {(char*)argv0, NULL};
     char* const envp[] = {NULL};
     execve(argv0, argv, envp);
+    _exit(127);
+  }
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid) return -1;
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* execveat(dirfd, name, flags) in a child; 0 when it exits 0. The
+ * descriptor must not be close-on-exec: the interpreter opens the script
+ * through /dev/fd/N. */
+static int run_at(int dirfd, const char* name, int flags) {
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    char* const argv[] = {(char*)"script", NULL};
+    char* const envp[] = {NULL};
+    syscall(SYS_execveat, dirfd, name, argv, envp, flags);
     _exit(127);
   }
   int status = 0;
@@ -76,6 +96,17 @@ int main(int argc, char** argv) {
   if (run(magic) != 0) return 14;
   close(sfd);
   if (unlink("run.sh") != 0) return 15;
+
+  if (write_all("at.sh", "#!/bin/sh\nexit 0\n", 0700) != 0 || write_all("fd.sh", "#!/bin/sh\nexit 0\n", 0700) != 0)
+    return 16;
+  int open_dir = open(".", O_RDONLY | O_DIRECTORY);
+  int script = open("fd.sh", O_RDONLY);
+  if (open_dir < 0 || script < 0) return 17;
+  if (run_at(open_dir, "at.sh", 0) != 0) return 18;
+  if (run_at(script, "", AT_EMPTY_PATH) != 0) return 19;
+  close(open_dir);
+  close(script);
+  if (unlink("at.sh") != 0 || unlink("fd.sh") != 0) return 20;
   close(dfd);
   return 0;
 }

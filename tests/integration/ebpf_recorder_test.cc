@@ -168,6 +168,8 @@ TEST(EbpfRecorder, RecordsDirectoriesSymlinksMappingsAndScripts) {
   EXPECT_TRUE(f[w + "/lib.bin"].count("mmap-exec")) << r.profile.dump(1);
   EXPECT_FALSE(f[w + "/data.bin"].count("mmap-exec")) << "a PROT_READ mapping is no exec mapping";
   EXPECT_TRUE(f[w + "/run.sh"].count("execute")) << "a script run through its interpreter";
+  EXPECT_TRUE(f[w + "/at.sh"].count("execute")) << "a script run with execveat through a directory descriptor";
+  EXPECT_TRUE(f[w + "/fd.sh"].count("execute")) << "a script run with execveat on its own descriptor";
   EXPECT_TRUE(f[real("/bin/sh")].count("execute")) << "the interpreter";
   for (const auto& [path, access] : f)
     EXPECT_FALSE(path.rfind("/proc/", 0) == 0 && access.count("execute")) << "magic link recorded: " << path;
@@ -425,7 +427,7 @@ namespace profile::test {
 namespace {
 
 bool kernel_has_cap_tracepoint() {
-  return ebpf_detail::btf_has_name("/sys/kernel/btf/vmlinux", "btf_trace_cap_capable");
+  return ebpf_detail::btf_names_present("/sys/kernel/btf/vmlinux", {"btf_trace_cap_capable"}).size() == 1;
 }
 
 json capability(const json& p, const std::string& name) {

@@ -193,17 +193,18 @@ TEST(EbpfDecode, BtfNameLookupMatchesWholeNamesOnly) {
   test::TempDir d;
   std::string strings = std::string("\0task_struct\0btf_trace_cap_capable\0", 35);
   test::write_file(d / "btf", btf_with_strings(strings));
-  EXPECT_TRUE(ebpf_detail::btf_has_name(d / "btf", "btf_trace_cap_capable"));
-  EXPECT_TRUE(ebpf_detail::btf_has_name(d / "btf", "task_struct"));
-  EXPECT_FALSE(ebpf_detail::btf_has_name(d / "btf", "cap_capable"));  // a suffix, not a name
-  EXPECT_FALSE(ebpf_detail::btf_has_name(d / "btf", "btf_trace_cap"));
+  using S = std::set<std::string>;
+  // "cap_capable" is only a suffix of a name, "btf_trace_cap" only a prefix.
+  EXPECT_EQ(ebpf_detail::btf_names_present(d / "btf", {"btf_trace_cap_capable", "task_struct", "cap_capable",
+                                                       "btf_trace_cap", ""}),
+            (S{"btf_trace_cap_capable", "task_struct"}));
   test::write_file(d / "bad", btf_with_strings(strings, 0x1234));
-  EXPECT_FALSE(ebpf_detail::btf_has_name(d / "bad", "task_struct"));
+  EXPECT_EQ(ebpf_detail::btf_names_present(d / "bad", {"task_struct"}), S{});
   // A string section that claims more bytes than the file has.
   std::string cut = btf_with_strings(strings);
   test::write_file(d / "cut", cut.substr(0, cut.size() - 10));
-  EXPECT_FALSE(ebpf_detail::btf_has_name(d / "cut", "btf_trace_cap_capable"));
-  EXPECT_FALSE(ebpf_detail::btf_has_name(d / "missing", "task_struct"));
+  EXPECT_EQ(ebpf_detail::btf_names_present(d / "cut", {"btf_trace_cap_capable"}), S{});
+  EXPECT_EQ(ebpf_detail::btf_names_present(d / "missing", {"task_struct"}), S{});
 }
 
 }  // namespace

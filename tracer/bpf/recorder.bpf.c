@@ -485,13 +485,42 @@ __noinline int report_path_arg(__u32 type, __u32 kind, __u32 access, __s64 dirfd
   return send_path_string(ev, n, dirfd);
 }
 
+/* The descriptor of a "/dev/fd/N" or "/dev/fd/N/name" exec name, which is
+ * what the kernel makes of execveat(N, "", AT_EMPTY_PATH) and
+ * execveat(N, "name", 0), with *rest at "name" (or at the final NUL); -1
+ * for any other name. */
+static __always_inline __s64 dev_fd_of(const char* s, long n, __u32* rest) {
+  const char prefix[] = "/dev/fd/";
+  if (n < 10) return -1; /* prefix, a digit, the NUL */
+  for (int i = 0; i < 8; i++)
+    if (s[i] != prefix[i]) return -1;
+  __s64 fd = 0;
+  int i = 8;
+  for (; i < 18; i++) {
+    char c = s[i];
+    if (c < '0' || c > '9') break;
+    fd = fd * 10 + (c - '0');
+  }
+  if (i == 8 || i == 18) return -1;
+  if (s[i] == '/') {
+    *rest = i + 1;
+  } else if (s[i] == 0) {
+    *rest = i;
+  } else {
+    return -1;
+  }
+  return fd;
+}
+
 /* The name execve was given, when the kernel ran an interpreter for it (a
  * `#!` script, or a binfmt_misc format): bprm->file is then the
  * interpreter, and the script must be executable under the policy too.
  * Only then does bprm->interp stop pointing at bprm->filename. The name is
  * the string the task passed (resolved against its cwd, unchanged by exec),
- * or /dev/fd/N[/name] for execveat through a directory fd, which userspace
- * ignores. */
+ * or /dev/fd/N[/name] for execveat through a descriptor: that descriptor is
+ * resolved here, since it is still open (the kernel refuses to run a
+ * script through a close-on-exec descriptor, whose name the interpreter
+ * could not open). */
 __noinline int report_exec_script(__u64 filename_addr, __u64 interp_addr) {
   const char* filename = (const char*)filename_addr;
   if (!filename || filename_addr == interp_addr) return 0;
@@ -499,6 +528,13 @@ __noinline int report_exec_script(__u64 filename_addr, __u64 interp_addr) {
   if (!ev) return 0;
   ev->kind = EB_EXEC_SCRIPT;
   long n = bpf_probe_read_kernel_str(ev->data, EB_REL_BUF, filename);
+  __u32 rest = 0;
+  __s64 fd = dev_fd_of(ev->data, n, &rest);
+  if (fd >= 0 && rest < 32) {
+    ev->kind = EB_EXEC_SCRIPT_FD;
+    n = bpf_probe_read_kernel_str(ev->data, EB_REL_BUF, filename + rest);
+    return send_path_string(ev, n, fd);
+  }
   return send_path_string(ev, n, -100);
 }
 
@@ -597,14 +633,22 @@ static __always_inline int is_recorded(struct task_struct* task) {
  * of the recorder's overhead. At exit the saved registers still hold the
  * number (orig_ax) and the arguments, and the result is known. Three kinds
  * of call do not come back through here, and are caught elsewhere:
- * exit/exit_group (on_exit below), a successful execve of the workload's
- * first binary (it returns into a task that on_exec made a recording one,
- * so it is seen here), and rt_sigreturn, which rewrites the registers and
- * sets orig_ax to -1 (recognised below). */
+ * exit/exit_group (on_exit below), a successful exec (by the time it
+ * returns the kernel has rewritten orig_ax to execve's number, even for
+ * execveat: on_prepare_exec records it while the number is still the
+ * task's), and rt_sigreturn, which rewrites the registers and sets orig_ax
+ * to -1 (recognised below). */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs* regs, long ret) {
   struct task_struct* task = bpf_get_current_task_btf();
-  if (!is_recorded(task)) return 0;
+  struct eb_task* st = bpf_task_storage_get(&task_state, task, 0, 0);
+  if (!(st && st->state == EB_TASK_RECORDING) && !in_cgroup()) return 0;
+  if (st && st->exec_noted) {
+    /* A successful exec, already recorded by on_prepare_exec: orig_ax
+     * says execve here even when the call was execveat. */
+    st->exec_noted = 0;
+    return 0;
+  }
   __s64 raw = regs->orig_ax;
   __u32 status = 0;
   if (bpf_core_field_exists(task->thread_info.status)) status = task->thread_info.status;
@@ -761,6 +805,34 @@ int BPF_PROG(on_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm*
   }
   report_file(EB_EV_EXEC, (__u64)BPF_CORE_READ(bprm, file), A_EXEC);
   report_exec_script((__u64)BPF_CORE_READ(bprm, filename), (__u64)BPF_CORE_READ(bprm, interp));
+  return 0;
+}
+
+/* The exec syscall itself, past its point of no return and while orig_ax
+ * still holds its number (Linux 6.10 and later have this tracepoint;
+ * userspace loads the program only where the kernel's BTF names it). A
+ * waiting task's exec counts: it starts the recording, and the seccomp
+ * filter is installed before it. */
+SEC("tp_btf/sched_prepare_exec")
+int BPF_PROG(on_prepare_exec, struct task_struct* p, struct linux_binprm* bprm) {
+  struct task_struct* task = bpf_get_current_task_btf();
+  struct eb_task* st = bpf_task_storage_get(&task_state, task, 0, 0);
+  if (!(st && (st->state == EB_TASK_RECORDING || st->state == EB_TASK_WAITING))) {
+    if (!in_cgroup()) return 0;
+    st = bpf_task_storage_get(&task_state, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+    if (!st) {
+      count_loss();
+      return 0;
+    }
+  }
+  struct pt_regs* regs = (struct pt_regs*)bpf_task_pt_regs(task);
+  if (!regs) return 0;
+  __u32 status = 0;
+  if (bpf_core_field_exists(task->thread_info.status)) status = task->thread_info.status;
+  __u64 nr;
+  __u32 arch = eb_decode_arch(status, (__u64)BPF_CORE_READ(regs, orig_ax), &nr);
+  note_syscall(arch, nr);
+  st->exec_noted = 1;
   return 0;
 }
 

@@ -52,6 +52,8 @@
  * or the name execve was given when that ran through an interpreter. */
 #define EB_EXEC_BINARY 0
 #define EB_EXEC_SCRIPT 1
+#define EB_EXEC_SCRIPT_FD 2 /* a script named /dev/fd/N[/name]: rel is name (or
+                              empty), resolved against descriptor N */
 
 /* Unix socket operations (eb_path_event.kind for EB_EV_UNIX). */
 #define EB_UNIX_BIND 0
@@ -83,8 +85,9 @@ struct eb_path_event {
 
 /* Per-task state (task local storage). */
 struct eb_task {
-  __u8 state; /* 0 (untracked, cgroup mode only) or EB_TASK_* */
-  __u8 pad[7];
+  __u8 state;      /* 0 (untracked, cgroup mode only) or EB_TASK_* */
+  __u8 exec_noted; /* the exec in progress was recorded at sched_prepare_exec */
+  __u8 pad[6];
 };
 
 /* Capability checks the kernel granted a recorded task, one entry per
