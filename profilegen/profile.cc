@@ -8,6 +8,7 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "profilegen/json_writer.h"
 #include "profilegen/policy.h"
 
 namespace profile {
@@ -301,38 +302,106 @@ Profile merge_profiles(const Profile& base, const Profile& extra) {
 }
 
 std::string profile_to_json(const Profile& p) {
-  json j = json::object();
-  j["schema"] = p.schema;
-  j["name"] = p.name;
-  json sys = json::object();
-  for (const auto& [arch, names] : p.syscalls) sys[arch] = names;
-  j["syscalls"] = sys;
-  json args = json::array();
-  for (const auto& r : p.args)
-    args.push_back({{"arch", r.arch}, {"syscall", r.syscall}, {"index", r.index}, {"values", r.values}});
-  j["arguments"] = args;
-  json files = json::array();
-  for (const auto& [path, acc] : p.files) files.push_back({{"path", path}, {"access", acc}});
-  j["files"] = files;
-  json net = json::object();
-  json socks = json::array();
-  for (const auto& s : p.network.sockets)
-    socks.push_back({{"family", s.family}, {"type", s.type}, {"protocol", s.protocol}});
-  net["sockets"] = socks;
-  json ports = json::array();
-  for (const auto& r : p.network.ports)
-    ports.push_back({{"kind", r.kind}, {"protocol", r.protocol}, {"port", r.port}});
-  net["ports"] = ports;
-  net["unix"] = p.network.unix_sockets;
-  j["network"] = net;
-  json caps = json::array();
-  for (const auto& [name, ev] : p.capabilities)
-    caps.push_back({{"name", name}, {"evidence", ev.kind}, {"reason", ev.reason}});
-  j["capabilities"] = caps;
-  j["recording"] = {{"tracer", p.recording.tracer},
-                    {"complete", p.recording.complete},
-                    {"lost_events", p.recording.lost_events}};
-  return j.dump(2) + "\n";
+  // Keys in the sorted order of a nlohmann::json object, which wrote this
+  // file before (and whose dump(2) the writer reproduces).
+  JsonWriter w(256 + 96 * p.files.size());
+  w.begin_object();
+  w.key("arguments");
+  w.begin_array();
+  for (const auto& r : p.args) {
+    w.begin_object();
+    w.key("arch");
+    w.value(r.arch);
+    w.key("index");
+    w.value(r.index);
+    w.key("syscall");
+    w.value(r.syscall);
+    w.key("values");
+    w.begin_array();
+    for (uint64_t v : r.values) w.value(v);
+    w.end_array();
+    w.end_object();
+  }
+  w.end_array();
+  w.key("capabilities");
+  w.begin_array();
+  for (const auto& [name, ev] : p.capabilities) {
+    w.begin_object();
+    w.key("evidence");
+    w.value(ev.kind);
+    w.key("name");
+    w.value(name);
+    w.key("reason");
+    w.value(ev.reason);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("files");
+  w.begin_array();
+  for (const auto& [path, acc] : p.files) {
+    w.begin_object();
+    w.key("access");
+    w.string_array(acc);
+    w.key("path");
+    w.value(path);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("name");
+  w.value(p.name);
+  w.key("network");
+  w.begin_object();
+  w.key("ports");
+  w.begin_array();
+  for (const auto& r : p.network.ports) {
+    w.begin_object();
+    w.key("kind");
+    w.value(r.kind);
+    w.key("port");
+    w.value(r.port);
+    w.key("protocol");
+    w.value(r.protocol);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("sockets");
+  w.begin_array();
+  for (const auto& s : p.network.sockets) {
+    w.begin_object();
+    w.key("family");
+    w.value(s.family);
+    w.key("protocol");
+    w.value(s.protocol);
+    w.key("type");
+    w.value(s.type);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("unix");
+  w.string_array(p.network.unix_sockets);
+  w.end_object();
+  w.key("recording");
+  w.begin_object();
+  w.key("complete");
+  w.value(p.recording.complete);
+  w.key("lost_events");
+  w.value(p.recording.lost_events);
+  w.key("tracer");
+  w.value(p.recording.tracer);
+  w.end_object();
+  w.key("schema");
+  w.value(p.schema);
+  w.key("syscalls");
+  w.begin_object();
+  for (const auto& [arch, names] : p.syscalls) {
+    w.key(arch);
+    w.string_array(names);
+  }
+  w.end_object();
+  w.end_object();
+  std::string out = w.take();
+  out.push_back('\n');
+  return out;
 }
 
 namespace {
