@@ -1,7 +1,8 @@
 #include "profilegen/apparmor.h"
 
 #include <algorithm>
-#include <cstring>
+#include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "profilegen/files.h"
@@ -71,24 +72,44 @@ std::string apparmor_profile_name(const std::string& name) {
 
 namespace {
 
+// AppArmor glob metacharacters, escaped in literal text.
+bool apparmor_meta(char c) {
+  switch (c) {
+    case '*': case '?': case '[': case ']': case '{': case '}': case ',': case '^': case '"': case '\\': case '@':
+      return true;
+    default:
+      return false;
+  }
+}
+
 // A parsed pattern in AppArmor glob syntax, quoted when needed.
-std::string apparmor_glob(const std::vector<PatternComponent>& comps) {
+std::string apparmor_glob(const FlatPattern& p) {
   std::string out;
   bool quote = false;
-  for (const auto& c : comps) {
-    out += '/';
-    for (const auto& part : c) {
-      switch (part.kind) {
-        case PatternPart::kStar: out += '*'; break;
-        case PatternPart::kDoubleStar: out += "**"; break;
-        case PatternPart::kPid: out += "@{pid}"; break;
-        case PatternPart::kLiteral:
-          for (char ch : part.text) {
-            if (std::strchr("*?[]{},^\"\\@", ch) != nullptr) out += '\\';
-            if (ch == ' ' || ch == '#' || ch == '\t' || static_cast<unsigned char>(ch) >= 0x80) quote = true;
-            out += ch;
+  size_t comp = SIZE_MAX;
+  for (const auto& part : p.parts) {
+    if (part.component != comp) {
+      out += '/';
+      comp = part.component;
+    }
+    switch (part.kind) {
+      case PatternPart::kStar: out += '*'; break;
+      case PatternPart::kDoubleStar: out += "**"; break;
+      case PatternPart::kPid: out += "@{pid}"; break;
+      case PatternPart::kLiteral: {
+        std::string_view t = p.literal(part);
+        size_t run = 0;  // start of the characters not yet copied
+        for (size_t i = 0; i < t.size(); ++i) {
+          char ch = t[i];
+          if (ch == ' ' || ch == '#' || ch == '\t' || static_cast<unsigned char>(ch) >= 0x80) quote = true;
+          if (apparmor_meta(ch)) {
+            out.append(t.substr(run, i - run));
+            out += '\\';
+            run = i;
           }
-          break;
+        }
+        out.append(t.substr(run));
+        break;
       }
     }
   }
@@ -111,9 +132,9 @@ void add_rule(std::string* o, const std::string& target, const std::string& perm
 }  // namespace
 
 Result<std::string> apparmor_path(const std::string& pattern) {
-  auto comps = parse_path_pattern(pattern);
-  if (!comps) return comps.error();
-  return apparmor_glob(*comps);
+  FlatPattern parsed;
+  PROFILE_TRY(parse_path_pattern(pattern, &parsed));
+  return apparmor_glob(parsed);
 }
 
 Result<std::string> render_apparmor(const Profile& p) {
@@ -187,13 +208,16 @@ Result<std::string> render_apparmor(const Profile& p) {
 
   std::vector<std::pair<std::string, uint32_t>> prefixes;  // fixed prefix -> bits, for the conflict checks
   prefixes.reserve(files.size());
+  FlatPattern comps;
   for (const auto& [pat, bits] : files) {
-    auto comps = parse_path_pattern(pat);
-    if (!comps) return with_context(comps.error(), "files");
-    bool own_proc = comps->size() >= 2 && (*comps)[0].size() == 1 && (*comps)[0][0].text == "proc" &&
-                    (*comps)[1].size() == 1 && (*comps)[1][0].kind == PatternPart::kPid;
-    prefixes.emplace_back(own_proc ? "/proc/@{pid}" : fixed_prefix(*comps), bits);
-    std::string target = apparmor_glob(*comps);
+    auto parsed = parse_path_pattern(pat, &comps);
+    if (!parsed) return with_context(parsed.error(), "files");
+    const auto& parts = comps.parts;
+    bool own_proc = parts.size() >= 2 && parts[0].component == 0 && parts[0].kind == PatternPart::kLiteral &&
+                    comps.literal(parts[0]) == "proc" && parts[1].component == 1 &&
+                    parts[1].kind == PatternPart::kPid;  // @{pid} is always a whole component
+    prefixes.emplace_back(own_proc ? "/proc/@{pid}" : fixed_prefix(comps), bits);
+    std::string target = apparmor_glob(comps);
     if (bits & kAccessList) {
       // AppArmor matches directories with a trailing slash.
       std::string dir = target;
@@ -206,7 +230,7 @@ Result<std::string> render_apparmor(const Profile& p) {
       // A pattern may stand for directories and files alike (mkdtemp and
       // mkstemp names share "tmp*"): the files need their own rule.
       uint32_t file_bits = bits & ~static_cast<uint32_t>(kAccessList);
-      if (pattern_is_literal(*comps) || (file_bits & ~static_cast<uint32_t>(kAccessRead)) == 0) continue;
+      if (pattern_is_literal(comps) || (file_bits & ~static_cast<uint32_t>(kAccessRead)) == 0) continue;
       std::string pm = perms(file_bits);
       if (!pm.empty()) add_rule(&o, target, pm);
       continue;

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include "profilegen/policy.h"
 #include "profilegen/profile.h"
@@ -186,73 +187,120 @@ bool split_temp_name(const std::string& base, bool deleted, std::string* stem, s
   return true;
 }
 
-Result<std::vector<PatternComponent>> parse_path_pattern(const std::string& pattern) {
+namespace {
+
+// Characters that stand for themselves in a pattern: everything but '/',
+// control bytes, the escape, the wildcards, variables and the AppArmor
+// metacharacters we reject.
+struct PlainTable {
+  bool plain[256];
+  constexpr PlainTable() : plain() {
+    for (int c = 0x20; c < 0x7f; ++c) plain[c] = true;
+    for (int c = 0x80; c < 0x100; ++c) plain[c] = true;
+    for (char c : std::string_view("/\\*@?[]{},^\"")) plain[static_cast<unsigned char>(c)] = false;
+  }
+};
+constexpr PlainTable kPlain;
+bool plain_char(char c) { return kPlain.plain[static_cast<unsigned char>(c)]; }
+
+}  // namespace
+
+Status parse_path_pattern(const std::string& pattern, FlatPattern* out) {
   auto bad = [&](const std::string& why) { return make_error("path pattern '" + pattern + "': " + why); };
+  out->parts.clear();
+  out->text.clear();
+  out->components = 0;
   if (pattern.empty() || pattern[0] != '/') return bad("not absolute");
   if (pattern.size() > kMaxPathBytes) return bad("longer than 4096 bytes");
-  std::vector<PatternComponent> out;
-  size_t i = 1;
-  PatternComponent cur;
-  std::string lit;
-  auto flush_lit = [&] {
-    if (!lit.empty()) cur.push_back({PatternPart::kLiteral, lit});
-    lit.clear();
+  auto& parts = out->parts;
+  size_t comp_start = 0;  // index in parts of the current component's first part
+  // The literal part being built, if the last part is one still open.
+  bool open_lit = false;
+  auto lit_part = [&]() -> void {
+    if (open_lit) return;
+    parts.push_back({PatternPart::kLiteral, out->components, out->text.size(), out->text.size()});
+    open_lit = true;
   };
+  auto add_part = [&](PatternPart::Kind k) {
+    parts.push_back({k, out->components, 0, 0});
+    open_lit = false;
+  };
+  size_t i = 1;
   while (i <= pattern.size()) {
     if (i == pattern.size() || pattern[i] == '/') {
-      flush_lit();
-      if (cur.empty()) {
+      open_lit = false;
+      if (parts.size() == comp_start) {
         if (i != pattern.size()) return bad("empty path component");
       } else {
-        bool dot = cur.size() == 1 && cur[0].kind == PatternPart::kLiteral &&
-                   (cur[0].text == "." || cur[0].text == "..");
-        if (dot) return bad("'.' and '..' components are not allowed");
-        out.push_back(std::move(cur));
-        if (out.size() > kMaxComponents) return bad("too many components");
+        if (parts.size() == comp_start + 1 && parts.back().kind == PatternPart::kLiteral) {
+          auto t = out->literal(parts.back());
+          if (t == "." || t == "..") return bad("'.' and '..' components are not allowed");
+        }
+        ++out->components;
+        comp_start = parts.size();
+        if (out->components > kMaxComponents) return bad("too many components");
       }
-      cur.clear();
       ++i;
       continue;
     }
     char c = pattern[i];
+    if (plain_char(c)) {
+      // Copied a run at a time: most patterns are mostly plain text.
+      size_t j = i + 1;
+      while (j < pattern.size() && plain_char(pattern[j])) ++j;
+      lit_part();
+      out->text.append(pattern, i, j - i);
+      parts.back().end = out->text.size();
+      i = j;
+      continue;
+    }
     auto u = static_cast<unsigned char>(c);
     if (u < 0x20 || u == 0x7f) return bad("control character in pattern");
     if (c == '\\') {
       if (i + 1 >= pattern.size()) return bad("trailing backslash");
       char n = pattern[i + 1];
       if (n == '/' || static_cast<unsigned char>(n) < 0x20 || n == 0x7f) return bad("backslash before '/' or a control character");
-      lit.push_back(n);
+      lit_part();
+      out->text.push_back(n);
+      parts.back().end = out->text.size();
       i += 2;
       continue;
     }
     if (c == '*') {
-      flush_lit();
       if (i + 1 < pattern.size() && pattern[i + 1] == '*') {
-        cur.push_back({PatternPart::kDoubleStar, ""});
+        add_part(PatternPart::kDoubleStar);
         i += 2;
       } else {
-        cur.push_back({PatternPart::kStar, ""});
+        add_part(PatternPart::kStar);
         ++i;
       }
       continue;
     }
     if (c == '@') {
       if (pattern.compare(i, 6, "@{pid}") == 0) {
-        flush_lit();
-        cur.push_back({PatternPart::kPid, ""});
+        add_part(PatternPart::kPid);
         i += 6;
         continue;
       }
       return bad("unknown variable (only @{pid} is supported; escape a literal '@' as '\\@')");
     }
-    if (std::strchr("?[]{},^\"", c) != nullptr)
-      return bad(std::string("unsupported pattern character '") + c + "' (escape it with '\\')");
-    lit.push_back(c);
-    ++i;
+    return bad(std::string("unsupported pattern character '") + c + "' (escape it with '\\')");
   }
-  for (const auto& comp : out)
-    for (const auto& part : comp)
-      if (part.kind == PatternPart::kPid && comp.size() != 1) return bad("@{pid} must be a whole component");
+  for (size_t k = 0; k < parts.size(); ++k) {
+    if (parts[k].kind != PatternPart::kPid) continue;
+    bool alone = (k == 0 || parts[k - 1].component != parts[k].component) &&
+                 (k + 1 == parts.size() || parts[k + 1].component != parts[k].component);
+    if (!alone) return bad("@{pid} must be a whole component");
+  }
+  return {};
+}
+
+Result<std::vector<PatternComponent>> parse_path_pattern(const std::string& pattern) {
+  FlatPattern flat;
+  PROFILE_TRY(parse_path_pattern(pattern, &flat));
+  std::vector<PatternComponent> out(flat.components);
+  for (const auto& part : flat.parts)
+    out[part.component].push_back({part.kind, std::string(flat.literal(part))});
   return out;
 }
 
@@ -263,6 +311,11 @@ bool pattern_is_literal(const std::vector<PatternComponent>& comps) {
   return true;
 }
 
+bool pattern_is_literal(const FlatPattern& p) {
+  return std::all_of(p.parts.begin(), p.parts.end(),
+                     [](const FlatPattern::Part& part) { return part.kind == PatternPart::kLiteral; });
+}
+
 std::string fixed_prefix(const std::vector<PatternComponent>& comps) {
   std::string out;
   for (const auto& c : comps) {
@@ -270,6 +323,28 @@ std::string fixed_prefix(const std::vector<PatternComponent>& comps) {
     if (!lit) break;
     out += "/";
     for (const auto& p : c) out += p.text;
+  }
+  return out.empty() ? "/" : out;
+}
+
+std::string fixed_prefix(const FlatPattern& p) {
+  // Components before the first wildcard; the literal parts of a component
+  // with a wildcard stay out.
+  size_t stop = p.components;
+  for (const auto& part : p.parts)
+    if (part.kind != PatternPart::kLiteral) {
+      stop = part.component;
+      break;
+    }
+  std::string out;
+  size_t comp = SIZE_MAX;
+  for (const auto& part : p.parts) {
+    if (part.component >= stop) break;
+    if (part.component != comp) {
+      out += '/';
+      comp = part.component;
+    }
+    out += p.literal(part);
   }
   return out.empty() ? "/" : out;
 }

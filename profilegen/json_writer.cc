@@ -67,7 +67,12 @@ void JsonWriter::string(std::string_view s) {
     }
   }
   out_.push_back('"');
-  for (char c : s) {
+  size_t run = 0;  // start of the characters not yet copied
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) continue;
+    out_.append(s.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': out_ += "\\\""; break;
       case '\\': out_ += "\\\\"; break;
@@ -76,17 +81,15 @@ void JsonWriter::string(std::string_view s) {
       case '\n': out_ += "\\n"; break;
       case '\f': out_ += "\\f"; break;
       case '\r': out_ += "\\r"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static const char kHex[] = "0123456789abcdef";
-          out_ += "\\u00";
-          out_.push_back(kHex[(c >> 4) & 0xf]);
-          out_.push_back(kHex[c & 0xf]);
-        } else {
-          out_.push_back(c);
-        }
+      default: {
+        static const char kHex[] = "0123456789abcdef";
+        out_ += "\\u00";
+        out_.push_back(kHex[(c >> 4) & 0xf]);
+        out_.push_back(kHex[c & 0xf]);
+      }
     }
   }
+  out_.append(s.data() + run, s.size() - run);
   out_.push_back('"');
 }
 

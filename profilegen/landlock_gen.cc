@@ -61,14 +61,15 @@ Result<std::string> render_landlock(const Profile& p) {
   std::set<std::string> notes;
   bool lock_or_chmod = false, mmap = false, literal_read = false;
 
+  FlatPattern comps;
   for (const auto& [pat, names] : p.files) {
     auto bits = access_from_names(names);
     if (!bits) return with_context(bits.error(), "files " + pat);
     uint32_t b = *bits;
-    auto comps = parse_path_pattern(pat);
-    if (!comps) return with_context(comps.error(), "files");
-    bool literal = pattern_is_literal(*comps);
-    std::string prefix = fixed_prefix(*comps);
+    auto parsed = parse_path_pattern(pat, &comps);
+    if (!parsed) return with_context(parsed.error(), "files");
+    bool literal = pattern_is_literal(comps);
+    std::string prefix = fixed_prefix(comps);
 
     uint64_t file = 0, dir = 0;
     if (b & kAccessRead) file |= kReadFile;
