@@ -206,8 +206,27 @@ Result<std::string> render_apparmor(const Profile& p) {
   o += std::string("  ptrace (") + (traces ? "read, readby, trace, tracedby" : "read, readby") + ") peer=" + name +
        ",\n\n";
 
-  std::vector<std::pair<std::string, uint32_t>> prefixes;  // fixed prefix -> bits, for the conflict checks
-  prefixes.reserve(files.size());
+  // Docker's default hardening. A group is left out only when the recorded
+  // behaviour itself needs what it denies (deny always wins in AppArmor).
+  const HardeningGroup groups[] = {
+      {"/proc", true,
+       {"deny @{PROC}/* w,",
+        "deny @{PROC}/{[^1-9/],[^1-9/][^0-9/],[^1-9s/][^0-9y/][^0-9s/],[^1-9/][^0-9/][^0-9/][^0-9/]*}/** w,",
+        "deny @{PROC}/sys/[^k]** w,", "deny @{PROC}/sys/kernel/{?,??,[^s][^h][^m]**} w,"}},
+      {"/proc/sysrq-trigger", false, {"deny @{PROC}/sysrq-trigger rwklx,"}},
+      {"/proc/kcore", false, {"deny @{PROC}/kcore rwklx,"}},
+      {"", false, {"deny mount,", "deny umount,", "deny pivot_root,"}},
+      {"/sys", true,
+       {"deny /sys/[^f]*/** wklx,", "deny /sys/f[^s]*/** wklx,", "deny /sys/fs/[^c]*/** wklx,",
+        "deny /sys/fs/c[^g]*/** wklx,", "deny /sys/fs/cg[^r]*/** wklx,"}},
+      {"/sys/firmware", false, {"deny /sys/firmware/** rwklx,"}},
+      {"/sys/devices/virtual/powercap", false, {"deny /sys/devices/virtual/powercap/** rwklx,"}},
+      {"/sys/kernel/security", false, {"deny /sys/kernel/security/** rwklx,"}},
+  };
+  constexpr size_t kGroups = sizeof(groups) / sizeof(groups[0]);
+  // Per group, the fixed prefix of the first rule (in file order) that
+  // conflicts with it.
+  std::string conflicts[kGroups];
   FlatPattern comps;
   for (const auto& [pat, bits] : files) {
     auto parsed = parse_path_pattern(pat, &comps);
@@ -216,7 +235,12 @@ Result<std::string> render_apparmor(const Profile& p) {
     bool own_proc = parts.size() >= 2 && parts[0].component == 0 && parts[0].kind == PatternPart::kLiteral &&
                     comps.literal(parts[0]) == "proc" && parts[1].component == 1 &&
                     parts[1].kind == PatternPart::kPid;  // @{pid} is always a whole component
-    prefixes.emplace_back(own_proc ? "/proc/@{pid}" : fixed_prefix(comps), bits);
+    std::string prefix = own_proc ? "/proc/@{pid}" : fixed_prefix(comps);
+    for (size_t g = 0; g < kGroups; ++g) {
+      if (!conflicts[g].empty() || groups[g].area[0] == '\0' || prefix == "/proc/@{pid}") continue;
+      if (!under(prefix, groups[g].area) || (groups[g].writes_only && !(bits & kWriteish))) continue;
+      conflicts[g] = prefix;
+    }
     std::string target = apparmor_glob(comps);
     if (bits & kAccessList) {
       // AppArmor matches directories with a trailing slash.
@@ -240,32 +264,10 @@ Result<std::string> render_apparmor(const Profile& p) {
     add_rule(&o, target, pm);
   }
 
-  // Docker's default hardening. A group is left out only when the recorded
-  // behaviour itself needs what it denies (deny always wins in AppArmor).
-  const HardeningGroup groups[] = {
-      {"/proc", true,
-       {"deny @{PROC}/* w,",
-        "deny @{PROC}/{[^1-9/],[^1-9/][^0-9/],[^1-9s/][^0-9y/][^0-9s/],[^1-9/][^0-9/][^0-9/][^0-9/]*}/** w,",
-        "deny @{PROC}/sys/[^k]** w,", "deny @{PROC}/sys/kernel/{?,??,[^s][^h][^m]**} w,"}},
-      {"/proc/sysrq-trigger", false, {"deny @{PROC}/sysrq-trigger rwklx,"}},
-      {"/proc/kcore", false, {"deny @{PROC}/kcore rwklx,"}},
-      {"", false, {"deny mount,", "deny umount,", "deny pivot_root,"}},
-      {"/sys", true,
-       {"deny /sys/[^f]*/** wklx,", "deny /sys/f[^s]*/** wklx,", "deny /sys/fs/[^c]*/** wklx,",
-        "deny /sys/fs/c[^g]*/** wklx,", "deny /sys/fs/cg[^r]*/** wklx,"}},
-      {"/sys/firmware", false, {"deny /sys/firmware/** rwklx,"}},
-      {"/sys/devices/virtual/powercap", false, {"deny /sys/devices/virtual/powercap/** rwklx,"}},
-      {"/sys/kernel/security", false, {"deny /sys/kernel/security/** rwklx,"}},
-  };
   o += "\n  # Hardening carried over from Docker's default profile.\n";
-  for (const auto& g : groups) {
-    std::string conflict;
-    for (const auto& [prefix, bits] : prefixes) {
-      if (g.area[0] == '\0' || prefix == "/proc/@{pid}" || !under(prefix, g.area)) continue;
-      if (g.writes_only && !(bits & kWriteish)) continue;
-      conflict = prefix;
-      break;
-    }
+  for (size_t gi = 0; gi < kGroups; ++gi) {
+    const auto& g = groups[gi];
+    const std::string& conflict = conflicts[gi];
     if (!conflict.empty()) {
       o += "  # omitted (the recorded workload uses " + conflict + "):";
       for (const char* l : g.lines) o += std::string(" ") + l;

@@ -25,7 +25,7 @@ bool is_digits(const std::string& s) {
   return !s.empty() && s.size() <= 10 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
-bool has_control(const std::string& s) {
+bool has_control(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) {
     auto u = static_cast<unsigned char>(c);
     return u < 0x20 || u == 0x7f;
@@ -41,42 +41,49 @@ struct Comp {
 // Splits an observed absolute path into literal components. ".." is resolved
 // lexically: recorders report resolved paths, this only stops hostile input
 // from naming something above "/".
-bool split_observed(const std::string& path, std::vector<std::string>* out) {
+// The components point into `path`.
+bool split_observed(const std::string& path, std::vector<std::string_view>* out) {
+  out->clear();
   if (path.empty() || path[0] != '/' || path.size() > kMaxPathBytes) return false;
   if (path.find('\0') != std::string::npos) return false;
+  std::string_view rest(path);
   size_t i = 0;
-  while (i < path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string::npos) j = path.size();
-    std::string c = path.substr(i, j - i);
+  while (i < rest.size()) {
+    size_t j = rest.find('/', i);
+    if (j == std::string_view::npos) j = rest.size();
+    std::string_view c = rest.substr(i, j - i);
     i = j + 1;
     if (c.empty() || c == ".") continue;
     if (c == "..") {
       if (!out->empty()) out->pop_back();
       continue;
     }
-    out->push_back(std::move(c));
+    out->push_back(c);
     if (out->size() > kMaxComponents) return false;
   }
   return true;
 }
 
-std::string join(const std::vector<Comp>& comps, size_t n) {
-  if (n == 0) return "/";
+std::string join(const std::vector<Comp>& comps) {
+  if (comps.empty()) return "/";
   std::string s;
-  for (size_t i = 0; i < n; ++i) s += "/" + comps[i].text;
+  for (const auto& c : comps) {
+    s += '/';
+    s += c.text;
+  }
   return s;
 }
 
 // Per-run names: pids, fd numbers and terminal numbers become wildcards.
-void generalise_volatile(const std::vector<std::string>& raw, std::vector<Comp>* out) {
-  for (const auto& c : raw) {
+void generalise_volatile(const std::vector<std::string_view>& raw, std::vector<Comp>* out) {
+  out->clear();
+  for (std::string_view c : raw) {
     // A component with control bytes cannot be written in either AppArmor or
     // JSON review comfortably; one-component widening is the honest fallback.
     if (has_control(c)) {
       out->push_back({"*", false});
     } else {
-      out->push_back({escape_pattern_literal(c), true});
+      out->push_back({escape_pattern_literal(std::string(c)), true});
     }
   }
   auto& v = *out;
@@ -105,16 +112,42 @@ void generalise_volatile(const std::vector<std::string>& raw, std::vector<Comp>*
   if (is(0, "dev") && (is(1, "fd") || is(1, "pts")) && digits(2)) v[2] = {"*", false};
 }
 
-std::string parent_of(const std::string& pattern) {
+std::string_view parent_of(std::string_view pattern) {
   auto s = pattern.find_last_of('/');
-  if (s == 0 || s == std::string::npos) return "/";
+  if (s == 0 || s == std::string_view::npos) return "/";
   return pattern.substr(0, s);
 }
 
-std::string extension_of(const std::string& base) {
+std::string_view extension_of(std::string_view pattern) {
+  std::string_view base = pattern.substr(pattern.find_last_of('/') + 1);
   auto d = base.find_last_of('.');
-  if (d == std::string::npos || d == 0) return "";
+  if (d == std::string_view::npos || d == 0) return "";
   return base.substr(d);
+}
+
+// A generalised rule before its access bits become names.
+struct Rule {
+  std::string pattern;
+  uint32_t bits = 0;
+  bool literal = true;  // no wildcard: a candidate for collapsing
+};
+
+// Sorts by pattern and merges rules for the same pattern.
+void sort_and_merge(std::vector<Rule>* rules) {
+  std::sort(rules->begin(), rules->end(), [](const Rule& a, const Rule& b) { return a.pattern < b.pattern; });
+  size_t out = 0;
+  for (size_t i = 0; i < rules->size(); ++i) {
+    Rule& r = (*rules)[i];
+    if (out > 0 && (*rules)[out - 1].pattern == r.pattern) {
+      (*rules)[out - 1].bits |= r.bits;
+    } else if (out != i) {
+      (*rules)[out] = std::move(r);
+      ++out;
+    } else {
+      ++out;
+    }
+  }
+  rules->resize(out);
 }
 
 }  // namespace
@@ -350,71 +383,95 @@ std::string fixed_prefix(const FlatPattern& p) {
 }
 
 std::map<std::string, std::set<std::string>> generalise_files(const Observations& obs) {
-  std::map<std::string, uint32_t> observed = obs.files;
-  for (const auto& e : obs.execs) {
-    // The kernel reads the image to execute it.
-    observed[e] |= kAccessExecute | kAccessRead;
-  }
+  // Visits every observed path once with its bits; executed images are also
+  // read by the kernel to execute them.
+  constexpr uint32_t kExecBits = kAccessExecute | kAccessRead;
+  auto each_observed = [&obs](auto&& visit) {
+    for (const auto& [path, bits] : obs.files) visit(path, obs.execs.count(path) ? bits | kExecBits : bits);
+    for (const auto& e : obs.execs)
+      if (!obs.files.count(e)) visit(e, kExecBits);
+  };
+  std::vector<std::string_view> raw;  // reused across paths
+  std::vector<Comp> comps;
 
   // Pass 1: observed created temp names (files or mkdtemp directories).
   std::map<std::string, std::string> temp_rewrites;  // escaped literal path -> pattern
-  std::vector<std::pair<std::vector<Comp>, uint32_t>> paths;
-  for (const auto& [path, bits] : observed) {
-    std::vector<std::string> raw;
-    if (!split_observed(path, &raw)) continue;  // "pipe:[..]", "anon_inode:..": not files
-    std::vector<Comp> comps;
+  each_observed([&](const std::string& path, uint32_t bits) {
+    if (!(bits & kAccessCreate)) return;
+    if (!split_observed(path, &raw)) return;
     generalise_volatile(raw, &comps);
-    if ((bits & kAccessCreate) && !comps.empty() && comps.back().literal) {
-      std::string stem, ext;
-      if (split_temp_name(raw.back(), (bits & kAccessDelete) != 0, &stem, &ext)) {
-        std::string lit = join(comps, comps.size());
-        temp_rewrites[lit] = escape_pattern_literal(stem) + "*" + escape_pattern_literal(ext);
-      }
-    }
-    paths.emplace_back(std::move(comps), bits);
-  }
+    if (comps.empty() || !comps.back().literal) return;
+    std::string stem, ext;
+    if (split_temp_name(std::string(raw.back()), (bits & kAccessDelete) != 0, &stem, &ext))
+      temp_rewrites[join(comps)] = escape_pattern_literal(stem) + "*" + escape_pattern_literal(ext);
+  });
 
-  std::map<std::string, uint32_t> rules;
-  for (auto& [comps, bits] : paths) {
-    // Replace a created temp component wherever it appears as a prefix, so a
-    // mkdtemp directory's children follow it.
-    // Looked up by the observed prefix, built incrementally (linear in the
-    // path length), so nested temp directories are each found.
-    std::string observed_prefix;
-    for (auto& c : comps) {
-      observed_prefix += "/" + c.text;
-      if (!c.literal) continue;
-      auto it = temp_rewrites.find(observed_prefix);
-      if (it != temp_rewrites.end()) c = {it->second, false};
+  std::vector<Rule> rules;
+  rules.reserve(obs.files.size() + obs.execs.size());
+  each_observed([&](const std::string& path, uint32_t bits) {
+    if (!split_observed(path, &raw)) return;  // "pipe:[..]", "anon_inode:..": not files
+    generalise_volatile(raw, &comps);
+    if (!temp_rewrites.empty()) {
+      // Replace a created temp component wherever it appears as a prefix, so
+      // a mkdtemp directory's children follow it.
+      // Looked up by the observed prefix, built incrementally (linear in the
+      // path length), so nested temp directories are each found.
+      std::string observed_prefix;
+      for (auto& c : comps) {
+        observed_prefix += "/" + c.text;
+        if (!c.literal) continue;
+        auto it = temp_rewrites.find(observed_prefix);
+        if (it != temp_rewrites.end()) c = {it->second, false};
+      }
     }
     uint32_t b = bits;
     if (b & kAccessMmapExec) b |= kAccessRead;  // a mapping needs a readable fd
-    rules[join(comps, comps.size())] |= b;
-  }
+    std::string pattern = join(comps);
+    // Collapsing takes only patterns that name one path and that read back
+    // as a pattern: escaping can take a path over the length limit.
+    bool literal = !comps.empty() && pattern.size() <= kMaxPathBytes &&
+                   std::all_of(comps.begin(), comps.end(), [](const Comp& c) { return c.literal; });
+    rules.push_back({std::move(pattern), b, literal});
+  });
+  sort_and_merge(&rules);
 
   // Pass 2: many literal files of one directory with one access set collapse
   // to one rule: dir/*.ext when they share an extension, else dir/*.
-  std::map<std::pair<std::string, uint32_t>, std::vector<std::string>> groups;
-  for (const auto& [pat, bits] : rules) {
-    if (bits & kAccessList) continue;  // directories stay named
-    auto comps = parse_path_pattern(pat);
-    if (!comps || comps->empty() || !pattern_is_literal(*comps)) continue;
-    groups[{parent_of(pat), bits}].push_back(pat);
+  std::map<std::pair<std::string_view, uint32_t>, std::vector<size_t>> groups;  // views into `rules`
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const Rule& r = rules[i];
+    if ((r.bits & kAccessList) || !r.literal) continue;  // directories stay named
+    groups[{parent_of(r.pattern), r.bits}].push_back(i);
   }
+  std::vector<bool> collapsed(rules.size(), false);
+  std::vector<Rule> globs;
   for (const auto& [key, members] : groups) {
     if (members.size() < kCollapseThreshold) continue;
-    std::string ext = extension_of(members.front().substr(members.front().find_last_of('/') + 1));
-    for (const auto& m : members)
-      if (extension_of(m.substr(m.find_last_of('/') + 1)) != ext) ext.clear();
-    for (const auto& m : members) rules.erase(m);
-    std::string dir = key.first == "/" ? "" : key.first;
-    rules[dir + "/*" + ext] |= key.second;  // ext is already pattern text
+    std::string_view ext = extension_of(rules[members.front()].pattern);
+    for (size_t m : members)
+      if (extension_of(rules[m].pattern) != ext) ext = "";
+    for (size_t m : members) collapsed[m] = true;
+    std::string dir = key.first == "/" ? "" : std::string(key.first);
+    globs.push_back({dir + "/*" + std::string(ext), key.second, false});  // ext is already pattern text
+  }
+  if (!globs.empty()) {
+    std::vector<Rule> kept;
+    kept.reserve(rules.size() - std::count(collapsed.begin(), collapsed.end(), true) + globs.size());
+    for (size_t i = 0; i < rules.size(); ++i)
+      if (!collapsed[i]) kept.push_back(std::move(rules[i]));
+    for (auto& g : globs) kept.push_back(std::move(g));
+    sort_and_merge(&kept);
+    rules = std::move(kept);
   }
 
+  // Many rules share an access set: its names are built once.
+  std::map<uint32_t, std::set<std::string>> names;
   std::map<std::string, std::set<std::string>> out;
-  for (const auto& [pat, bits] : rules) {
-    if (bits == 0) continue;
-    out[pat] = access_to_names(bits);
+  for (auto& r : rules) {
+    if (r.bits == 0) continue;
+    auto it = names.find(r.bits);
+    if (it == names.end()) it = names.emplace(r.bits, access_to_names(r.bits)).first;
+    out.emplace_hint(out.end(), std::move(r.pattern), it->second);  // rules are sorted and unique
   }
   return out;
 }

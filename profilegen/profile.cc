@@ -406,15 +406,35 @@ std::string profile_to_json(const Profile& p) {
 
 namespace {
 
+// Where a value is in the document, for error messages. An element of a
+// long array is named by its index and only spelled out on failure: a
+// profile may have tens of thousands of file rules.
+class Where {
+ public:
+  Where(std::string text) : text_(std::move(text)) {}  // NOLINT: implicit by design
+  Where(const char* text) : text_(text) {}              // NOLINT
+  Where(const char* array, size_t index, const char* field) : array_(array), index_(index), field_(field) {}
+  std::string str() const {
+    if (array_ == nullptr) return text_;
+    return std::string(array_) + "[" + std::to_string(index_) + "]" + field_;
+  }
+
+ private:
+  std::string text_;
+  const char* array_ = nullptr;
+  size_t index_ = 0;
+  const char* field_ = "";
+};
+
 // Strict accessors: every failure names the JSON path.
 class Reader {
  public:
   explicit Reader(std::string origin) : origin_(std::move(origin)) {}
 
-  Error fail(const std::string& where, const std::string& what) const {
-    return make_error(origin_ + ": " + where + ": " + what);
+  Error fail(const Where& where, const std::string& what) const {
+    return make_error(origin_ + ": " + where.str() + ": " + what);
   }
-  Status keys(const json& obj, const std::string& where, std::initializer_list<const char*> allowed,
+  Status keys(const json& obj, const Where& where, std::initializer_list<const char*> allowed,
               std::initializer_list<const char*> required = {}) const {
     if (!obj.is_object()) return fail(where, "expected an object, got " + std::string(obj.type_name()));
     for (const auto& [k, v] : obj.items()) {
@@ -426,14 +446,14 @@ class Reader {
       if (!obj.contains(r)) return fail(where, std::string("missing key '") + r + "'");
     return {};
   }
-  Result<std::string> str(const json& v, const std::string& where) const {
+  Result<std::string> str(const json& v, const Where& where) const {
     if (!v.is_string()) return fail(where, "expected a string, got " + std::string(v.type_name()));
     auto s = v.get<std::string>();
     if (s.size() > 4096) return fail(where, "string longer than 4096 bytes");
     if (s.find('\0') != std::string::npos) return fail(where, "string contains a NUL byte");
     return s;
   }
-  Result<int64_t> integer(const json& v, const std::string& where, int64_t lo, int64_t hi) const {
+  Result<int64_t> integer(const json& v, const Where& where, int64_t lo, int64_t hi) const {
     if (!v.is_number_integer()) return fail(where, "expected an integer, got " + std::string(v.type_name()));
     if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
       return fail(where, "integer out of range");
@@ -441,16 +461,16 @@ class Reader {
     if (n < lo || n > hi) return fail(where, "integer " + std::to_string(n) + " out of range");
     return n;
   }
-  Result<uint64_t> u64(const json& v, const std::string& where) const {
+  Result<uint64_t> u64(const json& v, const Where& where) const {
     if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<int64_t>() >= 0))
       return fail(where, "expected a non-negative integer");
     return v.get<uint64_t>();
   }
-  Result<bool> boolean(const json& v, const std::string& where) const {
+  Result<bool> boolean(const json& v, const Where& where) const {
     if (!v.is_boolean()) return fail(where, "expected true or false, got " + std::string(v.type_name()));
     return v.get<bool>();
   }
-  Status array(const json& v, const std::string& where) const {
+  Status array(const json& v, const Where& where) const {
     if (!v.is_array()) return fail(where, "expected an array, got " + std::string(v.type_name()));
     if (v.size() > 1000000) return fail(where, "array too long");
     return {};
@@ -528,20 +548,23 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
     }
   }
   if (j.contains("files")) {
-    PROFILE_TRY(rd.array(j["files"], "files"));
-    for (size_t i = 0; i < j["files"].size(); ++i) {
-      const auto& f = j["files"][i];
-      std::string where = "files[" + std::to_string(i) + "]";
-      PROFILE_TRY(rd.keys(f, where, {"path", "access"}, {"path", "access"}));
-      RTRY(path, rd.str(f["path"], where + ".path"));
-      if (path.empty() || path[0] != '/') return rd.fail(where + ".path", "path '" + path + "' is not absolute");
-      PROFILE_TRY(rd.array(f["access"], where + ".access"));
-      auto& acc = p.files[path];
+    const auto& files = j["files"];
+    PROFILE_TRY(rd.array(files, "files"));
+    for (size_t i = 0; i < files.size(); ++i) {
+      const auto& f = files[i];
+      PROFILE_TRY(rd.keys(f, Where("files", i, ""), {"path", "access"}, {"path", "access"}));
+      RTRY(path, rd.str(f["path"], Where("files", i, ".path")));
+      if (path.empty() || path[0] != '/')
+        return rd.fail(Where("files", i, ".path"), "path '" + path + "' is not absolute");
+      const Where access_where("files", i, ".access");
+      PROFILE_TRY(rd.array(f["access"], access_where));
+      // profile_to_json writes the rules sorted: each new one goes at the end.
+      auto& acc = p.files.try_emplace(p.files.end(), std::move(path))->second;
       for (const auto& a : f["access"]) {
-        RTRY(an, rd.str(a, where + ".access"));
+        RTRY(an, rd.str(a, access_where));
         auto bit = access_from_name(an);
-        if (!bit) return rd.fail(where + ".access", bit.error().message);
-        acc.insert(an);
+        if (!bit) return rd.fail(access_where, bit.error().message);
+        acc.insert(std::move(an));
       }
     }
   }
