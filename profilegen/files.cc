@@ -19,7 +19,6 @@ namespace {
 
 constexpr size_t kMaxPathBytes = 4096;
 constexpr size_t kMaxComponents = 1024;
-constexpr const char* kMeta = "*?[]{},^\"@\\";
 
 bool is_digits(const std::string& s) {
   return !s.empty() && s.size() <= 10 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -64,9 +63,33 @@ bool split_observed(const std::string& path, std::vector<std::string_view>* out)
   return true;
 }
 
+// Metacharacters of the pattern syntax, escaped in literal text.
+bool pattern_meta(char c) {
+  switch (c) {
+    case '*': case '?': case '[': case ']': case '{': case '}': case ',': case '^': case '"': case '@': case '\\':
+      return true;
+    default:
+      return false;
+  }
+}
+
+void append_escaped(std::string* out, std::string_view s) {
+  size_t run = 0;  // start of the characters not yet copied
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (!pattern_meta(s[i])) continue;
+    out->append(s.substr(run, i - run));
+    out->push_back('\\');
+    run = i;
+  }
+  out->append(s.substr(run));
+}
+
 std::string join(const std::vector<Comp>& comps) {
   if (comps.empty()) return "/";
+  size_t n = 0;
+  for (const auto& c : comps) n += 1 + c.text.size();
   std::string s;
+  s.reserve(n);
   for (const auto& c : comps) {
     s += '/';
     s += c.text;
@@ -75,15 +98,19 @@ std::string join(const std::vector<Comp>& comps) {
 }
 
 // Per-run names: pids, fd numbers and terminal numbers become wildcards.
+// `out` is reused from path to path, so its strings keep their buffers.
 void generalise_volatile(const std::vector<std::string_view>& raw, std::vector<Comp>* out) {
-  out->clear();
-  for (std::string_view c : raw) {
+  out->resize(raw.size());
+  for (size_t k = 0; k < raw.size(); ++k) {
+    Comp& c = (*out)[k];
+    c.text.clear();
     // A component with control bytes cannot be written in either AppArmor or
     // JSON review comfortably; one-component widening is the honest fallback.
-    if (has_control(c)) {
-      out->push_back({"*", false});
+    c.literal = !has_control(raw[k]);
+    if (c.literal) {
+      append_escaped(&c.text, raw[k]);
     } else {
-      out->push_back({escape_pattern_literal(std::string(c)), true});
+      c.text = "*";
     }
   }
   auto& v = *out;
@@ -134,7 +161,9 @@ struct Rule {
 
 // Sorts by pattern and merges rules for the same pattern.
 void sort_and_merge(std::vector<Rule>* rules) {
-  std::sort(rules->begin(), rules->end(), [](const Rule& a, const Rule& b) { return a.pattern < b.pattern; });
+  auto by_pattern = [](const Rule& a, const Rule& b) { return a.pattern < b.pattern; };
+  // Observed paths arrive sorted and mostly stay in order.
+  if (!std::is_sorted(rules->begin(), rules->end(), by_pattern)) std::sort(rules->begin(), rules->end(), by_pattern);
   size_t out = 0;
   for (size_t i = 0; i < rules->size(); ++i) {
     Rule& r = (*rules)[i];
@@ -155,10 +184,7 @@ void sort_and_merge(std::vector<Rule>* rules) {
 std::string escape_pattern_literal(const std::string& s) {
   std::string out;
   out.reserve(s.size());
-  for (char c : s) {
-    if (std::strchr(kMeta, c) != nullptr && c != '\0') out.push_back('\\');
-    out.push_back(c);
-  }
+  append_escaped(&out, s);
   return out;
 }
 
@@ -438,10 +464,17 @@ std::map<std::string, std::set<std::string>> generalise_files(const Observations
   // Pass 2: many literal files of one directory with one access set collapse
   // to one rule: dir/*.ext when they share an extension, else dir/*.
   std::map<std::pair<std::string_view, uint32_t>, std::vector<size_t>> groups;  // views into `rules`
+  std::vector<size_t>* group = nullptr;  // of the previous rule: siblings mostly come in a row
+  std::pair<std::string_view, uint32_t> group_key;
   for (size_t i = 0; i < rules.size(); ++i) {
     const Rule& r = rules[i];
     if ((r.bits & kAccessList) || !r.literal) continue;  // directories stay named
-    groups[{parent_of(r.pattern), r.bits}].push_back(i);
+    std::pair<std::string_view, uint32_t> key{parent_of(r.pattern), r.bits};
+    if (group == nullptr || key != group_key) {
+      group = &groups[key];
+      group_key = key;
+    }
+    group->push_back(i);
   }
   std::vector<bool> collapsed(rules.size(), false);
   std::vector<Rule> globs;
