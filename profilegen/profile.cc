@@ -448,7 +448,10 @@ class Reader {
   }
   Result<std::string> str(const json& v, const Where& where) const {
     if (!v.is_string()) return fail(where, "expected a string, got " + std::string(v.type_name()));
-    auto s = v.get<std::string>();
+    return checked(v.get<std::string>(), where);
+  }
+  // The checks of str() on a value already known to be a string.
+  Result<std::string> checked(std::string s, const Where& where) const {
     if (s.size() > 4096) return fail(where, "string longer than 4096 bytes");
     if (s.find('\0') != std::string::npos) return fail(where, "string contains a NUL byte");
     return s;
@@ -472,13 +475,136 @@ class Reader {
   }
   Status array(const json& v, const Where& where) const {
     if (!v.is_array()) return fail(where, "expected an array, got " + std::string(v.type_name()));
-    if (v.size() > 1000000) return fail(where, "array too long");
+    return length(v.size(), where);
+  }
+  // The length check of array() on a value already known to be an array.
+  Status length(size_t n, const Where& where) const {
+    if (n > 1000000) return fail(where, "array too long");
     return {};
   }
   const std::string& origin() const { return origin_; }
 
  private:
   std::string origin_;
+};
+
+// One element of the files array as profile_to_json writes it.
+struct FileRecord {
+  std::string path;
+  std::vector<std::string> access;
+};
+
+// Builds the document of profile.json, except that the elements of the
+// top-level "files" array go straight into records instead of a tree of
+// tens of thousands of small objects (the document keeps an empty array).
+// Only the shape profile_to_json writes is taken: objects with exactly a
+// "path" string and an "access" array of strings. On anything else it stops
+// (the parse returns false) and the caller parses the whole text into a
+// document, so every error is reported exactly as it always was.
+class FilesFastPath {
+ public:
+  FilesFastPath(json* root, std::vector<FileRecord>* files) : dom_(*root), files_(files) {}
+
+  bool null() { return in_files_ ? false : (files_key_ = false, dom_.null()); }
+  bool boolean(bool v) { return in_files_ ? false : (files_key_ = false, dom_.boolean(v)); }
+  bool number_integer(json::number_integer_t v) { return in_files_ ? false : (files_key_ = false, dom_.number_integer(v)); }
+  bool number_unsigned(json::number_unsigned_t v) { return in_files_ ? false : (files_key_ = false, dom_.number_unsigned(v)); }
+  bool number_float(json::number_float_t v, const std::string& s) {
+    return in_files_ ? false : (files_key_ = false, dom_.number_float(v, s));
+  }
+  bool binary(json::binary_t& v) { return in_files_ ? false : (files_key_ = false, dom_.binary(v)); }
+  bool string(std::string& v) {
+    if (!in_files_) return files_key_ = false, dom_.string(v);
+    if (state_ == kPathValue) {
+      files_->back().path = std::move(v);
+      state_ = kInRecord;
+      return true;
+    }
+    if (state_ != kInAccess) return false;
+    files_->back().access.push_back(std::move(v));
+    return true;
+  }
+  bool start_object(std::size_t n) {
+    if (!in_files_) {
+      files_key_ = false;
+      ++depth_;
+      return dom_.start_object(n);
+    }
+    if (state_ != kBetween) return false;
+    files_->emplace_back();
+    state_ = kInRecord;
+    seen_path_ = seen_access_ = false;
+    return true;
+  }
+  bool key(std::string& k) {
+    if (!in_files_) {
+      files_key_ = depth_ == 1 && k == "files";
+      // A repeated key: the document keeps the last value, this the first.
+      if (files_key_ && seen_files_) return false;
+      return dom_.key(k);
+    }
+    if (state_ != kInRecord) return false;
+    if (k == "path" && !seen_path_) {
+      seen_path_ = true;
+      state_ = kPathValue;
+      return true;
+    }
+    if (k == "access" && !seen_access_) {
+      seen_access_ = true;
+      state_ = kAccessValue;
+      return true;
+    }
+    return false;
+  }
+  bool end_object() {
+    if (!in_files_) {
+      --depth_;
+      return dom_.end_object();
+    }
+    if (state_ != kInRecord || !seen_path_ || !seen_access_) return false;
+    state_ = kBetween;
+    return true;
+  }
+  bool start_array(std::size_t n) {
+    if (!in_files_) {
+      if (files_key_) {
+        files_key_ = false;
+        seen_files_ = in_files_ = true;
+        state_ = kBetween;
+        return dom_.start_array(0);
+      }
+      ++depth_;
+      return dom_.start_array(n);
+    }
+    if (state_ != kAccessValue) return false;
+    state_ = kInAccess;
+    return true;
+  }
+  bool end_array() {
+    if (!in_files_) {
+      --depth_;
+      return dom_.end_array();
+    }
+    if (state_ == kInAccess) {
+      state_ = kInRecord;
+      return true;
+    }
+    if (state_ != kBetween) return false;
+    in_files_ = false;
+    return dom_.end_array();
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
+
+ private:
+  enum State { kBetween, kInRecord, kPathValue, kAccessValue, kInAccess };
+  nlohmann::detail::json_sax_dom_parser<json> dom_;
+  std::vector<FileRecord>* files_;
+  int depth_ = 0;           // open containers of the document
+  bool files_key_ = false;  // the last event was the top-level key "files"
+  bool seen_files_ = false;
+  bool in_files_ = false;
+  State state_ = kBetween;
+  bool seen_path_ = false, seen_access_ = false;
 };
 
 #define RTRY(var, expr)                     \
@@ -491,10 +617,21 @@ class Reader {
 Result<Profile> profile_from_json(const std::string& text, const std::string& origin) {
   Reader rd(origin);
   json j;
+  std::vector<FileRecord> fast_files;
+  FilesFastPath fast(&j, &fast_files);
+  bool fast_read = false;
   try {
-    j = json::parse(text);
-  } catch (const json::exception& e) {
-    return make_error(origin + ": invalid JSON: " + e.what());
+    fast_read = json::sax_parse(text, &fast);
+  } catch (const json::exception&) {
+    // Reported by the full parse below.
+  }
+  if (!fast_read) {
+    fast_files.clear();
+    try {
+      j = json::parse(text);
+    } catch (const json::exception& e) {
+      return make_error(origin + ": invalid JSON: " + e.what());
+    }
   }
   PROFILE_TRY(rd.keys(j, "profile",
                       {"schema", "name", "syscalls", "arguments", "files", "network", "capabilities",
@@ -547,7 +684,25 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
       p.args.insert(r);
     }
   }
-  if (j.contains("files")) {
+  if (fast_read && j.contains("files") && j["files"].is_array()) {
+    // The checks of the loop below, on records whose shape is already known.
+    PROFILE_TRY(rd.length(fast_files.size(), "files"));
+    for (size_t i = 0; i < fast_files.size(); ++i) {
+      auto& f = fast_files[i];
+      RTRY(path, rd.checked(std::move(f.path), Where("files", i, ".path")));
+      if (path.empty() || path[0] != '/')
+        return rd.fail(Where("files", i, ".path"), "path '" + path + "' is not absolute");
+      const Where access_where("files", i, ".access");
+      PROFILE_TRY(rd.length(f.access.size(), access_where));
+      auto& acc = p.files.try_emplace(p.files.end(), std::move(path))->second;
+      for (auto& a : f.access) {
+        RTRY(an, rd.checked(std::move(a), access_where));
+        auto bit = access_from_name(an);
+        if (!bit) return rd.fail(access_where, bit.error().message);
+        acc.insert(std::move(an));
+      }
+    }
+  } else if (j.contains("files")) {
     const auto& files = j["files"];
     PROFILE_TRY(rd.array(files, "files"));
     for (size_t i = 0; i < files.size(); ++i) {

@@ -507,6 +507,67 @@ TEST(GenerateSpeed, JsonWriterMatchesNlohmannDump) {
   EXPECT_THROW(w.value(std::string("\xff")), nlohmann::json::type_error);
 }
 
+// profile.json's files array is read without a document tree when it has
+// the shape profile_to_json writes; everything else must read (and fail)
+// exactly as through the document. The messages are those of the document
+// reader.
+TEST(GenerateSpeed, FilesArrayReadsAsThroughTheDocument) {
+  const std::string head = R"({"schema":1,"name":"a","syscalls":{},)";
+  struct Ok {
+    std::string text;
+    std::map<std::string, std::set<std::string>> files;
+  } oks[] = {
+      {head + R"("files":[{"access":["read"],"path":"/b"},{"path":"/a","access":["write","read"]}]})",
+       {{"/a", {"read", "write"}}, {"/b", {"read"}}}},
+      // Repeated keys: the document keeps the last value.
+      {head + R"("files":[{"path":"/x","path":"/y","access":["read"]}]})", {{"/y", {"read"}}}},
+      {head + R"("files":[{"path":"/x","access":["read"]}],"files":[{"path":"/z","access":["read"]}]})",
+       {{"/z", {"read"}}}},
+      // A path listed twice: the union.
+      {head + R"("files":[{"path":"/x","access":[]},{"path":"/x","access":["read"]}]})", {{"/x", {"read"}}}},
+      {R"({"files":[{"path":"/x","access":["read"]}],"schema":1,"name":"a","syscalls":{}})", {{"/x", {"read"}}}},
+  };
+  for (const auto& ok : oks) {
+    auto p = profile_from_json(ok.text, "p.json");
+    ASSERT_TRUE(p.ok()) << ok.text << ": " << p.error().message;
+    EXPECT_EQ(p->files, ok.files) << ok.text;
+  }
+  struct Bad {
+    std::string text;
+    std::string message;
+  } bads[] = {
+      {head + R"("files":[{"path":"/x","access":["read"],"mode":1}]})", "p.json: files[0]: unknown key 'mode'"},
+      {head + R"("files":[{"path":"/x"}]})", "p.json: files[0]: missing key 'access'"},
+      {head + R"("files":[{"path":"/x","access":"read"}]})", "p.json: files[0].access: expected an array, got string"},
+      {head + R"("files":[{"path":"/x","access":[1]}]})", "p.json: files[0].access: expected a string, got number"},
+      {head + R"("files":[{"path":2,"access":["read"]}]})", "p.json: files[0].path: expected a string, got number"},
+      {head + R"("files":{}})", "p.json: files: expected an array, got object"},
+      {head + R"("files":[{"path":"/x","access":["read"]},{"path":"rel","access":["read"]}]})",
+       "p.json: files[1].path: path 'rel' is not absolute"},
+      {head + "\"files\":[{\"path\":\"/x\\u0000y\",\"access\":[\"read\"]}]}", "p.json: files[0].path: string contains a NUL byte"},
+      {head + R"("files":[{"path":"/x","access":["read"]},{"path":"/y","access":["fly"]}]})",
+       "p.json: files[1].access: unknown file access 'fly'"},
+      {head + R"("files":[{"path":"/)" + std::string(5000, 'a') + R"(","access":["read"]}]})",
+       "p.json: files[0].path: string longer than 4096 bytes"},
+      {R"({"schema":1,"name":"a","syscalls":{"vax":[]},"files":[{"path":"rel","access":[]}]})",
+       "p.json: syscalls.vax: unknown architecture 'vax'"},
+      {head + R"("network":{"files":[]}})", "p.json: network: unknown key 'files'"},
+      {head + R"("files":[{"path":"/x","access":["read"]}],"files":3})", "p.json: files: expected an array, got number"},
+      {head + R"("files":[[]]})", "p.json: files[0]: expected an object, got array"},
+      {R"([{"files":[1]}])", "p.json: profile: expected an object, got array"},
+  };
+  for (const auto& bad : bads) {
+    auto p = profile_from_json(bad.text, "p.json");
+    ASSERT_FALSE(p.ok()) << bad.text;
+    EXPECT_EQ(p.error().message, bad.message) << bad.text;
+  }
+  auto syntax = profile_from_json(head + R"("files":[{"path":"/x","access":["read"]},]})", "p.json");
+  ASSERT_FALSE(syntax.ok());
+  EXPECT_EQ(syntax.error().message.rfind("p.json: invalid JSON: [json.exception.parse_error.101] parse error at line 1", 0),
+            0u)
+      << syntax.error().message;
+}
+
 // Far below the bound on any machine; a quadratic step on 20k rules would
 // blow it.
 TEST(GenerateSpeed, LargeProfileGeneratesQuickly) {
