@@ -58,22 +58,22 @@ void JsonWriter::value(bool b) {
 }
 
 void JsonWriter::string(std::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) {
-      // UTF-8 is nlohmann's to check and copy: the same text, or the same
-      // exception for invalid input, as before.
-      out_ += nlohmann::json(std::string(s)).dump();
-      return;
-    }
-  }
+  const size_t start = out_.size();
   out_.push_back('"');
   size_t run = 0;  // start of the characters not yet copied
   for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) continue;
+    auto u = static_cast<unsigned char>(s[i]);
+    if (u >= 0x20 && u < 0x80 && u != '"' && u != '\\') continue;
+    if (u >= 0x80) {
+      // UTF-8 is nlohmann's to check and copy: the same text, or the same
+      // exception for invalid input, as before.
+      out_.resize(start);
+      out_ += nlohmann::json(std::string(s)).dump();
+      return;
+    }
     out_.append(s.data() + run, i - run);
     run = i + 1;
-    switch (c) {
+    switch (u) {
       case '"': out_ += "\\\""; break;
       case '\\': out_ += "\\\\"; break;
       case '\b': out_ += "\\b"; break;
@@ -84,8 +84,8 @@ void JsonWriter::string(std::string_view s) {
       default: {
         static const char kHex[] = "0123456789abcdef";
         out_ += "\\u00";
-        out_.push_back(kHex[(c >> 4) & 0xf]);
-        out_.push_back(kHex[c & 0xf]);
+        out_.push_back(kHex[u >> 4]);
+        out_.push_back(kHex[u & 0xf]);
       }
     }
   }
