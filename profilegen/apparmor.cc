@@ -1,6 +1,7 @@
 #include "profilegen/apparmor.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -72,53 +73,56 @@ std::string apparmor_profile_name(const std::string& name) {
 
 namespace {
 
-// AppArmor glob metacharacters, escaped in literal text.
-bool apparmor_meta(char c) {
-  switch (c) {
-    case '*': case '?': case '[': case ']': case '{': case '}': case ',': case '^': case '"': case '\\': case '@':
-      return true;
-    default:
-      return false;
+// Characters of literal text AppArmor needs escaped (glob metacharacters)
+// or quoted (blanks, comment start, non-ASCII).
+constexpr uint8_t kEscape = 1, kQuote = 2;
+struct GlobTable {
+  uint8_t flags[256];
+  constexpr GlobTable() : flags() {
+    for (char c : std::string_view("*?[]{},^\"\\@")) flags[static_cast<unsigned char>(c)] = kEscape;
+    for (char c : std::string_view(" #\t")) flags[static_cast<unsigned char>(c)] = kQuote;
+    for (int c = 0x80; c < 0x100; ++c) flags[c] = kQuote;
   }
-}
+};
+constexpr GlobTable kGlob;
 
-// A parsed pattern in AppArmor glob syntax, quoted when needed.
-std::string apparmor_glob(const FlatPattern& p) {
-  std::string out;
+// Appends a parsed pattern in AppArmor glob syntax, quoted when needed.
+void append_apparmor_glob(const FlatPattern& p, std::string* out) {
+  const size_t start = out->size();
   bool quote = false;
   size_t comp = SIZE_MAX;
   for (const auto& part : p.parts) {
     if (part.component != comp) {
-      out += '/';
+      *out += '/';
       comp = part.component;
     }
     switch (part.kind) {
-      case PatternPart::kStar: out += '*'; break;
-      case PatternPart::kDoubleStar: out += "**"; break;
-      case PatternPart::kPid: out += "@{pid}"; break;
+      case PatternPart::kStar: *out += '*'; break;
+      case PatternPart::kDoubleStar: *out += "**"; break;
+      case PatternPart::kPid: *out += "@{pid}"; break;
       case PatternPart::kLiteral: {
         std::string_view t = p.literal(part);
         size_t run = 0;  // start of the characters not yet copied
         for (size_t i = 0; i < t.size(); ++i) {
-          char ch = t[i];
-          if (ch == ' ' || ch == '#' || ch == '\t' || static_cast<unsigned char>(ch) >= 0x80) quote = true;
-          if (apparmor_meta(ch)) {
-            out.append(t.substr(run, i - run));
-            out += '\\';
+          uint8_t f = kGlob.flags[static_cast<unsigned char>(t[i])];
+          if (f == 0) continue;
+          quote = quote || f == kQuote;
+          if (f == kEscape) {
+            out->append(t.substr(run, i - run));
+            *out += '\\';
             run = i;
           }
         }
-        out.append(t.substr(run));
+        out->append(t.substr(run));
         break;
       }
     }
   }
-  if (out.empty()) out = "/";
+  if (out->size() == start) *out += '/';
   if (quote) {
-    out.insert(out.begin(), '"');
-    out += '"';
+    out->insert(out->begin() + static_cast<std::ptrdiff_t>(start), '"');
+    *out += '"';
   }
-  return out;
 }
 
 void add_rule(std::string* o, const std::string& target, const std::string& perms) {
@@ -134,21 +138,30 @@ void add_rule(std::string* o, const std::string& target, const std::string& perm
 Result<std::string> apparmor_path(const std::string& pattern) {
   FlatPattern parsed;
   PROFILE_TRY(parse_path_pattern(pattern, &parsed));
-  return apparmor_glob(parsed);
+  std::string out;
+  append_apparmor_glob(parsed, &out);
+  return out;
 }
 
 Result<std::string> render_apparmor(const Profile& p) {
   const std::string name = quoted_name(p.name);
 
   // Unix socket files are opened for read and write by connect()/bind().
-  std::map<std::string, uint32_t> files;
+  std::map<std::string, uint32_t> sockets;
+  for (const auto& u : p.network.unix_sockets)
+    if (!u.empty() && u[0] == '/') sockets[escape_pattern_literal(u)] |= kAccessRead | kAccessWrite;
+  // Every file rule in pattern order: p.files merged with the socket files.
+  std::vector<std::pair<const std::string*, uint32_t>> files;
+  files.reserve(p.files.size() + sockets.size());
+  auto sock = sockets.begin();
   for (const auto& [pat, names] : p.files) {
     auto bits = access_from_names(names);
     if (!bits) return with_context(bits.error(), "files " + pat);
-    files.emplace_hint(files.end(), pat, *bits);  // p.files is sorted and unique
+    for (; sock != sockets.end() && sock->first < pat; ++sock) files.emplace_back(&sock->first, sock->second);
+    if (sock != sockets.end() && sock->first == pat) *bits |= (sock++)->second;
+    files.emplace_back(&pat, *bits);
   }
-  for (const auto& u : p.network.unix_sockets)
-    if (!u.empty() && u[0] == '/') files[escape_pattern_literal(u)] |= kAccessRead | kAccessWrite;
+  for (; sock != sockets.end(); ++sock) files.emplace_back(&sock->first, sock->second);
 
   std::string o;
   o.reserve(4096 + 64 * files.size());
@@ -228,8 +241,9 @@ Result<std::string> render_apparmor(const Profile& p) {
   // conflicts with it.
   std::string conflicts[kGroups];
   FlatPattern comps;
+  std::string target;  // reused from rule to rule
   for (const auto& [pat, bits] : files) {
-    auto parsed = parse_path_pattern(pat, &comps);
+    auto parsed = parse_path_pattern(*pat, &comps);
     if (!parsed) return with_context(parsed.error(), "files");
     const auto& parts = comps.parts;
     bool own_proc = parts.size() >= 2 && parts[0].component == 0 && parts[0].kind == PatternPart::kLiteral &&
@@ -241,7 +255,8 @@ Result<std::string> render_apparmor(const Profile& p) {
       if (!under(prefix, groups[g].area) || (groups[g].writes_only && !(bits & kWriteish))) continue;
       conflicts[g] = prefix;
     }
-    std::string target = apparmor_glob(comps);
+    target.clear();
+    append_apparmor_glob(comps, &target);
     if (bits & kAccessList) {
       // AppArmor matches directories with a trailing slash.
       std::string dir = target;
