@@ -5,7 +5,6 @@
 #include "profilegen/files.h"
 
 #include <algorithm>
-#include <cstring>
 #include <map>
 #include <set>
 #include <string_view>
