@@ -5,9 +5,9 @@
 #include "profilegen/files.h"
 
 #include <algorithm>
-#include <cstring>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include "profilegen/policy.h"
 #include "profilegen/profile.h"
@@ -18,13 +18,12 @@ namespace {
 
 constexpr size_t kMaxPathBytes = 4096;
 constexpr size_t kMaxComponents = 1024;
-constexpr const char* kMeta = "*?[]{},^\"@\\";
 
 bool is_digits(const std::string& s) {
   return !s.empty() && s.size() <= 10 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
-bool has_control(const std::string& s) {
+bool has_control(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) {
     auto u = static_cast<unsigned char>(c);
     return u < 0x20 || u == 0x7f;
@@ -40,42 +39,77 @@ struct Comp {
 // Splits an observed absolute path into literal components. ".." is resolved
 // lexically: recorders report resolved paths, this only stops hostile input
 // from naming something above "/".
-bool split_observed(const std::string& path, std::vector<std::string>* out) {
+// The components point into `path`.
+bool split_observed(const std::string& path, std::vector<std::string_view>* out) {
+  out->clear();
   if (path.empty() || path[0] != '/' || path.size() > kMaxPathBytes) return false;
   if (path.find('\0') != std::string::npos) return false;
+  std::string_view rest(path);
   size_t i = 0;
-  while (i < path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string::npos) j = path.size();
-    std::string c = path.substr(i, j - i);
+  while (i < rest.size()) {
+    size_t j = rest.find('/', i);
+    if (j == std::string_view::npos) j = rest.size();
+    std::string_view c = rest.substr(i, j - i);
     i = j + 1;
     if (c.empty() || c == ".") continue;
     if (c == "..") {
       if (!out->empty()) out->pop_back();
       continue;
     }
-    out->push_back(std::move(c));
+    out->push_back(c);
     if (out->size() > kMaxComponents) return false;
   }
   return true;
 }
 
-std::string join(const std::vector<Comp>& comps, size_t n) {
-  if (n == 0) return "/";
+// Metacharacters of the pattern syntax, escaped in literal text.
+bool pattern_meta(char c) {
+  switch (c) {
+    case '*': case '?': case '[': case ']': case '{': case '}': case ',': case '^': case '"': case '@': case '\\':
+      return true;
+    default:
+      return false;
+  }
+}
+
+void append_escaped(std::string* out, std::string_view s) {
+  size_t run = 0;  // start of the characters not yet copied
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (!pattern_meta(s[i])) continue;
+    out->append(s.substr(run, i - run));
+    out->push_back('\\');
+    run = i;
+  }
+  out->append(s.substr(run));
+}
+
+std::string join(const std::vector<Comp>& comps) {
+  if (comps.empty()) return "/";
+  size_t n = 0;
+  for (const auto& c : comps) n += 1 + c.text.size();
   std::string s;
-  for (size_t i = 0; i < n; ++i) s += "/" + comps[i].text;
+  s.reserve(n);
+  for (const auto& c : comps) {
+    s += '/';
+    s += c.text;
+  }
   return s;
 }
 
 // Per-run names: pids, fd numbers and terminal numbers become wildcards.
-void generalise_volatile(const std::vector<std::string>& raw, std::vector<Comp>* out) {
-  for (const auto& c : raw) {
+// `out` is reused from path to path, so its strings keep their buffers.
+void generalise_volatile(const std::vector<std::string_view>& raw, std::vector<Comp>* out) {
+  out->resize(raw.size());
+  for (size_t k = 0; k < raw.size(); ++k) {
+    Comp& c = (*out)[k];
+    c.text.clear();
     // A component with control bytes cannot be written in either AppArmor or
     // JSON review comfortably; one-component widening is the honest fallback.
-    if (has_control(c)) {
-      out->push_back({"*", false});
+    c.literal = !has_control(raw[k]);
+    if (c.literal) {
+      append_escaped(&c.text, raw[k]);
     } else {
-      out->push_back({escape_pattern_literal(c), true});
+      c.text = "*";
     }
   }
   auto& v = *out;
@@ -104,16 +138,44 @@ void generalise_volatile(const std::vector<std::string>& raw, std::vector<Comp>*
   if (is(0, "dev") && (is(1, "fd") || is(1, "pts")) && digits(2)) v[2] = {"*", false};
 }
 
-std::string parent_of(const std::string& pattern) {
+std::string_view parent_of(std::string_view pattern) {
   auto s = pattern.find_last_of('/');
-  if (s == 0 || s == std::string::npos) return "/";
+  if (s == 0 || s == std::string_view::npos) return "/";
   return pattern.substr(0, s);
 }
 
-std::string extension_of(const std::string& base) {
+std::string_view extension_of(std::string_view pattern) {
+  std::string_view base = pattern.substr(pattern.find_last_of('/') + 1);
   auto d = base.find_last_of('.');
-  if (d == std::string::npos || d == 0) return "";
+  if (d == std::string_view::npos || d == 0) return "";
   return base.substr(d);
+}
+
+// A generalised rule before its access bits become names.
+struct Rule {
+  std::string pattern;
+  uint32_t bits = 0;
+  bool literal = true;  // no wildcard: a candidate for collapsing
+};
+
+// Sorts by pattern and merges rules for the same pattern.
+void sort_and_merge(std::vector<Rule>* rules) {
+  auto by_pattern = [](const Rule& a, const Rule& b) { return a.pattern < b.pattern; };
+  // Observed paths arrive sorted and mostly stay in order.
+  if (!std::is_sorted(rules->begin(), rules->end(), by_pattern)) std::sort(rules->begin(), rules->end(), by_pattern);
+  size_t out = 0;
+  for (size_t i = 0; i < rules->size(); ++i) {
+    Rule& r = (*rules)[i];
+    if (out > 0 && (*rules)[out - 1].pattern == r.pattern) {
+      (*rules)[out - 1].bits |= r.bits;
+    } else if (out != i) {
+      (*rules)[out] = std::move(r);
+      ++out;
+    } else {
+      ++out;
+    }
+  }
+  rules->resize(out);
 }
 
 }  // namespace
@@ -121,10 +183,7 @@ std::string extension_of(const std::string& base) {
 std::string escape_pattern_literal(const std::string& s) {
   std::string out;
   out.reserve(s.size());
-  for (char c : s) {
-    if (std::strchr(kMeta, c) != nullptr && c != '\0') out.push_back('\\');
-    out.push_back(c);
-  }
+  append_escaped(&out, s);
   return out;
 }
 
@@ -186,73 +245,120 @@ bool split_temp_name(const std::string& base, bool deleted, std::string* stem, s
   return true;
 }
 
-Result<std::vector<PatternComponent>> parse_path_pattern(const std::string& pattern) {
+namespace {
+
+// Characters that stand for themselves in a pattern: everything but '/',
+// control bytes, the escape, the wildcards, variables and the AppArmor
+// metacharacters we reject.
+struct PlainTable {
+  bool plain[256];
+  constexpr PlainTable() : plain() {
+    for (int c = 0x20; c < 0x7f; ++c) plain[c] = true;
+    for (int c = 0x80; c < 0x100; ++c) plain[c] = true;
+    for (char c : std::string_view("/\\*@?[]{},^\"")) plain[static_cast<unsigned char>(c)] = false;
+  }
+};
+constexpr PlainTable kPlain;
+bool plain_char(char c) { return kPlain.plain[static_cast<unsigned char>(c)]; }
+
+}  // namespace
+
+Status parse_path_pattern(const std::string& pattern, FlatPattern* out) {
   auto bad = [&](const std::string& why) { return make_error("path pattern '" + pattern + "': " + why); };
+  out->parts.clear();
+  out->text.clear();
+  out->components = 0;
   if (pattern.empty() || pattern[0] != '/') return bad("not absolute");
   if (pattern.size() > kMaxPathBytes) return bad("longer than 4096 bytes");
-  std::vector<PatternComponent> out;
-  size_t i = 1;
-  PatternComponent cur;
-  std::string lit;
-  auto flush_lit = [&] {
-    if (!lit.empty()) cur.push_back({PatternPart::kLiteral, lit});
-    lit.clear();
+  auto& parts = out->parts;
+  size_t comp_start = 0;  // index in parts of the current component's first part
+  // The literal part being built, if the last part is one still open.
+  bool open_lit = false;
+  auto lit_part = [&]() -> void {
+    if (open_lit) return;
+    parts.push_back({PatternPart::kLiteral, out->components, out->text.size(), out->text.size()});
+    open_lit = true;
   };
+  auto add_part = [&](PatternPart::Kind k) {
+    parts.push_back({k, out->components, 0, 0});
+    open_lit = false;
+  };
+  size_t i = 1;
   while (i <= pattern.size()) {
     if (i == pattern.size() || pattern[i] == '/') {
-      flush_lit();
-      if (cur.empty()) {
+      open_lit = false;
+      if (parts.size() == comp_start) {
         if (i != pattern.size()) return bad("empty path component");
       } else {
-        bool dot = cur.size() == 1 && cur[0].kind == PatternPart::kLiteral &&
-                   (cur[0].text == "." || cur[0].text == "..");
-        if (dot) return bad("'.' and '..' components are not allowed");
-        out.push_back(std::move(cur));
-        if (out.size() > kMaxComponents) return bad("too many components");
+        if (parts.size() == comp_start + 1 && parts.back().kind == PatternPart::kLiteral) {
+          auto t = out->literal(parts.back());
+          if (t == "." || t == "..") return bad("'.' and '..' components are not allowed");
+        }
+        ++out->components;
+        comp_start = parts.size();
+        if (out->components > kMaxComponents) return bad("too many components");
       }
-      cur.clear();
       ++i;
       continue;
     }
     char c = pattern[i];
+    if (plain_char(c)) {
+      // Copied a run at a time: most patterns are mostly plain text.
+      size_t j = i + 1;
+      while (j < pattern.size() && plain_char(pattern[j])) ++j;
+      lit_part();
+      out->text.append(pattern, i, j - i);
+      parts.back().end = out->text.size();
+      i = j;
+      continue;
+    }
     auto u = static_cast<unsigned char>(c);
     if (u < 0x20 || u == 0x7f) return bad("control character in pattern");
     if (c == '\\') {
       if (i + 1 >= pattern.size()) return bad("trailing backslash");
       char n = pattern[i + 1];
       if (n == '/' || static_cast<unsigned char>(n) < 0x20 || n == 0x7f) return bad("backslash before '/' or a control character");
-      lit.push_back(n);
+      lit_part();
+      out->text.push_back(n);
+      parts.back().end = out->text.size();
       i += 2;
       continue;
     }
     if (c == '*') {
-      flush_lit();
       if (i + 1 < pattern.size() && pattern[i + 1] == '*') {
-        cur.push_back({PatternPart::kDoubleStar, ""});
+        add_part(PatternPart::kDoubleStar);
         i += 2;
       } else {
-        cur.push_back({PatternPart::kStar, ""});
+        add_part(PatternPart::kStar);
         ++i;
       }
       continue;
     }
     if (c == '@') {
       if (pattern.compare(i, 6, "@{pid}") == 0) {
-        flush_lit();
-        cur.push_back({PatternPart::kPid, ""});
+        add_part(PatternPart::kPid);
         i += 6;
         continue;
       }
       return bad("unknown variable (only @{pid} is supported; escape a literal '@' as '\\@')");
     }
-    if (std::strchr("?[]{},^\"", c) != nullptr)
-      return bad(std::string("unsupported pattern character '") + c + "' (escape it with '\\')");
-    lit.push_back(c);
-    ++i;
+    return bad(std::string("unsupported pattern character '") + c + "' (escape it with '\\')");
   }
-  for (const auto& comp : out)
-    for (const auto& part : comp)
-      if (part.kind == PatternPart::kPid && comp.size() != 1) return bad("@{pid} must be a whole component");
+  for (size_t k = 0; k < parts.size(); ++k) {
+    if (parts[k].kind != PatternPart::kPid) continue;
+    bool alone = (k == 0 || parts[k - 1].component != parts[k].component) &&
+                 (k + 1 == parts.size() || parts[k + 1].component != parts[k].component);
+    if (!alone) return bad("@{pid} must be a whole component");
+  }
+  return {};
+}
+
+Result<std::vector<PatternComponent>> parse_path_pattern(const std::string& pattern) {
+  FlatPattern flat;
+  PROFILE_TRY(parse_path_pattern(pattern, &flat));
+  std::vector<PatternComponent> out(flat.components);
+  for (const auto& part : flat.parts)
+    out[part.component].push_back({part.kind, std::string(flat.literal(part))});
   return out;
 }
 
@@ -261,6 +367,11 @@ bool pattern_is_literal(const std::vector<PatternComponent>& comps) {
     for (const auto& p : c)
       if (p.kind != PatternPart::kLiteral) return false;
   return true;
+}
+
+bool pattern_is_literal(const FlatPattern& p) {
+  return std::all_of(p.parts.begin(), p.parts.end(),
+                     [](const FlatPattern::Part& part) { return part.kind == PatternPart::kLiteral; });
 }
 
 std::string fixed_prefix(const std::vector<PatternComponent>& comps) {
@@ -274,72 +385,125 @@ std::string fixed_prefix(const std::vector<PatternComponent>& comps) {
   return out.empty() ? "/" : out;
 }
 
-std::map<std::string, std::set<std::string>> generalise_files(const Observations& obs) {
-  std::map<std::string, uint32_t> observed = obs.files;
-  for (const auto& e : obs.execs) {
-    // The kernel reads the image to execute it.
-    observed[e] |= kAccessExecute | kAccessRead;
+std::string fixed_prefix(const FlatPattern& p) {
+  // Components before the first wildcard; the literal parts of a component
+  // with a wildcard stay out.
+  size_t stop = p.components;
+  for (const auto& part : p.parts)
+    if (part.kind != PatternPart::kLiteral) {
+      stop = part.component;
+      break;
+    }
+  std::string out;
+  size_t comp = SIZE_MAX;
+  for (const auto& part : p.parts) {
+    if (part.component >= stop) break;
+    if (part.component != comp) {
+      out += '/';
+      comp = part.component;
+    }
+    out += p.literal(part);
   }
+  return out.empty() ? "/" : out;
+}
+
+std::map<std::string, std::set<std::string>> generalise_files(const Observations& obs) {
+  // Visits every observed path once with its bits; executed images are also
+  // read by the kernel to execute them.
+  constexpr uint32_t kExecBits = kAccessExecute | kAccessRead;
+  auto each_observed = [&obs](auto&& visit) {
+    for (const auto& [path, bits] : obs.files) visit(path, obs.execs.count(path) ? bits | kExecBits : bits);
+    for (const auto& e : obs.execs)
+      if (!obs.files.count(e)) visit(e, kExecBits);
+  };
+  std::vector<std::string_view> raw;  // reused across paths
+  std::vector<Comp> comps;
 
   // Pass 1: observed created temp names (files or mkdtemp directories).
   std::map<std::string, std::string> temp_rewrites;  // escaped literal path -> pattern
-  std::vector<std::pair<std::vector<Comp>, uint32_t>> paths;
-  for (const auto& [path, bits] : observed) {
-    std::vector<std::string> raw;
-    if (!split_observed(path, &raw)) continue;  // "pipe:[..]", "anon_inode:..": not files
-    std::vector<Comp> comps;
+  each_observed([&](const std::string& path, uint32_t bits) {
+    if (!(bits & kAccessCreate)) return;
+    if (!split_observed(path, &raw)) return;
     generalise_volatile(raw, &comps);
-    if ((bits & kAccessCreate) && !comps.empty() && comps.back().literal) {
-      std::string stem, ext;
-      if (split_temp_name(raw.back(), (bits & kAccessDelete) != 0, &stem, &ext)) {
-        std::string lit = join(comps, comps.size());
-        temp_rewrites[lit] = escape_pattern_literal(stem) + "*" + escape_pattern_literal(ext);
-      }
-    }
-    paths.emplace_back(std::move(comps), bits);
-  }
+    if (comps.empty() || !comps.back().literal) return;
+    std::string stem, ext;
+    if (split_temp_name(std::string(raw.back()), (bits & kAccessDelete) != 0, &stem, &ext))
+      temp_rewrites[join(comps)] = escape_pattern_literal(stem) + "*" + escape_pattern_literal(ext);
+  });
 
-  std::map<std::string, uint32_t> rules;
-  for (auto& [comps, bits] : paths) {
-    // Replace a created temp component wherever it appears as a prefix, so a
-    // mkdtemp directory's children follow it.
-    // Looked up by the observed prefix, built incrementally (linear in the
-    // path length), so nested temp directories are each found.
-    std::string observed_prefix;
-    for (auto& c : comps) {
-      observed_prefix += "/" + c.text;
-      if (!c.literal) continue;
-      auto it = temp_rewrites.find(observed_prefix);
-      if (it != temp_rewrites.end()) c = {it->second, false};
+  std::vector<Rule> rules;
+  rules.reserve(obs.files.size() + obs.execs.size());
+  each_observed([&](const std::string& path, uint32_t bits) {
+    if (!split_observed(path, &raw)) return;  // "pipe:[..]", "anon_inode:..": not files
+    generalise_volatile(raw, &comps);
+    if (!temp_rewrites.empty()) {
+      // Replace a created temp component wherever it appears as a prefix, so
+      // a mkdtemp directory's children follow it.
+      // Looked up by the observed prefix, built incrementally (linear in the
+      // path length), so nested temp directories are each found.
+      std::string observed_prefix;
+      for (auto& c : comps) {
+        observed_prefix += "/" + c.text;
+        if (!c.literal) continue;
+        auto it = temp_rewrites.find(observed_prefix);
+        if (it != temp_rewrites.end()) c = {it->second, false};
+      }
     }
     uint32_t b = bits;
     if (b & kAccessMmapExec) b |= kAccessRead;  // a mapping needs a readable fd
-    rules[join(comps, comps.size())] |= b;
-  }
+    std::string pattern = join(comps);
+    // Collapsing takes only patterns that name one path and that read back
+    // as a pattern: escaping can take a path over the length limit.
+    bool literal = !comps.empty() && pattern.size() <= kMaxPathBytes &&
+                   std::all_of(comps.begin(), comps.end(), [](const Comp& c) { return c.literal; });
+    rules.push_back({std::move(pattern), b, literal});
+  });
+  sort_and_merge(&rules);
 
   // Pass 2: many literal files of one directory with one access set collapse
   // to one rule: dir/*.ext when they share an extension, else dir/*.
-  std::map<std::pair<std::string, uint32_t>, std::vector<std::string>> groups;
-  for (const auto& [pat, bits] : rules) {
-    if (bits & kAccessList) continue;  // directories stay named
-    auto comps = parse_path_pattern(pat);
-    if (!comps || comps->empty() || !pattern_is_literal(*comps)) continue;
-    groups[{parent_of(pat), bits}].push_back(pat);
+  std::map<std::pair<std::string_view, uint32_t>, std::vector<size_t>> groups;  // views into `rules`
+  std::vector<size_t>* group = nullptr;  // of the previous rule: siblings mostly come in a row
+  std::pair<std::string_view, uint32_t> group_key;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const Rule& r = rules[i];
+    if ((r.bits & kAccessList) || !r.literal) continue;  // directories stay named
+    std::pair<std::string_view, uint32_t> key{parent_of(r.pattern), r.bits};
+    if (group == nullptr || key != group_key) {
+      group = &groups[key];
+      group_key = key;
+    }
+    group->push_back(i);
   }
+  std::vector<bool> collapsed(rules.size(), false);
+  std::vector<Rule> globs;
   for (const auto& [key, members] : groups) {
     if (members.size() < kCollapseThreshold) continue;
-    std::string ext = extension_of(members.front().substr(members.front().find_last_of('/') + 1));
-    for (const auto& m : members)
-      if (extension_of(m.substr(m.find_last_of('/') + 1)) != ext) ext.clear();
-    for (const auto& m : members) rules.erase(m);
-    std::string dir = key.first == "/" ? "" : key.first;
-    rules[dir + "/*" + ext] |= key.second;  // ext is already pattern text
+    std::string_view ext = extension_of(rules[members.front()].pattern);
+    for (size_t m : members)
+      if (extension_of(rules[m].pattern) != ext) ext = "";
+    for (size_t m : members) collapsed[m] = true;
+    std::string dir = key.first == "/" ? "" : std::string(key.first);
+    globs.push_back({dir + "/*" + std::string(ext), key.second, false});  // ext is already pattern text
+  }
+  if (!globs.empty()) {
+    std::vector<Rule> kept;
+    kept.reserve(rules.size() - std::count(collapsed.begin(), collapsed.end(), true) + globs.size());
+    for (size_t i = 0; i < rules.size(); ++i)
+      if (!collapsed[i]) kept.push_back(std::move(rules[i]));
+    for (auto& g : globs) kept.push_back(std::move(g));
+    sort_and_merge(&kept);
+    rules = std::move(kept);
   }
 
+  // Many rules share an access set: its names are built once.
+  std::map<uint32_t, std::set<std::string>> names;
   std::map<std::string, std::set<std::string>> out;
-  for (const auto& [pat, bits] : rules) {
-    if (bits == 0) continue;
-    out[pat] = access_to_names(bits);
+  for (auto& r : rules) {
+    if (r.bits == 0) continue;
+    auto it = names.find(r.bits);
+    if (it == names.end()) it = names.emplace(r.bits, access_to_names(r.bits)).first;
+    out.emplace_hint(out.end(), std::move(r.pattern), it->second);  // rules are sorted and unique
   }
   return out;
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "profilegen/error.h"
@@ -22,9 +23,25 @@ struct PatternPart {
 };
 using PatternComponent = std::vector<PatternPart>;
 
+// A parsed pattern as one flat list of parts, each tagged with its
+// component. The renderers parse tens of thousands of patterns into one
+// reused FlatPattern, which keeps its buffers: no allocation per pattern.
+struct FlatPattern {
+  struct Part {
+    PatternPart::Kind kind = PatternPart::kLiteral;
+    size_t component = 0;          // 0-based
+    size_t begin = 0, end = 0;     // kLiteral: unescaped text in `text`
+  };
+  std::vector<Part> parts;
+  std::string text;  // the unescaped literal text of every part
+  size_t components = 0;
+  std::string_view literal(const Part& p) const { return std::string_view(text).substr(p.begin, p.end - p.begin); }
+};
+
 // Splits a pattern into components; rejects relative paths, NUL/control
 // bytes, unknown @{...} variables and unescaped AppArmor metacharacters we
 // do not support, naming the offending pattern.
+Status parse_path_pattern(const std::string& pattern, FlatPattern* out);
 Result<std::vector<PatternComponent>> parse_path_pattern(const std::string& pattern);
 
 // Escapes a literal path component so it reads back as itself.
@@ -32,11 +49,13 @@ std::string escape_pattern_literal(const std::string& s);
 
 // True when the pattern has no wildcard at all (it names one path).
 bool pattern_is_literal(const std::vector<PatternComponent>& comps);
+bool pattern_is_literal(const FlatPattern& p);
 
 // The longest directory prefix with no wildcard, unescaped: "/proc" for
 // "/proc/@{pid}/status", "/tmp" for "/tmp/tmp*", the path itself for a
 // literal. Landlock rules attach to it (Landlock is path-beneath only).
 std::string fixed_prefix(const std::vector<PatternComponent>& comps);
+std::string fixed_prefix(const FlatPattern& p);
 
 // Tuning of generalise_files, exposed for the tests.
 inline constexpr size_t kCollapseThreshold = 8;  // files of one dir -> dir/*

@@ -1,10 +1,10 @@
 #include "profilegen/landlock_gen.h"
 
 #include <map>
-#include <nlohmann/json.hpp>
 #include <set>
 
 #include "profilegen/files.h"
+#include "profilegen/json_writer.h"
 
 namespace profile {
 
@@ -17,13 +17,6 @@ enum : uint64_t {
   kMakeSym = 1ull << 12, kRefer = 1ull << 13, kTruncate = 1ull << 14, kIoctlDev = 1ull << 15,
 };
 constexpr uint64_t kBindTcp = 1ull << 0, kConnectTcp = 1ull << 1;
-
-std::vector<std::string> names_of(const std::vector<LandlockRight>& table, uint64_t bits) {
-  std::vector<std::string> out;
-  for (const auto& r : table)
-    if (bits & r.bit) out.push_back(r.name);
-  return out;
-}
 
 std::string parent_dir(const std::string& path) {
   auto s = path.find_last_of('/');
@@ -68,14 +61,19 @@ Result<std::string> render_landlock(const Profile& p) {
   std::set<std::string> notes;
   bool lock_or_chmod = false, mmap = false, literal_read = false;
 
+  // Rules come mostly in path order, so most insertions are at the end:
+  // the hint saves a search through tens of thousands of long keys.
+  auto grant = [&rules](const std::string& path) -> uint64_t& { return rules.try_emplace(rules.end(), path)->second; };
+  auto note = [&notes](std::string n) { notes.emplace_hint(notes.end(), std::move(n)); };
+  FlatPattern comps;
   for (const auto& [pat, names] : p.files) {
     auto bits = access_from_names(names);
     if (!bits) return with_context(bits.error(), "files " + pat);
     uint32_t b = *bits;
-    auto comps = parse_path_pattern(pat);
-    if (!comps) return with_context(comps.error(), "files");
-    bool literal = pattern_is_literal(*comps);
-    std::string prefix = fixed_prefix(*comps);
+    auto parsed = parse_path_pattern(pat, &comps);
+    if (!parsed) return with_context(parsed.error(), "files");
+    bool literal = pattern_is_literal(comps);
+    std::string prefix = fixed_prefix(comps);
 
     uint64_t file = 0, dir = 0;
     if (b & kAccessRead) file |= kReadFile;
@@ -118,16 +116,16 @@ Result<std::string> render_landlock(const Profile& p) {
         // A directory the workload creates does not exist either when the
         // ruleset is built, so its own rights (read_dir) go there as well.
         std::string parent = parent_dir(prefix);
-        rules[parent] |= dir | file;
+        grant(parent) |= dir | file;
         if (file != 0)
-          notes.insert(pat + ": created, removed or linked by the workload; its rights are granted beneath " + parent);
-        if (is_dir) rules[prefix] |= file;
+          note(pat + ": created, removed or linked by the workload; its rights are granted beneath " + parent);
+        if (is_dir) grant(prefix) |= file;
       } else {
-        rules[prefix] |= file;
+        grant(prefix) |= file;
       }
     } else {
-      rules[prefix] |= file | dir;
-      notes.insert(pat + ": widened to everything beneath " + prefix + " (Landlock rules are path-beneath, without patterns)");
+      grant(prefix) |= file | dir;
+      note(pat + ": widened to everything beneath " + prefix + " (Landlock rules are path-beneath, without patterns)");
     }
   }
   for (const auto& u : p.network.unix_sockets) {
@@ -177,31 +175,55 @@ Result<std::string> render_landlock(const Profile& p) {
   abi = std::max(abi, 4);  // TCP ports are always handled: unrecorded ones are denied
   if (scoped) abi = std::max(abi, 6);
 
-  nlohmann::ordered_json j;
-  j["schema"] = kLandlockSchema;
-  j["abi"] = abi;
-  j["handled_access_fs"] = names_of(landlock_fs_rights(), handled_fs);
-  j["handled_access_net"] = names_of(landlock_net_rights(), kBindTcp | kConnectTcp);
-  j["scoped"] = names_of(landlock_scopes(), scoped);
-  nlohmann::ordered_json pb = nlohmann::ordered_json::array();
+  // Key order is that of the ordered nlohmann document this file was
+  // written from before; the writer reproduces its dump(2).
+  auto names = [](JsonWriter& w, const std::vector<LandlockRight>& table, uint64_t bits) {
+    w.begin_array();
+    for (const auto& r : table)
+      if (bits & r.bit) w.value(r.name);
+    w.end_array();
+  };
+  JsonWriter w(1024 + 160 * rules.size());
+  w.begin_object();
+  w.key("schema");
+  w.value(kLandlockSchema);
+  w.key("abi");
+  w.value(abi);
+  w.key("handled_access_fs");
+  names(w, landlock_fs_rights(), handled_fs);
+  w.key("handled_access_net");
+  names(w, landlock_net_rights(), kBindTcp | kConnectTcp);
+  w.key("scoped");
+  names(w, landlock_scopes(), scoped);
+  w.key("path_beneath");
+  w.begin_array();
   for (const auto& [path, bits] : rules) {
     if (bits == 0) continue;
-    nlohmann::ordered_json r;
-    r["path"] = path;
-    r["access"] = names_of(landlock_fs_rights(), bits);
-    pb.push_back(r);
+    w.begin_object();
+    w.key("path");
+    w.value(path);
+    w.key("access");
+    names(w, landlock_fs_rights(), bits);
+    w.end_object();
   }
-  j["path_beneath"] = pb;
-  nlohmann::ordered_json np = nlohmann::ordered_json::array();
+  w.end_array();
+  w.key("net_port");
+  w.begin_array();
   for (const auto& [port, bits] : ports) {
-    nlohmann::ordered_json r;
-    r["port"] = port;
-    r["access"] = names_of(landlock_net_rights(), bits);
-    np.push_back(r);
+    w.begin_object();
+    w.key("port");
+    w.value(port);
+    w.key("access");
+    names(w, landlock_net_rights(), bits);
+    w.end_object();
   }
-  j["net_port"] = np;
-  j["notes"] = notes;
-  return j.dump(2) + "\n";
+  w.end_array();
+  w.key("notes");
+  w.string_array(notes);
+  w.end_object();
+  std::string out = w.take();
+  out.push_back('\n');
+  return out;
 }
 
 }  // namespace profile

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "profilegen/json_writer.h"
 #include "profilegen/policy.h"
 
 namespace profile {
@@ -301,51 +302,139 @@ Profile merge_profiles(const Profile& base, const Profile& extra) {
 }
 
 std::string profile_to_json(const Profile& p) {
-  json j = json::object();
-  j["schema"] = p.schema;
-  j["name"] = p.name;
-  json sys = json::object();
-  for (const auto& [arch, names] : p.syscalls) sys[arch] = names;
-  j["syscalls"] = sys;
-  json args = json::array();
-  for (const auto& r : p.args)
-    args.push_back({{"arch", r.arch}, {"syscall", r.syscall}, {"index", r.index}, {"values", r.values}});
-  j["arguments"] = args;
-  json files = json::array();
-  for (const auto& [path, acc] : p.files) files.push_back({{"path", path}, {"access", acc}});
-  j["files"] = files;
-  json net = json::object();
-  json socks = json::array();
-  for (const auto& s : p.network.sockets)
-    socks.push_back({{"family", s.family}, {"type", s.type}, {"protocol", s.protocol}});
-  net["sockets"] = socks;
-  json ports = json::array();
-  for (const auto& r : p.network.ports)
-    ports.push_back({{"kind", r.kind}, {"protocol", r.protocol}, {"port", r.port}});
-  net["ports"] = ports;
-  net["unix"] = p.network.unix_sockets;
-  j["network"] = net;
-  json caps = json::array();
-  for (const auto& [name, ev] : p.capabilities)
-    caps.push_back({{"name", name}, {"evidence", ev.kind}, {"reason", ev.reason}});
-  j["capabilities"] = caps;
-  j["recording"] = {{"tracer", p.recording.tracer},
-                    {"complete", p.recording.complete},
-                    {"lost_events", p.recording.lost_events}};
-  return j.dump(2) + "\n";
+  // Keys in the sorted order of a nlohmann::json object, which wrote this
+  // file before (and whose dump(2) the writer reproduces).
+  JsonWriter w(256 + 96 * p.files.size());
+  w.begin_object();
+  w.key("arguments");
+  w.begin_array();
+  for (const auto& r : p.args) {
+    w.begin_object();
+    w.key("arch");
+    w.value(r.arch);
+    w.key("index");
+    w.value(r.index);
+    w.key("syscall");
+    w.value(r.syscall);
+    w.key("values");
+    w.begin_array();
+    for (uint64_t v : r.values) w.value(v);
+    w.end_array();
+    w.end_object();
+  }
+  w.end_array();
+  w.key("capabilities");
+  w.begin_array();
+  for (const auto& [name, ev] : p.capabilities) {
+    w.begin_object();
+    w.key("evidence");
+    w.value(ev.kind);
+    w.key("name");
+    w.value(name);
+    w.key("reason");
+    w.value(ev.reason);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("files");
+  w.begin_array();
+  for (const auto& [path, acc] : p.files) {
+    w.begin_object();
+    w.key("access");
+    w.string_array(acc);
+    w.key("path");
+    w.value(path);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("name");
+  w.value(p.name);
+  w.key("network");
+  w.begin_object();
+  w.key("ports");
+  w.begin_array();
+  for (const auto& r : p.network.ports) {
+    w.begin_object();
+    w.key("kind");
+    w.value(r.kind);
+    w.key("port");
+    w.value(r.port);
+    w.key("protocol");
+    w.value(r.protocol);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("sockets");
+  w.begin_array();
+  for (const auto& s : p.network.sockets) {
+    w.begin_object();
+    w.key("family");
+    w.value(s.family);
+    w.key("protocol");
+    w.value(s.protocol);
+    w.key("type");
+    w.value(s.type);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("unix");
+  w.string_array(p.network.unix_sockets);
+  w.end_object();
+  w.key("recording");
+  w.begin_object();
+  w.key("complete");
+  w.value(p.recording.complete);
+  w.key("lost_events");
+  w.value(p.recording.lost_events);
+  w.key("tracer");
+  w.value(p.recording.tracer);
+  w.end_object();
+  w.key("schema");
+  w.value(p.schema);
+  w.key("syscalls");
+  w.begin_object();
+  for (const auto& [arch, names] : p.syscalls) {
+    w.key(arch);
+    w.string_array(names);
+  }
+  w.end_object();
+  w.end_object();
+  std::string out = w.take();
+  out.push_back('\n');
+  return out;
 }
 
 namespace {
+
+// Where a value is in the document, for error messages. An element of a
+// long array is named by its index and only spelled out on failure: a
+// profile may have tens of thousands of file rules.
+class Where {
+ public:
+  Where(std::string text) : text_(std::move(text)) {}  // NOLINT: implicit by design
+  Where(const char* text) : text_(text) {}              // NOLINT
+  Where(const char* array, size_t index, const char* field) : array_(array), index_(index), field_(field) {}
+  std::string str() const {
+    if (array_ == nullptr) return text_;
+    return std::string(array_) + "[" + std::to_string(index_) + "]" + field_;
+  }
+
+ private:
+  std::string text_;
+  const char* array_ = nullptr;
+  size_t index_ = 0;
+  const char* field_ = "";
+};
 
 // Strict accessors: every failure names the JSON path.
 class Reader {
  public:
   explicit Reader(std::string origin) : origin_(std::move(origin)) {}
 
-  Error fail(const std::string& where, const std::string& what) const {
-    return make_error(origin_ + ": " + where + ": " + what);
+  Error fail(const Where& where, const std::string& what) const {
+    return make_error(origin_ + ": " + where.str() + ": " + what);
   }
-  Status keys(const json& obj, const std::string& where, std::initializer_list<const char*> allowed,
+  Status keys(const json& obj, const Where& where, std::initializer_list<const char*> allowed,
               std::initializer_list<const char*> required = {}) const {
     if (!obj.is_object()) return fail(where, "expected an object, got " + std::string(obj.type_name()));
     for (const auto& [k, v] : obj.items()) {
@@ -357,14 +446,17 @@ class Reader {
       if (!obj.contains(r)) return fail(where, std::string("missing key '") + r + "'");
     return {};
   }
-  Result<std::string> str(const json& v, const std::string& where) const {
+  Result<std::string> str(const json& v, const Where& where) const {
     if (!v.is_string()) return fail(where, "expected a string, got " + std::string(v.type_name()));
-    auto s = v.get<std::string>();
+    return checked(v.get<std::string>(), where);
+  }
+  // The checks of str() on a value already known to be a string.
+  Result<std::string> checked(std::string s, const Where& where) const {
     if (s.size() > 4096) return fail(where, "string longer than 4096 bytes");
     if (s.find('\0') != std::string::npos) return fail(where, "string contains a NUL byte");
     return s;
   }
-  Result<int64_t> integer(const json& v, const std::string& where, int64_t lo, int64_t hi) const {
+  Result<int64_t> integer(const json& v, const Where& where, int64_t lo, int64_t hi) const {
     if (!v.is_number_integer()) return fail(where, "expected an integer, got " + std::string(v.type_name()));
     if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
       return fail(where, "integer out of range");
@@ -372,24 +464,147 @@ class Reader {
     if (n < lo || n > hi) return fail(where, "integer " + std::to_string(n) + " out of range");
     return n;
   }
-  Result<uint64_t> u64(const json& v, const std::string& where) const {
+  Result<uint64_t> u64(const json& v, const Where& where) const {
     if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<int64_t>() >= 0))
       return fail(where, "expected a non-negative integer");
     return v.get<uint64_t>();
   }
-  Result<bool> boolean(const json& v, const std::string& where) const {
+  Result<bool> boolean(const json& v, const Where& where) const {
     if (!v.is_boolean()) return fail(where, "expected true or false, got " + std::string(v.type_name()));
     return v.get<bool>();
   }
-  Status array(const json& v, const std::string& where) const {
+  Status array(const json& v, const Where& where) const {
     if (!v.is_array()) return fail(where, "expected an array, got " + std::string(v.type_name()));
-    if (v.size() > 1000000) return fail(where, "array too long");
+    return length(v.size(), where);
+  }
+  // The length check of array() on a value already known to be an array.
+  Status length(size_t n, const Where& where) const {
+    if (n > 1000000) return fail(where, "array too long");
     return {};
   }
   const std::string& origin() const { return origin_; }
 
  private:
   std::string origin_;
+};
+
+// One element of the files array as profile_to_json writes it.
+struct FileRecord {
+  std::string path;
+  std::vector<std::string> access;
+};
+
+// Builds the document of profile.json, except that the elements of the
+// top-level "files" array go straight into records instead of a tree of
+// tens of thousands of small objects (the document keeps an empty array).
+// Only the shape profile_to_json writes is taken: objects with exactly a
+// "path" string and an "access" array of strings. On anything else it stops
+// (the parse returns false) and the caller parses the whole text into a
+// document, so every error is reported exactly as it always was.
+class FilesFastPath {
+ public:
+  FilesFastPath(json* root, std::vector<FileRecord>* files) : dom_(*root), files_(files) {}
+
+  bool null() { return in_files_ ? false : (files_key_ = false, dom_.null()); }
+  bool boolean(bool v) { return in_files_ ? false : (files_key_ = false, dom_.boolean(v)); }
+  bool number_integer(json::number_integer_t v) { return in_files_ ? false : (files_key_ = false, dom_.number_integer(v)); }
+  bool number_unsigned(json::number_unsigned_t v) { return in_files_ ? false : (files_key_ = false, dom_.number_unsigned(v)); }
+  bool number_float(json::number_float_t v, const std::string& s) {
+    return in_files_ ? false : (files_key_ = false, dom_.number_float(v, s));
+  }
+  bool binary(json::binary_t& v) { return in_files_ ? false : (files_key_ = false, dom_.binary(v)); }
+  bool string(std::string& v) {
+    if (!in_files_) return files_key_ = false, dom_.string(v);
+    if (state_ == kPathValue) {
+      files_->back().path = std::move(v);
+      state_ = kInRecord;
+      return true;
+    }
+    if (state_ != kInAccess) return false;
+    files_->back().access.push_back(std::move(v));
+    return true;
+  }
+  bool start_object(std::size_t n) {
+    if (!in_files_) {
+      files_key_ = false;
+      ++depth_;
+      return dom_.start_object(n);
+    }
+    if (state_ != kBetween) return false;
+    files_->emplace_back();
+    state_ = kInRecord;
+    seen_path_ = seen_access_ = false;
+    return true;
+  }
+  bool key(std::string& k) {
+    if (!in_files_) {
+      files_key_ = depth_ == 1 && k == "files";
+      // A repeated key: the document keeps the last value, this the first.
+      if (files_key_ && seen_files_) return false;
+      return dom_.key(k);
+    }
+    if (state_ != kInRecord) return false;
+    if (k == "path" && !seen_path_) {
+      seen_path_ = true;
+      state_ = kPathValue;
+      return true;
+    }
+    if (k == "access" && !seen_access_) {
+      seen_access_ = true;
+      state_ = kAccessValue;
+      return true;
+    }
+    return false;
+  }
+  bool end_object() {
+    if (!in_files_) {
+      --depth_;
+      return dom_.end_object();
+    }
+    if (state_ != kInRecord || !seen_path_ || !seen_access_) return false;
+    state_ = kBetween;
+    return true;
+  }
+  bool start_array(std::size_t n) {
+    if (!in_files_) {
+      if (files_key_) {
+        files_key_ = false;
+        seen_files_ = in_files_ = true;
+        state_ = kBetween;
+        return dom_.start_array(0);
+      }
+      ++depth_;
+      return dom_.start_array(n);
+    }
+    if (state_ != kAccessValue) return false;
+    state_ = kInAccess;
+    return true;
+  }
+  bool end_array() {
+    if (!in_files_) {
+      --depth_;
+      return dom_.end_array();
+    }
+    if (state_ == kInAccess) {
+      state_ = kInRecord;
+      return true;
+    }
+    if (state_ != kBetween) return false;
+    in_files_ = false;
+    return dom_.end_array();
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
+
+ private:
+  enum State { kBetween, kInRecord, kPathValue, kAccessValue, kInAccess };
+  nlohmann::detail::json_sax_dom_parser<json> dom_;
+  std::vector<FileRecord>* files_;
+  int depth_ = 0;           // open containers of the document
+  bool files_key_ = false;  // the last event was the top-level key "files"
+  bool seen_files_ = false;
+  bool in_files_ = false;
+  State state_ = kBetween;
+  bool seen_path_ = false, seen_access_ = false;
 };
 
 #define RTRY(var, expr)                     \
@@ -402,10 +617,21 @@ class Reader {
 Result<Profile> profile_from_json(const std::string& text, const std::string& origin) {
   Reader rd(origin);
   json j;
+  std::vector<FileRecord> fast_files;
+  FilesFastPath fast(&j, &fast_files);
+  bool fast_read = false;
   try {
-    j = json::parse(text);
-  } catch (const json::exception& e) {
-    return make_error(origin + ": invalid JSON: " + e.what());
+    fast_read = json::sax_parse(text, &fast);
+  } catch (const json::exception&) {
+    // Reported by the full parse below.
+  }
+  if (!fast_read) {
+    fast_files.clear();
+    try {
+      j = json::parse(text);
+    } catch (const json::exception& e) {
+      return make_error(origin + ": invalid JSON: " + e.what());
+    }
   }
   PROFILE_TRY(rd.keys(j, "profile",
                       {"schema", "name", "syscalls", "arguments", "files", "network", "capabilities",
@@ -458,21 +684,42 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
       p.args.insert(r);
     }
   }
-  if (j.contains("files")) {
-    PROFILE_TRY(rd.array(j["files"], "files"));
-    for (size_t i = 0; i < j["files"].size(); ++i) {
-      const auto& f = j["files"][i];
-      std::string where = "files[" + std::to_string(i) + "]";
-      PROFILE_TRY(rd.keys(f, where, {"path", "access"}, {"path", "access"}));
-      RTRY(path, rd.str(f["path"], where + ".path"));
-      if (path.empty() || path[0] != '/') return rd.fail(where + ".path", "path '" + path + "' is not absolute");
-      PROFILE_TRY(rd.array(f["access"], where + ".access"));
-      auto& acc = p.files[path];
-      for (const auto& a : f["access"]) {
-        RTRY(an, rd.str(a, where + ".access"));
+  if (fast_read && j.contains("files") && j["files"].is_array()) {
+    // The checks of the loop below, on records whose shape is already known.
+    PROFILE_TRY(rd.length(fast_files.size(), "files"));
+    for (size_t i = 0; i < fast_files.size(); ++i) {
+      auto& f = fast_files[i];
+      RTRY(path, rd.checked(std::move(f.path), Where("files", i, ".path")));
+      if (path.empty() || path[0] != '/')
+        return rd.fail(Where("files", i, ".path"), "path '" + path + "' is not absolute");
+      const Where access_where("files", i, ".access");
+      PROFILE_TRY(rd.length(f.access.size(), access_where));
+      auto& acc = p.files.try_emplace(p.files.end(), std::move(path))->second;
+      for (auto& a : f.access) {
+        RTRY(an, rd.checked(std::move(a), access_where));
         auto bit = access_from_name(an);
-        if (!bit) return rd.fail(where + ".access", bit.error().message);
-        acc.insert(an);
+        if (!bit) return rd.fail(access_where, bit.error().message);
+        acc.insert(std::move(an));
+      }
+    }
+  } else if (j.contains("files")) {
+    const auto& files = j["files"];
+    PROFILE_TRY(rd.array(files, "files"));
+    for (size_t i = 0; i < files.size(); ++i) {
+      const auto& f = files[i];
+      PROFILE_TRY(rd.keys(f, Where("files", i, ""), {"path", "access"}, {"path", "access"}));
+      RTRY(path, rd.str(f["path"], Where("files", i, ".path")));
+      if (path.empty() || path[0] != '/')
+        return rd.fail(Where("files", i, ".path"), "path '" + path + "' is not absolute");
+      const Where access_where("files", i, ".access");
+      PROFILE_TRY(rd.array(f["access"], access_where));
+      // profile_to_json writes the rules sorted: each new one goes at the end.
+      auto& acc = p.files.try_emplace(p.files.end(), std::move(path))->second;
+      for (const auto& a : f["access"]) {
+        RTRY(an, rd.str(a, access_where));
+        auto bit = access_from_name(an);
+        if (!bit) return rd.fail(access_where, bit.error().message);
+        acc.insert(std::move(an));
       }
     }
   }

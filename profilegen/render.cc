@@ -1,6 +1,7 @@
 #include "profilegen/render.h"
 
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "profilegen/render_extra.h"
 
@@ -51,15 +52,16 @@ std::string render_caps(const Profile& p) {
 
 Result<std::vector<RenderedFile>> render_all(const Profile& p) {
   std::vector<RenderedFile> out;
+  out.reserve(3 + extra_renderers().size());
   out.push_back({"profile.json", profile_to_json(p)});
   auto sec = render_seccomp(p);
   if (!sec) return with_context(sec.error(), "seccomp.json");
-  out.push_back({"seccomp.json", *sec});
+  out.push_back({"seccomp.json", std::move(*sec)});
   out.push_back({"caps.txt", render_caps(p)});
   for (const auto& r : extra_renderers()) {
     auto text = r.render(p);
     if (!text) return with_context(text.error(), r.name);
-    out.push_back({r.name, *text});
+    out.push_back({r.name, std::move(*text)});  // megabytes for large profiles
   }
   return out;
 }

@@ -1,0 +1,587 @@
+// Profile generation at scale: a synthetic recording of tens of thousands of
+// files goes through the optimised code paths, and every output is checked
+// against a straightforward reference computation (the algorithms as they
+// were before they were optimised) or against nlohmann's own serialisation.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include "profilegen/apparmor.h"
+#include "profilegen/files.h"
+#include "profilegen/json_writer.h"
+#include "profilegen/landlock_gen.h"
+#include "profilegen/policy.h"
+#include "profilegen/render.h"
+
+namespace profile {
+namespace {
+
+// ---- Reference: file generalisation, one map insertion and one pattern
+// parse at a time.
+
+struct RefComp {
+  std::string text;
+  bool literal = true;
+};
+
+bool ref_split(const std::string& path, std::vector<std::string>* out) {
+  if (path.empty() || path[0] != '/' || path.size() > 4096) return false;
+  if (path.find('\0') != std::string::npos) return false;
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string::npos) j = path.size();
+    std::string c = path.substr(i, j - i);
+    i = j + 1;
+    if (c.empty() || c == ".") continue;
+    if (c == "..") {
+      if (!out->empty()) out->pop_back();
+      continue;
+    }
+    out->push_back(c);
+    if (out->size() > 1024) return false;
+  }
+  return true;
+}
+
+std::string ref_join(const std::vector<RefComp>& comps) {
+  if (comps.empty()) return "/";
+  std::string s;
+  for (const auto& c : comps) s += "/" + c.text;
+  return s;
+}
+
+bool ref_digits(const std::string& s) {
+  return !s.empty() && s.size() <= 10 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+void ref_volatile(const std::vector<std::string>& raw, std::vector<RefComp>* out) {
+  for (const auto& c : raw) {
+    bool control = std::any_of(c.begin(), c.end(), [](char ch) {
+      auto u = static_cast<unsigned char>(ch);
+      return u < 0x20 || u == 0x7f;
+    });
+    out->push_back(control ? RefComp{"*", false} : RefComp{escape_pattern_literal(c), true});
+  }
+  auto& v = *out;
+  auto is = [&](size_t i, const char* s) { return i < v.size() && v[i].literal && v[i].text == s; };
+  auto digits = [&](size_t i) { return i < v.size() && v[i].literal && ref_digits(v[i].text); };
+  if (is(0, "proc") && v.size() >= 2) {
+    size_t pid_at = 1;
+    if (is(1, "thread-self")) {
+      v[1] = {"@{pid}", false};
+      v.insert(v.begin() + 2, RefComp{"task", true});
+      v.insert(v.begin() + 3, RefComp{"@{pid}", false});
+      pid_at = 3;
+    } else if (is(1, "self") || digits(1)) {
+      v[1] = {"@{pid}", false};
+      if (is(2, "task") && digits(3)) {
+        v[3] = {"@{pid}", false};
+        pid_at = 3;
+      }
+    } else {
+      return;
+    }
+    if ((is(pid_at + 1, "fd") || is(pid_at + 1, "fdinfo")) && digits(pid_at + 2)) v[pid_at + 2] = {"*", false};
+    return;
+  }
+  if (is(0, "dev") && (is(1, "fd") || is(1, "pts")) && digits(2)) v[2] = {"*", false};
+}
+
+std::string ref_extension(const std::string& base) {
+  auto d = base.find_last_of('.');
+  if (d == std::string::npos || d == 0) return "";
+  return base.substr(d);
+}
+
+std::map<std::string, std::set<std::string>> reference_generalise_files(const Observations& obs) {
+  std::map<std::string, uint32_t> observed = obs.files;
+  for (const auto& e : obs.execs) observed[e] |= kAccessExecute | kAccessRead;
+  std::map<std::string, std::string> temp_rewrites;
+  std::vector<std::pair<std::vector<RefComp>, uint32_t>> paths;
+  for (const auto& [path, bits] : observed) {
+    std::vector<std::string> raw;
+    if (!ref_split(path, &raw)) continue;
+    std::vector<RefComp> comps;
+    ref_volatile(raw, &comps);
+    if ((bits & kAccessCreate) && !comps.empty() && comps.back().literal) {
+      std::string stem, ext;
+      if (split_temp_name(raw.back(), (bits & kAccessDelete) != 0, &stem, &ext))
+        temp_rewrites[ref_join(comps)] = escape_pattern_literal(stem) + "*" + escape_pattern_literal(ext);
+    }
+    paths.emplace_back(std::move(comps), bits);
+  }
+  std::map<std::string, uint32_t> rules;
+  for (auto& [comps, bits] : paths) {
+    std::string prefix;
+    for (auto& c : comps) {
+      prefix += "/" + c.text;
+      if (!c.literal) continue;
+      auto it = temp_rewrites.find(prefix);
+      if (it != temp_rewrites.end()) c = {it->second, false};
+    }
+    uint32_t b = bits;
+    if (b & kAccessMmapExec) b |= kAccessRead;
+    rules[ref_join(comps)] |= b;
+  }
+  std::map<std::pair<std::string, uint32_t>, std::vector<std::string>> groups;
+  for (const auto& [pat, bits] : rules) {
+    if (bits & kAccessList) continue;
+    auto comps = parse_path_pattern(pat);
+    if (!comps || comps->empty() || !pattern_is_literal(*comps)) continue;
+    auto s = pat.find_last_of('/');
+    groups[{s == 0 ? "/" : pat.substr(0, s), bits}].push_back(pat);
+  }
+  for (const auto& [key, members] : groups) {
+    if (members.size() < kCollapseThreshold) continue;
+    std::string ext = ref_extension(members.front().substr(members.front().find_last_of('/') + 1));
+    for (const auto& m : members)
+      if (ref_extension(m.substr(m.find_last_of('/') + 1)) != ext) ext.clear();
+    for (const auto& m : members) rules.erase(m);
+    rules[(key.first == "/" ? "" : key.first) + "/*" + ext] |= key.second;
+  }
+  std::map<std::string, std::set<std::string>> out;
+  for (const auto& [pat, bits] : rules)
+    if (bits != 0) out[pat] = access_to_names(bits);
+  return out;
+}
+
+// ---- Reference: profile.json as a nlohmann document.
+std::string reference_profile_to_json(const Profile& p) {
+  using nlohmann::json;
+  json j = json::object();
+  j["schema"] = p.schema;
+  j["name"] = p.name;
+  json sys = json::object();
+  for (const auto& [arch, names] : p.syscalls) sys[arch] = names;
+  j["syscalls"] = sys;
+  json args = json::array();
+  for (const auto& r : p.args)
+    args.push_back({{"arch", r.arch}, {"syscall", r.syscall}, {"index", r.index}, {"values", r.values}});
+  j["arguments"] = args;
+  json files = json::array();
+  for (const auto& [path, acc] : p.files) files.push_back({{"path", path}, {"access", acc}});
+  j["files"] = files;
+  json net = json::object();
+  json socks = json::array();
+  for (const auto& s : p.network.sockets)
+    socks.push_back({{"family", s.family}, {"type", s.type}, {"protocol", s.protocol}});
+  net["sockets"] = socks;
+  json ports = json::array();
+  for (const auto& r : p.network.ports) ports.push_back({{"kind", r.kind}, {"protocol", r.protocol}, {"port", r.port}});
+  net["ports"] = ports;
+  net["unix"] = p.network.unix_sockets;
+  j["network"] = net;
+  json caps = json::array();
+  for (const auto& [name, ev] : p.capabilities)
+    caps.push_back({{"name", name}, {"evidence", ev.kind}, {"reason", ev.reason}});
+  j["capabilities"] = caps;
+  j["recording"] = {{"tracer", p.recording.tracer},
+                    {"complete", p.recording.complete},
+                    {"lost_events", p.recording.lost_events}};
+  return j.dump(2) + "\n";
+}
+
+// ---- Reference: a pattern in AppArmor syntax, from the component parser.
+std::string reference_apparmor_glob(const std::string& pattern) {
+  auto comps = parse_path_pattern(pattern);
+  EXPECT_TRUE(comps.ok()) << pattern;
+  if (!comps) return "";
+  std::string out;
+  bool quote = false;
+  for (const auto& c : *comps) {
+    out += "/";
+    for (const auto& part : c) {
+      if (part.kind == PatternPart::kStar) out += "*";
+      if (part.kind == PatternPart::kDoubleStar) out += "**";
+      if (part.kind == PatternPart::kPid) out += "@{pid}";
+      if (part.kind != PatternPart::kLiteral) continue;
+      for (char ch : part.text) {
+        if (std::string("*?[]{},^\"\\@").find(ch) != std::string::npos) out += "\\";
+        if (ch == ' ' || ch == '#' || ch == '\t' || static_cast<unsigned char>(ch) >= 0x80) quote = true;
+        out += ch;
+      }
+    }
+  }
+  if (out.empty()) out = "/";
+  return quote ? "\"" + out + "\"" : out;
+}
+
+// ---- The synthetic recording.
+
+// About 30k files in a deep tree: directories of 1 to 24 files (many above
+// the collapse threshold), shared and mixed extensions, mixed access sets,
+// plus every kind of path generalisation handles specially.
+Observations big_recording(bool unrenderable) {
+  std::mt19937 rng(20240611);
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  const uint32_t access_sets[] = {
+      kAccessRead,
+      kAccessRead,
+      kAccessRead | kAccessMmapExec,
+      kAccessRead | kAccessWrite,
+      kAccessWrite | kAccessCreate,
+      kAccessCreate | kAccessWrite | kAccessDelete,
+      kAccessList,
+      kAccessRead | kAccessList,
+      kAccessLink,
+      kAccessLock | kAccessChmod,
+      kAccessAppend,
+      kAccessRead | kAccessExecute,
+  };
+  const char* exts[] = {".so", ".h", ".txt", "", ".gz", ".py"};
+  const char* odd[] = {"st*ar", "at@sign", "br{ace}", "com,ma", "sp ace", "ha#sh", "caf\xc3\xa9", "ctl\x01x",
+                       "del\x7fx", "back\\slash", "quo\"te", "ca^ret", "q?m", "[br]"};
+  Observations o;
+  size_t files = 0;
+  for (int top = 0; files < 30000; ++top) {
+    std::string dir = "/srv/t" + std::to_string(top);
+    int depth = 1 + static_cast<int>(pick(6));
+    for (int d = 0; d < depth; ++d) dir += "/d" + std::to_string(pick(3));
+    o.add_file(dir, kAccessList);
+    size_t n = 1 + pick(24);
+    bool same_ext = pick(2) == 0;
+    uint32_t dir_bits = access_sets[pick(std::size(access_sets))];
+    for (size_t i = 0; i < n; ++i) {
+      std::string ext = exts[same_ext ? top % std::size(exts) : pick(std::size(exts))];
+      std::string name = pick(40) == 0 ? odd[pick(std::size(odd))] : "f" + std::to_string(i);
+      uint32_t bits = pick(5) == 0 ? access_sets[pick(std::size(access_sets))] : dir_bits;
+      o.add_file(dir + "/" + name + ext, bits);
+      ++files;
+    }
+  }
+  // Per-run names.
+  for (int pid : {1, 77, 4242}) {
+    o.add_file("/proc/" + std::to_string(pid) + "/status", kAccessRead);
+    o.add_file("/proc/" + std::to_string(pid) + "/fd/" + std::to_string(pid % 9), kAccessRead);
+    o.add_file("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid + 1) + "/stat", kAccessRead);
+  }
+  o.add_file("/proc/self/maps", kAccessRead);
+  o.add_file("/proc/thread-self/comm", kAccessRead | kAccessWrite);
+  o.add_file("/proc/sys/kernel/hostname", kAccessRead);
+  o.add_file("/proc/sys/kernel/ns_last_pid", kAccessWrite);
+  o.add_file("/proc/sys/vm/overcommit_memory", kAccessWrite);
+  for (int i = 0; i < 12; ++i) o.add_file("/proc/" + std::to_string(i + 100) + "/cmdline", kAccessRead);
+  o.add_file("/dev/pts/3", kAccessRead | kAccessWrite);
+  o.add_file("/dev/fd/5", kAccessRead);
+  o.add_file("/dev/null", kAccessWrite);
+  o.add_file("/sys/kernel/mm/transparent_hugepage/enabled", kAccessRead);
+  // Temp names: Python, mkstemp, and a mkdtemp directory with children.
+  uint32_t tmp = kAccessCreate | kAccessWrite | kAccessRead | kAccessDelete;
+  o.add_file("/tmp/tmpab12_xyz", tmp);
+  o.add_file("/tmp/tmpq1w2e3r4.txt", tmp);
+  o.add_file("/tmp/k2j_q9zx", tmp);
+  o.add_file("/tmp/xyz.A8f3k2", tmp);
+  o.add_file("/tmp/build.Xa9Qz2", kAccessCreate | kAccessList | kAccessDelete);
+  for (int i = 0; i < 10; ++i) o.add_file("/tmp/build.Xa9Qz2/obj" + std::to_string(i) + ".o", tmp);
+  o.add_file("/tmp/build.Xa9Qz2/sub.Qm3Zp8", kAccessCreate | kAccessList);
+  o.add_file("/tmp/build.Xa9Qz2/sub.Qm3Zp8/deep", tmp);
+  // Spelling that canonicalises, things that are not files, hostile input.
+  o.add_file("/srv//t0/./d0/../x", kAccessRead);
+  o.add_file("/../../etc/shadow", kAccessRead);
+  o.add_file("pipe:[1234]", kAccessRead);
+  o.add_file("anon_inode:[eventfd]", kAccessRead | kAccessWrite);
+  o.add_file(std::string("/tmp/nul\0byte", 13), kAccessRead);
+  o.add_file("/", kAccessList);
+  // Siblings whose escaped pattern is over the length limit stay literal
+  // (and no renderer takes them).
+  if (unrenderable)
+    for (int i = 0; i < 9; ++i) o.add_file("/long/" + std::string(2100, '{') + std::to_string(i), kAccessRead);
+  // Executed images.
+  o.execs.insert("/usr/bin/tool");
+  o.execs.insert("/srv/t0/bin");
+  o.add_file("/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", kAccessRead | kAccessMmapExec);
+  o.add_file("/usr/bin/tool", kAccessRead);
+  return o;
+}
+
+Profile big_profile() {
+  Observations o = big_recording(false);
+  o.tracer = "ebpf";
+  o.add_syscall("x86_64", 0);
+  o.add_syscall("x86_64", 62);  // kill: signals are not scoped
+  o.sockets.insert({1, 1, 0});
+  o.ports.insert({PortUse::kBind, "tcp", 2, 8080});
+  o.ports.insert({PortUse::kConnect, "udp", 2, 53});
+  o.unix_sockets = {"/run/app.sock", "@abstract", "/tmp/sp ace.sock"};
+  o.capabilities["NET_BIND_SERVICE"] = {"observed", "bind tcp port 80 \"quoted\"\n"};
+  auto p = profile_from_observations(o, "big \xc3\xa9 \"name\"\t");
+  EXPECT_TRUE(p.ok()) << p.error().message;
+  return *p;
+}
+
+const Observations& recording() {
+  static const Observations o = big_recording(true);
+  return o;
+}
+
+const Profile& profile_under_test() {
+  static const Profile p = big_profile();
+  return p;
+}
+
+TEST(GenerateSpeed, SyntheticRecordingExercisesEveryGeneralisation) {
+  const auto& files = profile_under_test().files;
+  EXPECT_GE(recording().files.size(), 30000u);
+  size_t globs = 0, ext_globs = 0;
+  for (const auto& [pat, acc] : files) {
+    globs += pat.size() > 2 && pat.compare(pat.size() - 2, 2, "/*") == 0;
+    ext_globs += pat.find("/*.") != std::string::npos;
+  }
+  EXPECT_GT(globs, 100u);
+  EXPECT_GT(ext_globs, 100u);
+  for (const char* want : {"/proc/@{pid}/status", "/proc/@{pid}/fd/*", "/proc/@{pid}/task/@{pid}/comm", "/dev/pts/*",
+                           "/tmp/tmp*", "/tmp/build.*", "/tmp/build.*/obj9.o", "/tmp/build.*/sub.*/deep", "/srv/t0/x"})
+    EXPECT_TRUE(files.count(want)) << want;
+}
+
+TEST(GenerateSpeed, GeneraliseFilesMatchesTheReference) {
+  EXPECT_EQ(generalise_files(recording()), reference_generalise_files(recording()));
+  // Small and degenerate inputs too.
+  Observations empty;
+  EXPECT_EQ(generalise_files(empty), reference_generalise_files(empty));
+  Observations root;
+  root.add_file("/", kAccessList);
+  for (int i = 0; i < 9; ++i) root.add_file("/f" + std::to_string(i) + ".x", kAccessRead);
+  EXPECT_EQ(generalise_files(root), reference_generalise_files(root));
+}
+
+TEST(GenerateSpeed, ProfileJsonMatchesTheNlohmannDocumentAndReadsBack) {
+  const Profile& p = profile_under_test();
+  std::string text = profile_to_json(p);
+  EXPECT_EQ(text, reference_profile_to_json(p));
+  auto back = profile_from_json(text, "profile.json");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, p);
+  EXPECT_EQ(profile_to_json(Profile{}), reference_profile_to_json(Profile{}));
+}
+
+TEST(GenerateSpeed, FlatAndComponentParsersAgree) {
+  std::vector<std::string> patterns;
+  for (const auto& [pat, acc] : profile_under_test().files) patterns.push_back(pat);
+  for (const char* extra : {"/", "/*", "/**", "/a/**/b", "/tmp/a\\*b", "/x/pre*post", "/proc/@{pid}", "/a/b*/c",
+                            "relative", "", "/tmp/[ab]", "/tmp/@{user}", "/tmp/x\\", "/tmp/../etc", "/a/x@{pid}",
+                            "/tmp/{a,b}", "/a//b", "/a/./b", "/a/\\.", "/\x01", "/a\\/b", "/a/@{pid}x"})
+    patterns.push_back(extra);
+  FlatPattern flat;  // reused, as the renderers do
+  for (const auto& pat : patterns) {
+    auto nested = parse_path_pattern(pat);
+    auto st = parse_path_pattern(pat, &flat);
+    ASSERT_EQ(st.ok(), nested.ok()) << pat;
+    if (!st) {
+      EXPECT_EQ(st.error().message, nested.error().message);
+      continue;
+    }
+    EXPECT_EQ(fixed_prefix(flat), fixed_prefix(*nested)) << pat;
+    EXPECT_EQ(pattern_is_literal(flat), pattern_is_literal(*nested)) << pat;
+    EXPECT_EQ(flat.components, nested->size()) << pat;
+  }
+}
+
+TEST(GenerateSpeed, AppArmorHasARuleForEveryPattern) {
+  const Profile& p = profile_under_test();
+  auto text = render_apparmor(p);
+  ASSERT_TRUE(text.ok()) << text.error().message;
+  std::set<std::string> targets;  // the path of every rule line
+  std::istringstream in(*text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.size() < 3 || line.compare(0, 2, "  ") != 0 || line.back() != ',') continue;
+    auto sp = line.find_last_of(' ');
+    targets.insert(line.substr(2, sp - 2));
+  }
+  for (const auto& [pat, acc] : p.files) {
+    std::string glob = reference_apparmor_glob(pat);
+    if (acc.count("list")) {
+      if (glob.back() == '"') {
+        if (glob[glob.size() - 2] != '/') glob.insert(glob.size() - 1, "/");
+      } else if (glob.back() != '/') {
+        glob += "/";
+      }
+    }
+    EXPECT_TRUE(targets.count(glob)) << pat << " -> " << glob;
+  }
+  // The workload writes below /proc: that hardening group is left out, naming
+  // the first such rule. Its own /proc/<pid> files do not count.
+  EXPECT_NE(text->find("# omitted (the recorded workload uses /proc/sys/kernel/ns_last_pid):"), std::string::npos);
+  EXPECT_NE(text->find("  deny /sys/firmware/** rwklx,\n"), std::string::npos);
+}
+
+TEST(GenerateSpeed, LandlockJsonIsNlohmannFormattedAndCoversEveryRule) {
+  const Profile& p = profile_under_test();
+  auto text = render_landlock(p);
+  ASSERT_TRUE(text.ok()) << text.error().message;
+  auto j = nlohmann::ordered_json::parse(*text);
+  EXPECT_EQ(j.dump(2) + "\n", *text);
+  std::set<std::string> paths, notes;
+  for (const auto& r : j["path_beneath"]) paths.insert(r["path"].get<std::string>());
+  for (const auto& n : j["notes"]) notes.insert(n.get<std::string>());
+  for (const auto& [pat, acc] : p.files) {
+    auto comps = parse_path_pattern(pat);
+    ASSERT_TRUE(comps.ok()) << pat;
+    std::string prefix = fixed_prefix(*comps);
+    auto slash = prefix.find_last_of('/');
+    std::string parent = slash == 0 ? "/" : prefix.substr(0, slash);
+    EXPECT_TRUE(paths.count(prefix) || paths.count(parent)) << pat;
+    if (!pattern_is_literal(*comps)) {
+      EXPECT_TRUE(notes.count(pat + ": widened to everything beneath " + prefix +
+                              " (Landlock rules are path-beneath, without patterns)"))
+          << pat;
+    }
+  }
+  ASSERT_EQ(j["net_port"].size(), 1u);
+  EXPECT_EQ(j["net_port"][0]["port"], 8080);
+}
+
+// Documents with every kind of value, written through the writer and dumped
+// by nlohmann, must be the same text.
+TEST(GenerateSpeed, JsonWriterMatchesNlohmannDump) {
+  std::mt19937 rng(7);
+  auto random_string = [&] {
+    std::string s;
+    size_t n = rng() % 12;
+    for (size_t i = 0; i < n; ++i) {
+      switch (rng() % 4) {
+        case 0: s.push_back(static_cast<char>(rng() % 0x80)); break;  // any ASCII, controls included
+        case 1: s += "\xc3\xa9"; break;
+        case 2: s += "\xf0\x9f\x98\x80"; break;
+        default: s.push_back(static_cast<char>('a' + rng() % 26));
+      }
+    }
+    return s;
+  };
+  std::function<nlohmann::ordered_json(JsonWriter&, int)> value = [&](JsonWriter& w, int depth) {
+    switch (depth > 3 ? rng() % 4 : rng() % 6) {
+      case 0: {
+        auto s = random_string();
+        w.value(s);
+        return nlohmann::ordered_json(s);
+      }
+      case 1: {
+        int64_t n = static_cast<int64_t>(rng()) - (1ll << 31);
+        w.value(n);
+        return nlohmann::ordered_json(n);
+      }
+      case 2: {
+        uint64_t n = (static_cast<uint64_t>(rng()) << 32) | rng();
+        w.value(n);
+        return nlohmann::ordered_json(n);
+      }
+      case 3: {
+        bool b = rng() % 2;
+        w.value(b);
+        return nlohmann::ordered_json(b);
+      }
+      case 4: {
+        auto a = nlohmann::ordered_json::array();
+        w.begin_array();
+        for (size_t i = rng() % 4; i > 0; --i) a.push_back(value(w, depth + 1));
+        w.end_array();
+        return a;
+      }
+      default: {
+        auto o = nlohmann::ordered_json::object();
+        w.begin_object();
+        for (size_t i = rng() % 4; i > 0; --i) {
+          std::string k = random_string() + std::to_string(i);  // unique keys
+          w.key(k);
+          o[k] = value(w, depth + 1);
+        }
+        w.end_object();
+        return o;
+      }
+    }
+  };
+  for (int i = 0; i < 300; ++i) {
+    JsonWriter w;
+    auto doc = value(w, i % 2 == 0 ? 0 : 3);
+    EXPECT_EQ(w.take(), doc.dump(2));
+  }
+  // Invalid UTF-8 fails as it did when nlohmann wrote the files.
+  JsonWriter w;
+  EXPECT_THROW(w.value(std::string("\xff")), nlohmann::json::type_error);
+}
+
+// profile.json's files array is read without a document tree when it has
+// the shape profile_to_json writes; everything else must read (and fail)
+// exactly as through the document. The messages are those of the document
+// reader.
+TEST(GenerateSpeed, FilesArrayReadsAsThroughTheDocument) {
+  const std::string head = R"({"schema":1,"name":"a","syscalls":{},)";
+  struct Ok {
+    std::string text;
+    std::map<std::string, std::set<std::string>> files;
+  } oks[] = {
+      {head + R"("files":[{"access":["read"],"path":"/b"},{"path":"/a","access":["write","read"]}]})",
+       {{"/a", {"read", "write"}}, {"/b", {"read"}}}},
+      // Repeated keys: the document keeps the last value.
+      {head + R"("files":[{"path":"/x","path":"/y","access":["read"]}]})", {{"/y", {"read"}}}},
+      {head + R"("files":[{"path":"/x","access":["read"]}],"files":[{"path":"/z","access":["read"]}]})",
+       {{"/z", {"read"}}}},
+      // A path listed twice: the union.
+      {head + R"("files":[{"path":"/x","access":[]},{"path":"/x","access":["read"]}]})", {{"/x", {"read"}}}},
+      {R"({"files":[{"path":"/x","access":["read"]}],"schema":1,"name":"a","syscalls":{}})", {{"/x", {"read"}}}},
+  };
+  for (const auto& ok : oks) {
+    auto p = profile_from_json(ok.text, "p.json");
+    ASSERT_TRUE(p.ok()) << ok.text << ": " << p.error().message;
+    EXPECT_EQ(p->files, ok.files) << ok.text;
+  }
+  struct Bad {
+    std::string text;
+    std::string message;
+  } bads[] = {
+      {head + R"("files":[{"path":"/x","access":["read"],"mode":1}]})", "p.json: files[0]: unknown key 'mode'"},
+      {head + R"("files":[{"path":"/x"}]})", "p.json: files[0]: missing key 'access'"},
+      {head + R"("files":[{"path":"/x","access":"read"}]})", "p.json: files[0].access: expected an array, got string"},
+      {head + R"("files":[{"path":"/x","access":[1]}]})", "p.json: files[0].access: expected a string, got number"},
+      {head + R"("files":[{"path":2,"access":["read"]}]})", "p.json: files[0].path: expected a string, got number"},
+      {head + R"("files":{}})", "p.json: files: expected an array, got object"},
+      {head + R"("files":[{"path":"/x","access":["read"]},{"path":"rel","access":["read"]}]})",
+       "p.json: files[1].path: path 'rel' is not absolute"},
+      {head + "\"files\":[{\"path\":\"/x\\u0000y\",\"access\":[\"read\"]}]}", "p.json: files[0].path: string contains a NUL byte"},
+      {head + R"("files":[{"path":"/x","access":["read"]},{"path":"/y","access":["fly"]}]})",
+       "p.json: files[1].access: unknown file access 'fly'"},
+      {head + R"("files":[{"path":"/)" + std::string(5000, 'a') + R"(","access":["read"]}]})",
+       "p.json: files[0].path: string longer than 4096 bytes"},
+      {R"({"schema":1,"name":"a","syscalls":{"vax":[]},"files":[{"path":"rel","access":[]}]})",
+       "p.json: syscalls.vax: unknown architecture 'vax'"},
+      {head + R"("network":{"files":[]}})", "p.json: network: unknown key 'files'"},
+      {head + R"("files":[{"path":"/x","access":["read"]}],"files":3})", "p.json: files: expected an array, got number"},
+      {head + R"("files":[[]]})", "p.json: files[0]: expected an object, got array"},
+      {R"([{"files":[1]}])", "p.json: profile: expected an object, got array"},
+  };
+  for (const auto& bad : bads) {
+    auto p = profile_from_json(bad.text, "p.json");
+    ASSERT_FALSE(p.ok()) << bad.text;
+    EXPECT_EQ(p.error().message, bad.message) << bad.text;
+  }
+  auto syntax = profile_from_json(head + R"("files":[{"path":"/x","access":["read"]},]})", "p.json");
+  ASSERT_FALSE(syntax.ok());
+  EXPECT_EQ(syntax.error().message.rfind("p.json: invalid JSON: [json.exception.parse_error.101] parse error at line 1", 0),
+            0u)
+      << syntax.error().message;
+}
+
+// Far below the bound on any machine; a quadratic step on 20k rules would
+// blow it.
+TEST(GenerateSpeed, LargeProfileGeneratesQuickly) {
+  auto start = std::chrono::steady_clock::now();
+  auto p = profile_from_observations(big_recording(false), "big");
+  ASSERT_TRUE(p.ok());
+  auto files = render_all(*p);
+  ASSERT_TRUE(files.ok()) << files.error().message;
+  auto back = profile_from_json((*files)[0].content, "profile.json");
+  ASSERT_TRUE(back.ok());
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(ms, 5000) << p->files.size() << " rules";
+  std::cout << "generalise + render + read back of " << p->files.size() << " rules: " << ms << " ms\n";
+}
+
+}  // namespace
+}  // namespace profile
