@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -570,17 +569,21 @@ TEST(GenerateSpeed, FilesArrayReadsAsThroughTheDocument) {
 
 // Far below the bound on any machine; a quadratic step on 20k rules would
 // blow it.
-TEST(GenerateSpeed, LargeProfileGeneratesQuickly) {
-  auto start = std::chrono::steady_clock::now();
+// The whole end of a large recording, as `record` runs it: generalise,
+// render, and read the profile back. Its speed is measured in
+// bench/generate.sh, not here; here the read-back must render to the same
+// bytes.
+TEST(GenerateSpeed, LargeProfileRoundTrips) {
   auto p = profile_from_observations(big_recording(false), "big");
   ASSERT_TRUE(p.ok());
   auto files = render_all(*p);
   ASSERT_TRUE(files.ok()) << files.error().message;
   auto back = profile_from_json((*files)[0].content, "profile.json");
-  ASSERT_TRUE(back.ok());
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_LT(ms, 5000) << p->files.size() << " rules";
-  std::cout << "generalise + render + read back of " << p->files.size() << " rules: " << ms << " ms\n";
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  auto again = render_all(*back);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  ASSERT_EQ(files->size(), again->size());
+  for (size_t i = 0; i < files->size(); ++i) EXPECT_EQ((*files)[i].content, (*again)[i].content) << (*files)[i].name;
 }
 
 }  // namespace
