@@ -452,8 +452,18 @@ std::map<std::string, std::set<std::string>> generalise_files(const Observations
     uint32_t b = bits;
     if (b & kAccessMmapExec) b |= kAccessRead;  // a mapping needs a readable fd
     std::string pattern = join(comps);
-    // Collapsing takes only patterns that name one path and that read back
-    // as a pattern: escaping can take a path over the length limit.
+    // Escaping can take a path over the length a pattern may have (a
+    // workload can make such names on purpose): its longest components
+    // become `*`, one at a time, until the pattern fits. The rule is wider by
+    // exactly those components; a recording never fails over a name.
+    while (pattern.size() > kMaxPathBytes) {
+      auto longest = std::max_element(comps.begin(), comps.end(),
+                                      [](const Comp& a, const Comp& b) { return a.text.size() < b.text.size(); });
+      if (longest == comps.end() || longest->text.size() <= 1) break;
+      *longest = {"*", false};
+      pattern = join(comps);
+    }
+    // Collapsing takes only patterns that name one path.
     bool literal = !comps.empty() && pattern.size() <= kMaxPathBytes &&
                    std::all_of(comps.begin(), comps.end(), [](const Comp& c) { return c.literal; });
     rules.push_back({std::move(pattern), b, literal});

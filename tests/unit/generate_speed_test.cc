@@ -127,6 +127,15 @@ std::map<std::string, std::set<std::string>> reference_generalise_files(const Ob
     }
     uint32_t b = bits;
     if (b & kAccessMmapExec) b |= kAccessRead;
+    // Over-long after escaping: the longest components become `*` (the
+    // first longest one when several tie) until the pattern fits.
+    while (ref_join(comps).size() > 4096) {
+      size_t at = 0;
+      for (size_t i = 1; i < comps.size(); ++i)
+        if (comps[i].text.size() > comps[at].text.size()) at = i;
+      if (comps.empty() || comps[at].text.size() <= 1) break;
+      comps[at] = {"*", false};
+    }
     rules[ref_join(comps)] |= b;
   }
   std::map<std::pair<std::string, uint32_t>, std::vector<std::string>> groups;

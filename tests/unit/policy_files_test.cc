@@ -2,6 +2,8 @@
 
 #include "profilegen/files.h"
 #include "profilegen/policy.h"
+#include "profilegen/profile.h"
+#include "profilegen/render.h"
 
 namespace profile {
 namespace {
@@ -191,6 +193,29 @@ TEST(PolicyFiles, TempNameSplitting) {
       EXPECT_EQ(ext, c.ext) << c.base;
     }
   }
+}
+
+}  // namespace
+}  // namespace profile
+
+namespace profile {
+namespace {
+
+// A name of characters patterns must escape can double in length: a
+// workload can make one that no pattern could hold. Its longest component
+// becomes `*` (one component wider, no more), and the profile renders.
+TEST(PolicyFiles, OverLongEscapedNameBecomesAOneComponentWildcard) {
+  std::string name(3000, '*');
+  std::string path = "/srv/" + name + "/data";
+  auto r = gen({{path.c_str(), kAccessRead}, {"/srv/ok", kAccessRead}});
+  Rules want = {{"/srv/*/data", {"read"}}, {"/srv/ok", {"read"}}};
+  EXPECT_EQ(r, want);
+  Observations o;
+  o.add_file(path, kAccessRead);
+  auto p = profile_from_observations(o, "long");
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  auto files = render_all(*p);
+  ASSERT_TRUE(files.ok()) << files.error().message;
 }
 
 }  // namespace
