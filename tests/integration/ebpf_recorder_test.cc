@@ -14,6 +14,7 @@
 #include "runner/supervisor.h"
 #include "test_util.h"
 #include "tracer/ebpf_tracer.h"
+#include "tracer/kernel_symbols.h"
 #include "tracer/tracer.h"
 
 namespace profile::test {
@@ -430,6 +431,17 @@ bool kernel_has_cap_tracepoint() {
   return ebpf_detail::btf_names_present("/sys/kernel/btf/vmlinux", {"btf_trace_cap_capable"}).size() == 1;
 }
 
+bool kernel_symbols_visible() {
+  auto k = KernelSymbols::load();
+  return k.ok() && k->usable();
+}
+
+#define NEEDS_CAP_TRACEPOINT()                                                                         \
+  do {                                                                                                 \
+    if (!kernel_has_cap_tracepoint()) GTEST_SKIP() << "the kernel has no cap_capable tracepoint (Linux 6.14+)"; \
+    if (!kernel_symbols_visible()) GTEST_SKIP() << "the kernel hides its symbols (kptr_restrict=2)";   \
+  } while (0)
+
 json capability(const json& p, const std::string& name) {
   for (const auto& c : p["capabilities"])
     if (c["name"] == name) return c;
@@ -440,7 +452,7 @@ json capability(const json& p, const std::string& name) {
 // changing a file's owner needs CHOWN, and the kernel says so itself.
 TEST(EbpfRecorder, ObservesCapabilitiesTheKernelGranted) {
   NEEDS_EBPF();
-  if (!kernel_has_cap_tracepoint()) GTEST_SKIP() << "the kernel has no cap_capable tracepoint (Linux 6.14+)";
+  NEEDS_CAP_TRACEPOINT();
   TempDir w;  // under the build tree, which the sandbox sees (its /tmp is private)
   std::string f = w / "owned";
   write_file(f, "x\n");
@@ -459,7 +471,7 @@ TEST(EbpfRecorder, ObservesCapabilitiesTheKernelGranted) {
 // granted SYS_ADMIN for it would be far from tight.
 TEST(EbpfRecorder, ProbingCapabilityChecksAreNotNeeds) {
   NEEDS_EBPF();
-  if (!kernel_has_cap_tracepoint()) GTEST_SKIP() << "the kernel has no cap_capable tracepoint (Linux 6.14+)";
+  NEEDS_CAP_TRACEPOINT();
   TempDir d;
   auto r = record(d, {"/bin/true"}, {"--privileged"});
   ASSERT_EQ(r.result.exit_code, 0) << r.result.err;
