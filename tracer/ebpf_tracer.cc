@@ -21,6 +21,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
+#include <future>
 #include <map>
 #include <mutex>
 #include <vector>
@@ -192,6 +193,7 @@ class EbpfTracer : public Tracer {
       int n = epoll_wait(ep.get(), out, 2, reaped ? 20 : kPollMs);
       if (n < 0 && errno != EINTR) return make_error(std::string("epoll_wait: ") + strerror(errno));
       if (!stall_consumer_ || reaped) consume();
+      start_symbols_if_needed();
     }
     timing("workload done");
     consume();
@@ -222,6 +224,7 @@ class EbpfTracer : public Tracer {
       // the wakeup threshold never wake it: drain on every round.
       ring_buffer__poll(ring_.get(), timeout);
       consume();
+      start_symbols_if_needed();
     }
     consume();
     collect(obs);
@@ -402,6 +405,15 @@ class EbpfTracer : public Tracer {
     if (cap_hook_) collect_capabilities(obs);
   }
 
+  // Naming the stacks of capability checks needs /proc/kallsyms, which
+  // takes tens of milliseconds to read: it is read on another thread from
+  // the first granted check on, while the workload runs, and never for a
+  // workload that needed no capability.
+  void start_symbols_if_needed() {
+    if (!cap_hook_ || symbols_.valid() || __atomic_load_n(&skel_->bss->caps_granted, __ATOMIC_RELAXED) == 0) return;
+    symbols_ = std::async(std::launch::async, [] { return KernelSymbols::load(); });
+  }
+
   // Capabilities from the kernel's own checks: a capability counts when at
   // least one granted check of it was not a probe (noaudit, memory
   // accounting). The stacks are named only when there are checks at all,
@@ -419,8 +431,10 @@ class EbpfTracer : public Tracer {
       }
       stacks[k.cap].push_back(std::move(ips));
     });
+    start_symbols_if_needed();
+    if (!symbols_.valid()) return;  // no granted check at all
+    auto syms = symbols_.get();
     if (stacks.empty()) return;
-    auto syms = KernelSymbols::load();
     if (!syms || !syms->usable()) {
       fprintf(stderr,
               "profile: the kernel's symbols are hidden (kptr_restrict), so its capability checks cannot be "
@@ -448,6 +462,7 @@ class EbpfTracer : public Tracer {
 
   SkelPtr skel_;
   bool cap_hook_ = false;  // on_cap_capable is loaded
+  std::future<Result<KernelSymbols>> symbols_;
   RingPtr ring_;
   Observations* obs_ = nullptr;
   // Tests: read nothing until the root has exited, as a consumer that

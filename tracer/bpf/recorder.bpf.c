@@ -29,6 +29,7 @@ const volatile __u64 cfg_wakeup_bytes = 0;
 #define SEEN_MORE 2
 __u8 seen_sys[EB_NARCH][EB_MAX_NR];
 __s64 live_tasks;    /* tracked tasks alive: the tree is gone at zero */
+__u64 caps_granted;  /* granted capability checks of recorded tasks */
 __u64 tasks_seen;    /* tasks (processes and threads) that were tracked */
 
 struct {
@@ -755,6 +756,7 @@ int BPF_PROG(on_cap_capable, const struct cred* cred, struct user_namespace* tar
              const struct user_namespace* capable_ns, int cap, int ret) {
   if (ret != 0 || cap < 0 || cap >= 64) return 0;
   if (!is_recorded(bpf_get_current_task_btf())) return 0;
+  __sync_fetch_and_add(&caps_granted, 1);
   struct eb_cap_key k = {};
   k.cap = (__u32)cap;
   if (bpf_get_stack(ctx, k.ips, sizeof(k.ips), 0) < 0) k.ips[0] = 0; /* unknown caller */
