@@ -47,7 +47,7 @@ workloads=(
 {
   echo "# Recorder overhead ($(uname -r), $(nproc) CPUs, $(date -u +%Y-%m-%d))"
   echo
-  echo "hyperfine, $RUNS runs each, one warm-up, in this order, side by side. \`untraced\` and every other row run the same \`sh -c CMD\`. \`floor\`: empty sys_enter/sys_exit tp_btf programs attached (bench/floor/), including their own load. eBPF and ptrace are end-to-end: \`profile record\`'s start-up, the recording, and generating and writing the profile."
+  echo "hyperfine, $RUNS runs each, one warm-up, in this order, side by side. \`untraced\` and every other row run the same \`sh -c CMD\`. \`floor\`: one empty sys_exit tp_btf program attached (bench/floor/), the recorder's only per-syscall hook, including its own load. eBPF and ptrace are end-to-end: \`profile record\`'s start-up, the recording, and generating and writing the profile."
   echo
 } > "$OUT"
 
