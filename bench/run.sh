@@ -5,8 +5,10 @@
 #   bench/run.sh [BUILD_DIR]          (default: build)
 #
 # Environment: BENCH_RUNS (default 5), BENCH_TAR_DIR (default /usr/share),
-# BENCH_LOOP (getppid calls of the tight loop, default 2000000),
-# BENCH_COMPARE=0 to skip the strace and ptrace columns (minutes each).
+# BENCH_FIND_DIR (default /usr), BENCH_LOOP (getppid calls of the tight
+# loop, default 2000000), BENCH_COMPARE=0 to skip the strace and ptrace
+# columns (minutes each: on a VM where a ptrace stop costs ~0.3 ms, use
+# small workloads for them), BENCH_OUT (default bench/results.md).
 # Needs root (eBPF), hyperfine, clang, gcc and strace. Writes bench/results.md.
 #
 # The "floor" column runs the workload under a sys_exit tp_btf program that
@@ -20,7 +22,8 @@ LOOP=$(realpath "$BUILD/helpers/eb_loop")
 RUNS=${BENCH_RUNS:-5}
 TAR_DIR=${BENCH_TAR_DIR:-/usr/share}
 N=${BENCH_LOOP:-2000000}
-OUT=bench/results.md
+FIND_DIR=${BENCH_FIND_DIR:-/usr}
+OUT=${BENCH_OUT:-bench/results.md}
 command -v hyperfine >/dev/null || { echo "bench: hyperfine is missing (apt-get install hyperfine)" >&2; exit 1; }
 command -v strace >/dev/null || { echo "bench: strace is missing" >&2; exit 1; }
 [ -x "$PROFILE" ] && [ -x "$LOOP" ] || { echo "bench: build first (make build)" >&2; exit 1; }
@@ -40,7 +43,7 @@ fi
 # name, shell command
 workloads=(
   "loop|$LOOP $N"
-  "find|find /usr -xdev > /dev/null"
+  "find|find $FIND_DIR -xdev > /dev/null"
   "tar|tar c $TAR_DIR 2>/dev/null | cat > /dev/null"
 )
 
