@@ -509,13 +509,18 @@ Result<std::unique_ptr<EbpfTracer>> load(const EbpfOptions& options) {
 
   OptionalHooks hooks = probe_hooks();
   auto skel = open_and_load(options, hooks);
-  if (!skel && hooks.cap_capable) {
-    // A kernel that names the tracepoint but refuses the program: record
-    // without it (capabilities are then inferred) rather than not at all.
+  if (!skel && (hooks.cap_capable || hooks.prepare_exec)) {
+    // A kernel that names an optional tracepoint but refuses its program:
+    // record without the optional programs rather than not at all.
     std::string why = skel.error().message;
-    hooks.cap_capable = false;
-    skel = open_and_load(options, hooks);
-    if (skel) fprintf(stderr, "profile: capability checks are not observed (%s)\n", why.c_str());
+    OptionalHooks none;
+    skel = open_and_load(options, none);
+    if (skel) {
+      fprintf(stderr,
+              "profile: recording without the optional eBPF programs (%s); capabilities are inferred%s\n",
+              why.c_str(), hooks.prepare_exec ? ", and a successful execveat may be recorded as execve" : "");
+      hooks = none;
+    }
   }
   if (!skel) return skel.error();
   int err = recorder_bpf__attach(skel->get());
