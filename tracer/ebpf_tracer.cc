@@ -63,6 +63,7 @@ int libbpf_log(enum libbpf_print_level level, const char* fmt, va_list ap) {
   std::lock_guard<std::mutex> lock(g_log_mu);
   std::string line(buf);
   while (!line.empty() && (line.back() == '\n' || line.back() == ' ')) line.pop_back();
+  if (line.rfind("libbpf: ", 0) == 0) line.erase(0, 8);  // libbpf_reason() adds its own
   if (!line.empty()) g_last_log = line;
   return 0;
 }
@@ -497,6 +498,10 @@ Result<SkelPtr> open_and_load(const EbpfOptions& options, const OptionalHooks& h
   if (err) return make_error("eBPF recorder: cannot size the ring buffer: " + libbpf_reason(err));
   bpf_program__set_autoload(skel->progs.on_cap_capable, hooks.cap_capable);
   bpf_program__set_autoload(skel->progs.on_prepare_exec, hooks.prepare_exec);
+  // Tests: a kernel that names the tracepoint but refuses the program (as
+  // a socket filter, its tracing helpers fail verification on any kernel).
+  if (hooks.cap_capable && getenv("PROFILE_EBPF_REFUSE_OPTIONAL") != nullptr)
+    bpf_program__set_type(skel->progs.on_cap_capable, BPF_PROG_TYPE_SOCKET_FILTER);
   err = recorder_bpf__load(skel.get());
   if (err) return make_error("the kernel refused the eBPF recorder: " + libbpf_reason(err));
   timing("loaded");

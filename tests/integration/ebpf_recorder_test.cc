@@ -479,5 +479,26 @@ TEST(EbpfRecorder, ProbingCapabilityChecksAreNotNeeds) {
   EXPECT_EQ(r.profile["capabilities"].size(), 0u) << r.profile["capabilities"].dump();
 }
 
+// An optional program the kernel refuses never costs the recording: it goes
+// on without the optional programs and says so.
+TEST(EbpfRecorder, RefusedOptionalProgramsDoNotStopTheRecording) {
+  NEEDS_EBPF();
+  NEEDS_CAP_TRACEPOINT();
+  TempDir w;
+  std::string f = w / "owned";
+  write_file(f, "x\n");
+  TempDir d;
+  auto r = run({"env", "PROFILE_EBPF_REFUSE_OPTIONAL=1", PROFILE_BIN, "record", "--tracer", "ebpf", "-o", d / "p", "--",
+                "chown", "65534", f},
+               60);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("recording without the optional eBPF programs"), std::string::npos) << r.err;
+  auto p = json::parse(read_file(d / "p/profile.json"));
+  EXPECT_TRUE(syscalls(p).count("fchownat")) << p["syscalls"].dump();
+  // No kernel observation: CHOWN is not "observed" (inference may add it).
+  auto chown_cap = capability(p, "CHOWN");
+  EXPECT_TRUE(chown_cap.is_null() || chown_cap["evidence"] != "observed") << p["capabilities"].dump();
+}
+
 }  // namespace
 }  // namespace profile::test
