@@ -33,6 +33,7 @@ COMPARE=${BENCH_COMPARE:-1}
 
 clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$BUILD/bpf" -c bench/floor/floor.bpf.c -o "$TMP/floor.bpf.o"
 gcc -O2 -o "$TMP/floor_run" bench/floor/floor_run.c -lbpf
+gcc -O2 -o "$TMP/slowpath_run" bench/floor/slowpath_run.c
 
 have_ptrace=1
 if [ "$COMPARE" = 0 ] || ! "$PROFILE" record --tracer ptrace -o "$TMP/probe" -- /bin/true >/dev/null 2>&1; then
@@ -50,7 +51,7 @@ workloads=(
 {
   echo "# Recorder overhead ($(uname -r), $(nproc) CPUs, $(date -u +%Y-%m-%d))"
   echo
-  echo "hyperfine, $RUNS runs each, one warm-up, in this order, side by side. \`untraced\` and every other row run the same \`sh -c CMD\`. \`floor\`: one empty sys_exit tp_btf program attached (bench/floor/), the recorder's only per-syscall hook, including its own load. eBPF and ptrace are end-to-end: \`profile record\`'s start-up, the recording, and generating and writing the profile."
+  echo "hyperfine, $RUNS runs each, one warm-up, in this order, side by side. \`untraced\` and every other row run the same \`sh -c CMD\`. \`slow path\`: a seccomp filter allowing everything, which puts the workload on the slow syscall path without calling any program. \`floor\`: one empty sys_exit tp_btf program attached (bench/floor/), the recorder's only per-syscall hook, including its own load. eBPF and ptrace are end-to-end: \`profile record\`'s start-up, the recording, and generating and writing the profile."
   echo
 } > "$OUT"
 
@@ -59,6 +60,7 @@ for w in "${workloads[@]}"; do
   cmd=${w#*|}
   args=(-N -w 1 -r "$RUNS" --export-markdown "$TMP/$name.md" --export-json "$TMP/$name.json"
     -n "untraced" "sh -c '$cmd'"
+    -n "slow path" "$TMP/slowpath_run '$cmd'"
     -n "floor" "$TMP/floor_run $TMP/floor.bpf.o '$cmd'"
     -n "ebpf" "$PROFILE record --tracer ebpf --allow-loss -o $TMP/p-$name-ebpf -- sh -c '$cmd'")
   if [ "$COMPARE" = 1 ]; then
@@ -89,7 +91,7 @@ import json, sys
 res = {r["command"]: r["mean"] * 1000 for r in json.load(open(sys.argv[1]))["results"]}
 name, start, work, end = sys.argv[2], *map(float, sys.argv[3:6])
 u = res["untraced"]
-print(f"| {name} | {u:.0f} ms | {res['floor'] / u:.2f}x | {work / u:.2f}x | {res['ebpf'] / u:.2f}x "
+print(f"| {name} | {u:.0f} ms | {res['slow path'] / u:.2f}x | {res['floor'] / u:.2f}x | {work / u:.2f}x | {res['ebpf'] / u:.2f}x "
       f"| {start:.0f} / {work:.0f} / {end:.0f} ms |")
 PY
 done
@@ -111,8 +113,8 @@ rss=$( { /usr/bin/time -f "%M" "$PROFILE" record --tracer ebpf -o "$TMP/p-true" 
   echo
   echo "Ratios to the untraced mean of the same run. *Recorded phase*: from the recorder attached to the workload's tree gone (median of 3 runs), i.e. the workload as it ran under the recorder, without \`profile\`'s start-up and end."
   echo
-  echo "| workload | untraced | floor | eBPF, recorded phase | eBPF, end to end | eBPF start-up / recorded / end |"
-  echo "|---|---:|---:|---:|---:|---|"
+  echo "| workload | untraced | slow path | floor | eBPF, recorded phase | eBPF, end to end | eBPF start-up / recorded / end |"
+  echo "|---|---:|---:|---:|---:|---:|---|"
   cat "$TMP/summary.md"
 } >> "$OUT"
 echo "bench: results in $OUT" >&2
