@@ -1,5 +1,6 @@
 // The eBPF recorder on real workloads (root): process trees, files, network,
 // isolation of concurrent recordings, attach mode, the loss path.
+#include <dirent.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include "profilegen/profile.h"
 #include "runner/supervisor.h"
 #include "test_util.h"
+#include "tracer/btf_cache.h"
 #include "tracer/ebpf_tracer.h"
 #include "tracer/kernel_symbols.h"
 #include "tracer/tracer.h"
@@ -498,6 +500,71 @@ TEST(EbpfRecorder, RefusedOptionalProgramsDoNotStopTheRecording) {
   // No kernel observation: CHOWN is not "observed" (inference may add it).
   auto chown_cap = capability(p, "CHOWN");
   EXPECT_TRUE(chown_cap.is_null() || chown_cap["evidence"] != "observed") << p["capabilities"].dump();
+}
+
+// One recording with the minimised-BTF cache in `cache_dir` ("off" for
+// none), with PROFILE_EBPF_TIMING on so that stderr says which BTF it used.
+CommandResult record_with_cache(const std::string& cache_dir, const TempDir& d, const std::vector<std::string>& cmd) {
+  std::vector<std::string> a = {"env", "PROFILE_BTF_CACHE=" + cache_dir, "PROFILE_EBPF_TIMING=1", PROFILE_BIN,
+                                "record", "--tracer", "ebpf", "-o", d / "p", "--"};
+  a.insert(a.end(), cmd.begin(), cmd.end());
+  return run(a, 60);
+}
+
+bool kernel_has_build_id() {
+  return !btf_cache_detail::build_id_from_notes(read_file("/sys/kernel/notes")).empty();
+}
+
+// The cache is built by the first recording and used by the next; a
+// recording with it is the same as one without; a damaged entry is
+// replaced, and a directory others can write is not used.
+TEST(EbpfRecorder, MinimisedBtfCacheGivesTheSameRecording) {
+  NEEDS_EBPF();
+  if (!kernel_has_build_id()) GTEST_SKIP() << "the kernel publishes no build id in /sys/kernel/notes";
+  TempDir c;
+  std::string cache = c / "btf";
+  std::vector<std::string> cmd = {"/bin/sh", "-c", "cat /etc/hostname >/dev/null; ls / >/dev/null"};
+  TempDir d1, d2, d3;
+  auto first = record_with_cache(cache, d1, cmd);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.err.find("minimised BTF cached"), std::string::npos) << first.err;
+  auto second = record_with_cache(cache, d2, cmd);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.err.find("opened with the cached minimised BTF"), std::string::npos) << second.err;
+  auto without = record_with_cache("off", d3, cmd);
+  ASSERT_EQ(without.exit_code, 0) << without.err;
+  EXPECT_EQ(without.err.find("minimised BTF"), std::string::npos) << without.err;
+  auto p2 = json::parse(read_file(d2 / "p/profile.json"));
+  auto p3 = json::parse(read_file(d3 / "p/profile.json"));
+  EXPECT_EQ(p2["syscalls"], p3["syscalls"]);
+  EXPECT_EQ(files(p2), files(p3));
+
+  // A damaged entry: the recording still works and the entry is rebuilt.
+  std::string entry;
+  DIR* dir = opendir(cache.c_str());
+  ASSERT_NE(dir, nullptr);
+  while (dirent* e = readdir(dir)) {
+    std::string n = e->d_name;
+    if (n.size() > 4 && n.compare(n.size() - 4, 4, ".btf") == 0) entry = cache + "/" + n;
+  }
+  closedir(dir);
+  ASSERT_FALSE(entry.empty());
+  std::string good = read_file(entry);
+  write_file(entry, "not BTF at all");
+  ASSERT_EQ(chmod(entry.c_str(), 0600), 0);
+  TempDir d4;
+  auto damaged = record_with_cache(cache, d4, cmd);
+  ASSERT_EQ(damaged.exit_code, 0) << damaged.err;
+  EXPECT_EQ(read_file(entry), good);
+
+  // A cache directory others may write is neither used nor written.
+  ASSERT_EQ(chmod(cache.c_str(), 0777), 0);
+  TempDir d5;
+  auto open_dir = record_with_cache(cache, d5, cmd);
+  ASSERT_EQ(open_dir.exit_code, 0) << open_dir.err;
+  EXPECT_EQ(open_dir.err.find("opened with the cached minimised BTF"), std::string::npos) << open_dir.err;
+  EXPECT_NE(open_dir.err.find("minimised BTF not cached"), std::string::npos) << open_dir.err;
+  ASSERT_EQ(chmod(cache.c_str(), 0700), 0);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "profilegen/profile.h"
 #include "tracer/bpf/recorder.h"
 #include "test_util.h"
+#include "tracer/btf_cache.h"
 #include "tracer/ebpf_tracer.h"
 #include "tracer/kernel_symbols.h"
 
@@ -205,6 +206,52 @@ TEST(EbpfDecode, BtfNameLookupMatchesWholeNamesOnly) {
   test::write_file(d / "cut", cut.substr(0, cut.size() - 10));
   EXPECT_EQ(ebpf_detail::btf_names_present(d / "cut", {"btf_trace_cap_capable"}), S{});
   EXPECT_EQ(ebpf_detail::btf_names_present(d / "missing", {"task_struct"}), S{});
+}
+
+}  // namespace
+}  // namespace profile
+
+namespace profile {
+namespace {
+
+std::string note(uint32_t type, const std::string& name, const std::string& desc) {
+  std::string out;
+  auto put32 = [&](uint32_t v) { out.append(reinterpret_cast<const char*>(&v), 4); };
+  put32(static_cast<uint32_t>(name.size()));
+  put32(static_cast<uint32_t>(desc.size()));
+  put32(type);
+  out += name;
+  out.append((4 - name.size() % 4) % 4, '\0');
+  out += desc;
+  out.append((4 - desc.size() % 4) % 4, '\0');
+  return out;
+}
+
+TEST(BtfCache, FindsTheGnuBuildIdAmongOtherNotes) {
+  std::string id("\x48\xdc\x54\x0c\x8b\x76\x39\x38\x04\xca\x80\x88\xdb\xfa\x7d\x42\x91\x1a\x94\x44", 20);
+  std::string notes = note(6, std::string("Linux\0", 6), "abcd") + note(3, std::string("GNU\0", 4), id);
+  EXPECT_EQ(btf_cache_detail::build_id_from_notes(notes), "48dc540c8b76393804ca8088dbfa7d42911a9444");
+  // A build id under another owner's name is not the kernel's.
+  EXPECT_EQ(btf_cache_detail::build_id_from_notes(note(3, std::string("Xen\0", 4), id)), "");
+  EXPECT_EQ(btf_cache_detail::build_id_from_notes(""), "");
+}
+
+TEST(BtfCache, RefusesNotesWhoseSizesRunPastTheBlob) {
+  std::string id(20, '\x11');
+  std::string notes = note(3, std::string("GNU\0", 4), id);
+  EXPECT_EQ(btf_cache_detail::build_id_from_notes(notes.substr(0, notes.size() - 4)), "");
+  std::string huge = notes;
+  uint32_t big = 0xfffffff0u;
+  memcpy(&huge[4], &big, 4);  // descsz
+  EXPECT_EQ(btf_cache_detail::build_id_from_notes(huge), "");
+}
+
+TEST(BtfCache, KeyHashDependsOnEveryByte) {
+  std::string a(1000, 'a'), b = a;
+  b[999] = 'b';
+  EXPECT_EQ(btf_cache_detail::hash_hex(a.data(), a.size()).size(), 16u);
+  EXPECT_NE(btf_cache_detail::hash_hex(a.data(), a.size()), btf_cache_detail::hash_hex(b.data(), b.size()));
+  EXPECT_EQ(btf_cache_detail::hash_hex(a.data(), a.size()), btf_cache_detail::hash_hex(a.data(), a.size()));
 }
 
 }  // namespace
