@@ -521,27 +521,37 @@ Result<std::unique_ptr<EbpfTracer>> load(const EbpfOptions& options) {
   const void* obj = recorder_bpf__elf_bytes(&obj_size);
   MinBtfCache cache = min_btf_cache(obj, obj_size);
   std::string min_btf = min_btf_usable(cache) ? cache.path() : "";
-  auto skel = open_and_load(options, hooks, min_btf);
-  if (!skel && !min_btf.empty()) {
-    // An entry libbpf cannot use (damaged): drop it, load without it.
-    unlink(min_btf.c_str());
-    min_btf.clear();
-    skel = open_and_load(options, hooks, min_btf);
+  // Fallbacks, in this order: without the optional programs (a kernel
+  // that names a tracepoint but refuses its program), then without the
+  // cached BTF (an entry libbpf rejects, which is then deleted), then
+  // without both. The first load that works is used.
+  const OptionalHooks none;
+  bool optional = hooks.cap_capable || hooks.prepare_exec;
+  std::vector<std::pair<OptionalHooks, bool>> attempts = {{hooks, true}};
+  if (optional) attempts.push_back({none, true});
+  if (!min_btf.empty()) {
+    attempts.push_back({hooks, false});
+    if (optional) attempts.push_back({none, false});
   }
-  if (!skel && (hooks.cap_capable || hooks.prepare_exec)) {
-    // A kernel that names an optional tracepoint but refuses its program:
-    // record without the optional programs rather than not at all.
-    std::string why = skel.error().message;
-    OptionalHooks none;
-    skel = open_and_load(options, none, min_btf);
+  Result<SkelPtr> skel = make_error("no load attempted");
+  std::string first_error;
+  for (const auto& [try_hooks, with_btf] : attempts) {
+    skel = open_and_load(options, try_hooks, with_btf ? min_btf : "");
     if (skel) {
-      fprintf(stderr,
-              "profile: recording without the optional eBPF programs (%s); capabilities are inferred%s\n",
-              why.c_str(), hooks.prepare_exec ? ", and a successful execveat may be recorded as execve" : "");
-      hooks = none;
+      if (optional && !(try_hooks.cap_capable || try_hooks.prepare_exec))
+        fprintf(stderr,
+                "profile: recording without the optional eBPF programs (%s); capabilities are inferred%s\n",
+                first_error.c_str(), hooks.prepare_exec ? ", and a successful execveat may be recorded as execve" : "");
+      hooks = try_hooks;
+      if (!with_btf && !min_btf.empty()) {
+        unlink(min_btf.c_str());  // rebuilt below
+        min_btf.clear();
+      }
+      break;
     }
+    if (first_error.empty()) first_error = skel.error().message;
   }
-  if (!skel) return skel.error();
+  if (!skel) return make_error(first_error);
   int err = recorder_bpf__attach(skel->get());
   timing("attached");
   if (err) return make_error("cannot attach the eBPF recorder: " + libbpf_reason(err));
