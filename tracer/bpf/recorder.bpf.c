@@ -608,6 +608,22 @@ static __always_inline int is_exec_file_mapping(struct pt_regs* regs, __u32 arch
   return (arg_of(regs, arch, 2) & 0x4 /* PROT_EXEC */) && !(arg_of(regs, arch, 3) & 0x20 /* MAP_ANONYMOUS */);
 }
 
+/* thread_info.status of a task inside a syscall: TS_COMPAT marks one
+ * entered through a 32-bit entry point (eb_decode_arch). */
+static __always_inline __u32 syscall_status(struct task_struct* task) {
+  if (bpf_core_field_exists(task->thread_info.status)) return task->thread_info.status;
+  return 0;
+}
+
+/* The syscall the current task is inside, from its saved registers, for
+ * programs that are not given them (the exit program is): its arch, with
+ * the number in *nr; EB_NARCH when the registers cannot be had. */
+static __always_inline __u32 current_syscall(struct task_struct* task, __u64* nr) {
+  struct pt_regs* regs = (struct pt_regs*)bpf_task_pt_regs(task);
+  if (!regs) return EB_NARCH;
+  return eb_decode_arch(syscall_status(task), (__u64)BPF_CORE_READ(regs, orig_ax), nr);
+}
+
 /* Marks a syscall as seen. Numbers outside the table (only ENOSYS calls
  * in practice) go to userspace as events, so that nothing is dropped. */
 static __always_inline void note_syscall(__u32 arch, __u64 nr) {
@@ -651,8 +667,7 @@ int BPF_PROG(on_sys_exit, struct pt_regs* regs, long ret) {
     return 0;
   }
   __s64 raw = regs->orig_ax;
-  __u32 status = 0;
-  if (bpf_core_field_exists(task->thread_info.status)) status = task->thread_info.status;
+  __u32 status = syscall_status(task);
   if (raw == -1) {
     /* A signal handler's return: its registers are the interrupted
      * context's now. i386 has two such calls (sigreturn for handlers set
@@ -827,12 +842,9 @@ int BPF_PROG(on_prepare_exec, struct task_struct* p, struct linux_binprm* bprm) 
       return 0;
     }
   }
-  struct pt_regs* regs = (struct pt_regs*)bpf_task_pt_regs(task);
-  if (!regs) return 0;
-  __u32 status = 0;
-  if (bpf_core_field_exists(task->thread_info.status)) status = task->thread_info.status;
   __u64 nr;
-  __u32 arch = eb_decode_arch(status, (__u64)BPF_CORE_READ(regs, orig_ax), &nr);
+  __u32 arch = current_syscall(task, &nr);
+  if (arch == EB_NARCH) return 0;
   note_syscall(arch, nr);
   st->exec_noted = 1;
   return 0;
@@ -845,14 +857,9 @@ int BPF_PROG(on_prepare_exec, struct task_struct* p, struct linux_binprm* bprm) 
  * is not counted. */
 static __always_inline void note_exit_call(struct task_struct* p) {
   if (BPF_CORE_READ(p, exit_code) & 0x7f) return;
-  struct task_struct* task = bpf_get_current_task_btf();
-  struct pt_regs* regs = (struct pt_regs*)bpf_task_pt_regs(task);
-  if (!regs) return;
-  __s64 raw = BPF_CORE_READ(regs, orig_ax);
-  __u32 status = 0;
-  if (bpf_core_field_exists(task->thread_info.status)) status = task->thread_info.status;
   __u64 nr;
-  __u32 arch = eb_decode_arch(status, (__u64)raw, &nr);
+  __u32 arch = current_syscall(bpf_get_current_task_btf(), &nr);
+  if (arch == EB_NARCH) return;
   int is_exit = arch == EB_ARCH_X86 ? (nr == 1 || nr == 252) : (nr == 60 || nr == 231);
   if (is_exit) note_syscall(arch, nr);
 }
