@@ -474,11 +474,17 @@ TEST(EbpfRecorder, ObservesCapabilitiesTheKernelGranted) {
 TEST(EbpfRecorder, ProbingCapabilityChecksAreNotNeeds) {
   NEEDS_EBPF();
   NEEDS_CAP_TRACEPOINT();
+  // The chown proves the hook is live in this recording; the mmaps and
+  // brks of sh and chown make the probing checks.
+  TempDir w;
+  std::string f = w / "owned";
+  write_file(f, "x\n");
   TempDir d;
-  auto r = record(d, {"/bin/true"}, {"--privileged"});
+  auto r = record(d, {"/bin/sh", "-c", "chown 65534 \"$1\"", "sh", f}, {"--privileged"});
   ASSERT_EQ(r.result.exit_code, 0) << r.result.err;
   EXPECT_TRUE(capability(r.profile, "SYS_ADMIN").is_null()) << r.profile["capabilities"].dump();
-  EXPECT_EQ(r.profile["capabilities"].size(), 0u) << r.profile["capabilities"].dump();
+  ASSERT_EQ(r.profile["capabilities"].size(), 1u) << r.profile["capabilities"].dump();
+  EXPECT_EQ(capability(r.profile, "CHOWN")["evidence"], "observed") << r.profile["capabilities"].dump();
 }
 
 // An optional program the kernel refuses never costs the recording: it goes
