@@ -127,6 +127,27 @@ PathJoin join_clean(std::string_view root, std::string_view dir, std::string_vie
   return r;
 }
 
+std::optional<uint64_t> parse_fdinfo_flags(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t end = text.find('\n', i);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(i, end - i);
+    i = end + 1;
+    if (line.substr(0, 6) != "flags:") continue;
+    size_t j = 6;
+    while (j < line.size() && (line[j] == '\t' || line[j] == ' ')) ++j;
+    if (j == line.size()) return std::nullopt;
+    uint64_t v = 0;
+    for (; j < line.size(); ++j) {
+      if (line[j] < '0' || line[j] > '7' || v >> 60) return std::nullopt;
+      v = v * 8 + static_cast<uint64_t>(line[j] - '0');
+    }
+    return v;
+  }
+  return std::nullopt;
+}
+
 uint32_t open_access(uint64_t flags) {
   if (flags & O_PATH) return 0;
   uint32_t a = 0;

@@ -94,6 +94,10 @@ bool clean_path(std::string_view p);
 // result that is not clean (or a name longer than PATH_MAX) kInvalid.
 PathJoin join_clean(std::string_view root, std::string_view dir, std::string_view name, std::string* out);
 
+// The open flags of a descriptor from its /proc/<pid>/fdinfo/<fd> text
+// ("flags:\t0100002"), or nullopt when there is no such line.
+std::optional<uint64_t> parse_fdinfo_flags(std::string_view text);
+
 // FileAccess bits an open(2) with these flags asks for; 0 for O_PATH.
 uint32_t open_access(uint64_t flags);
 

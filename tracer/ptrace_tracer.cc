@@ -41,6 +41,7 @@
 #include "profilegen/profile.h"
 #include "tracer/ptrace_decode.h"
 #include "tracer/syscall_arch.h"
+#include "tracer/unique_fd.h"
 
 namespace profile {
 
@@ -154,7 +155,8 @@ class PtraceTracer : public Tracer {
   void add_path_at(pid_t tid, int dirfd, uint64_t addr, uint32_t access, bool empty_is_fd = false);
   void add_fd_file(pid_t tid, int fd, uint32_t access, std::string* recorded = nullptr);
   void add_cap(const char* cap, const std::string& reason);
-  void check_dac(pid_t tid, Task& t, int fd, uint32_t access, const std::string& path);
+  void add_opened_file(pid_t tid, Task& t, int fd, uint64_t flags, uint32_t access);
+  void check_dac(pid_t tid, Task& t, const struct stat& st, uint32_t access, const std::string& path);
   void check_chown(pid_t tid, Task& t, const char* stat_path, bool nofollow, uint32_t uid, uint32_t gid);
   void record_socket_addr(pid_t tid, Task& t, int fd, uint64_t addr, uint64_t len, PortUse::Kind kind);
   void lost() { ++obs_->lost_events; }
@@ -359,6 +361,48 @@ void PtraceTracer::add_fd_file(pid_t tid, int fd, uint32_t access, std::string* 
   if (recorded != nullptr) *recorded = std::move(p);
 }
 
+// The file an open call returned, through one borrowed reference to it: its
+// path, type and mode then all describe the same open file, even when
+// another thread sharing the descriptor table closes the number and opens
+// something else at it before they are read. A descriptor that was not
+// opened with the mode the call asked for is not the call's file: the event
+// is lost rather than paired with a file the call did not open.
+void PtraceTracer::add_opened_file(pid_t tid, Task& t, int fd, uint64_t flags, uint32_t access) {
+  UniqueFd pidfd(sys_pidfd_open(tgid(tid, t)));
+  UniqueFd local(pidfd.get() >= 0 ? sys_pidfd_getfd(pidfd.get(), fd) : -1);
+  if (local.get() < 0) {
+    lost();
+    return;
+  }
+  char link[64], info[64];
+  snprintf(link, sizeof link, "/proc/self/fd/%d", local.get());
+  snprintf(info, sizeof info, "/proc/self/fdinfo/%d", local.get());
+  std::string p;
+  char buf[1024];
+  ssize_t n = read_small(info, buf, sizeof buf);
+  auto file_flags = n > 0 ? parse_fdinfo_flags(std::string_view(buf, static_cast<size_t>(n))) : std::nullopt;
+  struct stat st;
+  // fcntl cannot change these, so the call's own must be there.
+  constexpr uint64_t kFixed = O_ACCMODE | O_PATH;
+  if (!read_link(link, &p) || !file_flags || (*file_flags & kFixed) != (flags & kFixed) ||
+      fstat(local.get(), &st) != 0) {
+    lost();
+    return;
+  }
+  // Reading a directory is listing it (the eBPF recorder decides the same
+  // way from the inode), and "list" marks it as a directory.
+  if ((access & kAccessRead) && S_ISDIR(st.st_mode)) access = (access & ~uint32_t{kAccessRead}) | kAccessList;
+  // Pipes, sockets and anonymous inodes have no path; unlinked files
+  // (O_TMPFILE) no name a policy could allow.
+  if (p.empty() || p[0] != '/') return;
+  constexpr std::string_view kDeleted = " (deleted)";
+  if (p.size() > kDeleted.size() && p.compare(p.size() - kDeleted.size(), kDeleted.size(), kDeleted) == 0 &&
+      st.st_nlink == 0)
+    return;
+  add_file(p, access);
+  check_dac(tid, t, st, access, p);
+}
+
 // Evidence reasons are kept order-independent (the smallest wins) so two
 // recordings of the same behaviour write the same profile.
 void PtraceTracer::add_cap(const char* cap, const std::string& reason) {
@@ -370,13 +414,9 @@ void PtraceTracer::add_cap(const char* cap, const std::string& reason) {
   }
 }
 
-void PtraceTracer::check_dac(pid_t tid, Task& t, int fd, uint32_t access, const std::string& path) {
+void PtraceTracer::check_dac(pid_t tid, Task& t, const struct stat& st, uint32_t access, const std::string& path) {
   access &= kAccessRead | kAccessWrite | kAccessAppend;
   if (access == 0 || !creds(tid, t)) return;
-  char link[64];
-  snprintf(link, sizeof link, "/proc/%d/fd/%d", tid, fd);
-  struct stat st;
-  if (stat(link, &st) != 0) return;
   const char* cap = dac_capability_needed(t.creds, st.st_mode, st.st_uid, st.st_gid, access);
   if (cap == nullptr) return;
   bool write = std::string_view(cap) == "DAC_OVERRIDE";
@@ -622,18 +662,7 @@ void PtraceTracer::on_exit(pid_t tid, Task& t, SysKind k, int64_t rval, bool is_
       }
       uint32_t access = open_access(flags);
       if (access == 0) break;
-      int fd = static_cast<int>(rval);
-      // Reading a directory is listing it (the eBPF recorder decides the
-      // same way from the inode), and "list" marks it as a directory.
-      if (access & kAccessRead) {
-        char link[64];
-        snprintf(link, sizeof link, "/proc/%d/fd/%d", tid, fd);
-        struct stat st;
-        if (stat(link, &st) == 0 && S_ISDIR(st.st_mode)) access = (access & ~uint32_t{kAccessRead}) | kAccessList;
-      }
-      std::string p;
-      add_fd_file(tid, fd, access, &p);
-      if (!p.empty()) check_dac(tid, t, fd, access, p);
+      add_opened_file(tid, t, static_cast<int>(rval), flags, access);
       break;
     }
     case SysKind::kMmap: {

@@ -221,6 +221,30 @@ TEST_P(RecordPathsTrust, OpenThroughTheLinkIsRecordedWhereTheKernelOpened) {
   EXPECT_EQ(rec.r.err.find("left out of the profile"), std::string::npos) << rec.r.err;
 }
 
+// The descriptor an open returned is looked at after the call, when
+// another thread may have put a different file at its number: the path and
+// the access must come from one and the same open file.
+TEST_P(RecordPathsTrust, DescriptorSwappedByAnotherThreadIsNotPairedWithTheOpen) {
+  PROFILE_NEEDS_ROOT();
+  TempDir work;
+  std::string dir = real(work.path());
+  write_file(dir + "/secret", "secret\n");
+  TempDir out;
+  std::vector<std::string> args = {"record", "--allow-loss", "--tracer", GetParam(), "-o", out / "p", "--",
+                                   helper("tp_fdswap"), dir, "3000"};
+  auto r = run_profile(args, 120);
+  if (r.exit_code != 0 && GetParam() == "ebpf" && !require_privileged())
+    GTEST_SKIP() << "the eBPF recorder cannot load on this kernel: " << r.err;
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Recording rec;
+  rec.profile = json::parse(read_file(out / "p/profile.json"));
+  EXPECT_EQ(read_file(dir + "/secret"), "secret\n");
+  for (const char* access : {"write", "create"})
+    EXPECT_FALSE(has_access(rec, dir + "/secret", access))
+        << "the secret, only ever opened read-only, was recorded with " << access << ": "
+        << rec.profile["files"].dump();
+}
+
 INSTANTIATE_TEST_SUITE_P(Tracers, RecordPathsTrust, ::testing::Values("ptrace", "ebpf"),
                          [](const auto& info) { return info.param; });
 

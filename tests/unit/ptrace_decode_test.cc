@@ -131,6 +131,15 @@ TEST(PtraceDecode, DotDotAfterANameFromTheStringIsUnresolved) {
   EXPECT_EQ(joined("/", "/s/w", "a/.//b/."), "/s/w/a/b");
 }
 
+TEST(PtraceDecode, FdinfoFlagsAreOctal) {
+  EXPECT_EQ(parse_fdinfo_flags("pos:\t0\nflags:\t0100002\nmnt_id:\t24\n").value_or(99), 0100002u);
+  EXPECT_EQ(parse_fdinfo_flags("flags: 0").value_or(99), 0u);
+  EXPECT_FALSE(parse_fdinfo_flags("pos:\t0\nmnt_id:\t24\n"));
+  EXPECT_FALSE(parse_fdinfo_flags("flags:\t0109\n"));
+  EXPECT_FALSE(parse_fdinfo_flags("flags:\t\n"));
+  EXPECT_FALSE(parse_fdinfo_flags("flags:\t7777777777777777777777777\n"));
+}
+
 TEST(PtraceDecode, HostilePathsAreRefused) {
   EXPECT_EQ(joined("/", "relative/base", "x"), "<invalid>");
   EXPECT_EQ(joined("/", "", "x"), "<invalid>");
