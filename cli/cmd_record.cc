@@ -15,6 +15,7 @@
 #include "runner/profile_dir.h"
 #include "runner/supervisor.h"
 #include "tracer/ebpf_tracer.h"
+#include "tracer/path_join.h"
 
 namespace profile::cli {
 
@@ -150,6 +151,10 @@ int run_record(const RecordOptions& o) {
   auto w = write_profile_dir(out, p);
   if (!w) return report(w.error());
   std::cerr << summarize(p);
+  if (obs.unresolved_paths > 0)
+    note(std::to_string(obs.unresolved_paths) +
+         " path argument(s) left out of the profile: a \"..\" follows a name that may be a symbolic link, so "
+         "which file the call used is unknown (first: \"" + escape_for_message(obs.first_unresolved_path) + "\")");
   std::cerr << "  written to " << out << "/ (profile.json, seccomp.json, apparmor.profile, landlock.json, caps.txt)\n";
   if (obs.partial) note("recording interrupted: the profile is marked partial");
   return exit_code;

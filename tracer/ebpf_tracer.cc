@@ -31,6 +31,7 @@
 #include "tracer/bpf/recorder.h"
 #include "tracer/btf_cache.h"
 #include "tracer/kernel_symbols.h"
+#include "tracer/path_join.h"
 #include "tracer/unique_fd.h"
 
 namespace profile {
@@ -296,7 +297,9 @@ class EbpfTracer : public Tracer {
   };
 
   // Absolute path of a path event, or false when it cannot be trusted whole.
-  bool event_path(const PathRecord& r, std::string* out) {
+  // A path whose string has a ".." after one of its own names is not
+  // resolved (tracer/path_join.h): *unresolved then holds it as given.
+  bool event_path(const PathRecord& r, std::string* out, std::string* unresolved) {
     const eb_path_event& e = r.hdr;
     if (e.flags & (EB_PF_TRUNCATED | EB_PF_REL_TRUNC | EB_PF_NO_FILE)) return false;
     std::string dir;
@@ -311,13 +314,18 @@ class EbpfTracer : public Tracer {
     }
     std::string rel(r.rel, strnlen(r.rel, e.rel_len));
     if (rel.empty()) return false;
-    if (rel[0] == '/') {
-      *out = ebpf_detail::normalise_path(rel);
-    } else {
-      if (dir.empty()) return false;
-      *out = ebpf_detail::normalise_path(dir + "/" + rel);
+    if (rel[0] != '/' && dir.empty()) return false;
+    // The walked directory is relative to the task's root already.
+    switch (join_resolved("/", dir, rel, out)) {
+      case PathJoin::kOk:
+        return true;
+      case PathJoin::kDotDotAfterName:
+        *unresolved = rel[0] == '/' ? rel : dir + "/" + rel;
+        return false;
+      case PathJoin::kInvalid:
+        return false;
     }
-    return true;
+    return false;
   }
 
   void on_path(const void* data, size_t size) {
@@ -341,8 +349,12 @@ class EbpfTracer : public Tracer {
       obs_->unix_sockets.insert("@" + name);
       return;
     }
-    std::string path;
-    if (!event_path(r, &path)) return bad_event();
+    std::string path, unresolved;
+    if (!event_path(r, &path, &unresolved)) {
+      if (unresolved.empty()) return bad_event();
+      obs_->add_unresolved_path(unresolved);
+      return;
+    }
     switch (e.hdr.type) {
       case EB_EV_FILE:
         obs_->add_file(path, e.access & 0x7ff);

@@ -47,8 +47,6 @@ int seccomp_nr(uint32_t arch, uint64_t nr);
 // Joins `ncomp` NUL-terminated components stored leaf first into an absolute
 // path. Returns false when the buffer does not hold that many components.
 bool join_components(const char* buf, size_t len, uint32_t ncomp, std::string* out);
-// Lexical normalisation of an absolute path: "//", "." and ".." removed.
-std::string normalise_path(const std::string& path);
 // True for the name of a script execve was given that is no file a policy
 // needs: a /proc magic link (/proc/self/exe, /proc/<pid>/fd/N) or the
 // /dev/fd/N[/name] the kernel writes for execveat through a descriptor.

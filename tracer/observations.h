@@ -95,6 +95,15 @@ struct Observations {
   uint64_t lost_events = 0;  // events the recorder could not deliver
   bool partial = false;      // interrupted (Ctrl-C, timeout) before the tree exited
   uint64_t processes = 0;    // processes/threads seen (for the summary)
+  // Path arguments left out because a ".." followed a name taken from the
+  // string, so which file the call touched is unknown (tracer/path_join.h).
+  // Not a loss: the recording is complete for every file it could name.
+  uint64_t unresolved_paths = 0;
+  std::string first_unresolved_path;  // the name as given, on its directory
+
+  void add_unresolved_path(const std::string& as_given) {
+    if (unresolved_paths++ == 0) first_unresolved_path = as_given;
+  }
 
   void add_syscall(const std::string& arch, int nr) { syscalls[arch].insert(nr); }
   void add_file(const std::string& path, uint32_t access) { files[path] |= access; }
@@ -115,6 +124,8 @@ inline void Observations::merge(const Observations& o) {
   lost_events += o.lost_events;
   partial = partial || o.partial;
   processes += o.processes;
+  if (unresolved_paths == 0) first_unresolved_path = o.first_unresolved_path;
+  unresolved_paths += o.unresolved_paths;
   if (tracer.empty()) tracer = o.tracer;
 }
 

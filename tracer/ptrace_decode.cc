@@ -120,39 +120,32 @@ bool clean_path(std::string_view p) {
   return true;
 }
 
-std::optional<std::string> join_normalize(std::string_view base, std::string_view path) {
-  if (path.size() > kMaxPathLen) return std::nullopt;
-  if (path.empty() || path[0] != '/') {
-    if (base.empty() || base[0] != '/' || base.size() > kMaxPathLen) return std::nullopt;
-  }
-  // Components are collected as views; at most PATH_MAX/2 of them exist.
-  std::vector<std::string_view> parts;
-  auto push = [&parts](std::string_view s) {
-    size_t i = 0;
-    while (i < s.size()) {
-      while (i < s.size() && s[i] == '/') ++i;
-      size_t j = i;
-      while (j < s.size() && s[j] != '/') ++j;
-      std::string_view c = s.substr(i, j - i);
-      if (c.empty() || c == ".") {
-      } else if (c == "..") {
-        if (!parts.empty()) parts.pop_back();
-      } else {
-        parts.push_back(c);
-      }
-      i = j;
+PathJoin join_clean(std::string_view root, std::string_view dir, std::string_view name, std::string* out) {
+  if (name.size() > kMaxPathLen || root.size() > kMaxPathLen || dir.size() > kMaxPathLen) return PathJoin::kInvalid;
+  PathJoin r = join_resolved(root, dir, name, out);
+  if (r == PathJoin::kOk && !clean_path(*out)) return PathJoin::kInvalid;
+  return r;
+}
+
+std::optional<uint64_t> parse_fdinfo_flags(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t end = text.find('\n', i);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(i, end - i);
+    i = end + 1;
+    if (line.substr(0, 6) != "flags:") continue;
+    size_t j = 6;
+    while (j < line.size() && (line[j] == '\t' || line[j] == ' ')) ++j;
+    if (j == line.size()) return std::nullopt;
+    uint64_t v = 0;
+    for (; j < line.size(); ++j) {
+      if (line[j] < '0' || line[j] > '7' || v >> 60) return std::nullopt;
+      v = v * 8 + static_cast<uint64_t>(line[j] - '0');
     }
-  };
-  if (path.empty() || path[0] != '/') push(base);
-  push(path);
-  std::string out;
-  if (parts.empty()) out = "/";
-  for (auto c : parts) {
-    out.push_back('/');
-    out.append(c);
+    return v;
   }
-  if (!clean_path(out)) return std::nullopt;
-  return out;
+  return std::nullopt;
 }
 
 uint32_t open_access(uint64_t flags) {

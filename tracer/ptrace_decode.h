@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "tracer/path_join.h"
 #include "tracer/syscall_arch.h"
 
 namespace profile {
@@ -89,10 +90,13 @@ inline constexpr size_t kMaxPathLen = 4095;  // PATH_MAX without the NUL
 // control characters (they would break line-based policy formats).
 bool clean_path(std::string_view p);
 
-// Joins `path` onto the absolute directory `base` (ignored when `path` is
-// absolute) and removes ".", ".." and repeated slashes lexically: nothing is
-// followed on behalf of the tracee. nullopt when the result is not clean.
-std::optional<std::string> join_normalize(std::string_view base, std::string_view path);
+// join_resolved (tracer/path_join.h) of a name read from a tracee, with a
+// result that is not clean (or a name longer than PATH_MAX) kInvalid.
+PathJoin join_clean(std::string_view root, std::string_view dir, std::string_view name, std::string* out);
+
+// The open flags of a descriptor from its /proc/<pid>/fdinfo/<fd> text
+// ("flags:\t0100002"), or nullopt when there is no such line.
+std::optional<uint64_t> parse_fdinfo_flags(std::string_view text);
 
 // FileAccess bits an open(2) with these flags asks for; 0 for O_PATH.
 uint32_t open_access(uint64_t flags);

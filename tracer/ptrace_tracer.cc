@@ -41,6 +41,7 @@
 #include "profilegen/profile.h"
 #include "tracer/ptrace_decode.h"
 #include "tracer/syscall_arch.h"
+#include "tracer/unique_fd.h"
 
 namespace profile {
 
@@ -78,6 +79,7 @@ struct Task {
   uint64_t args[6] = {};
   Creds creds;
   std::string exec_path;  // execve's filename, resolved at entry (rare: execs only)
+  std::string exec_unresolved;  // or that name as given, when it could not be resolved
 };
 
 // Reads a small /proc file into buf (NUL-terminated); returns its length or -1.
@@ -144,7 +146,7 @@ class PtraceTracer : public Tracer {
   bool read_string(pid_t tid, uint64_t addr, char* buf, size_t cap);
   bool read_mem(pid_t tid, uint64_t addr, void* buf, size_t len);
   bool fd_path(pid_t tid, int fd, std::string* out);
-  bool resolve_at(pid_t tid, int dirfd, uint64_t addr, bool empty_is_fd, std::string* out);
+  PathJoin resolve_at(pid_t tid, int dirfd, uint64_t addr, bool empty_is_fd, std::string* out);
   bool creds(pid_t tid, Task& t);
   pid_t tgid(pid_t tid, Task& t);
 
@@ -153,7 +155,8 @@ class PtraceTracer : public Tracer {
   void add_path_at(pid_t tid, int dirfd, uint64_t addr, uint32_t access, bool empty_is_fd = false);
   void add_fd_file(pid_t tid, int fd, uint32_t access, std::string* recorded = nullptr);
   void add_cap(const char* cap, const std::string& reason);
-  void check_dac(pid_t tid, Task& t, int fd, uint32_t access, const std::string& path);
+  void add_opened_file(pid_t tid, Task& t, int fd, uint64_t flags, uint32_t access);
+  void check_dac(pid_t tid, Task& t, const struct stat& st, uint32_t access, const std::string& path);
   void check_chown(pid_t tid, Task& t, const char* stat_path, bool nofollow, uint32_t uid, uint32_t gid);
   void record_socket_addr(pid_t tid, Task& t, int fd, uint64_t addr, uint64_t len, PortUse::Kind kind);
   void lost() { ++obs_->lost_events; }
@@ -258,38 +261,28 @@ bool PtraceTracer::fd_path(pid_t tid, int fd, std::string* out) {
   return true;
 }
 
-// Absolute, lexically normalised path of (dirfd, path at addr) as the tracee
-// named it. Absolute names are taken inside the tracee's root directory.
-bool PtraceTracer::resolve_at(pid_t tid, int dirfd, uint64_t addr, bool empty_is_fd, std::string* out) {
+// Where a path argument of the tracee leads (tracer/path_join.h): kOk with
+// the absolute path, absolute names taken inside the tracee's root;
+// kDotDotAfterName with the name as given, on its directory, for messages.
+PathJoin PtraceTracer::resolve_at(pid_t tid, int dirfd, uint64_t addr, bool empty_is_fd, std::string* out) {
   char name[PATH_MAX];
-  if (!read_string(tid, addr, name, sizeof name)) return false;
-  std::string base;
+  if (!read_string(tid, addr, name, sizeof name)) return PathJoin::kInvalid;
+  std::string root, dir;
   char link[64];
-  if (name[0] == '/') {
-    snprintf(link, sizeof link, "/proc/%d/root", tid);
-    if (!read_link(link, &base)) return false;
-    auto p = join_normalize("/", name);
-    if (!p) return false;
-    if (base == "/") {
-      *out = std::move(*p);
-    } else {
-      auto q = join_normalize(base, p->substr(1));
-      if (!q) return false;
-      *out = std::move(*q);
+  snprintf(link, sizeof link, "/proc/%d/root", tid);
+  if (!read_link(link, &root)) return PathJoin::kInvalid;
+  if (name[0] != '/') {
+    if (dirfd == AT_FDCWD) {
+      snprintf(link, sizeof link, "/proc/%d/cwd", tid);
+      if (!read_link(link, &dir)) return PathJoin::kInvalid;
+    } else if (!fd_path(tid, dirfd, &dir)) {
+      return PathJoin::kInvalid;
     }
-    return true;
+    if (name[0] == '\0' && !empty_is_fd) return PathJoin::kInvalid;
   }
-  if (dirfd == AT_FDCWD) {
-    snprintf(link, sizeof link, "/proc/%d/cwd", tid);
-    if (!read_link(link, &base)) return false;
-  } else if (!fd_path(tid, dirfd, &base)) {
-    return false;
-  }
-  if (name[0] == '\0' && !empty_is_fd) return false;
-  auto p = join_normalize(base, name);
-  if (!p) return false;
-  *out = std::move(*p);
-  return true;
+  PathJoin r = join_clean(root, dir, name, out);
+  if (r == PathJoin::kDotDotAfterName) *out = name[0] == '/' ? std::string(name) : dir + "/" + name;
+  return r;
 }
 
 bool PtraceTracer::creds(pid_t tid, Task& t) {
@@ -334,11 +327,17 @@ void PtraceTracer::add_file(const std::string& path, uint32_t access) {
 
 void PtraceTracer::add_path_at(pid_t tid, int dirfd, uint64_t addr, uint32_t access, bool empty_is_fd) {
   std::string p;
-  if (!resolve_at(tid, dirfd, addr, empty_is_fd, &p)) {
-    lost();
-    return;
+  switch (resolve_at(tid, dirfd, addr, empty_is_fd, &p)) {
+    case PathJoin::kOk:
+      add_file(p, access);
+      return;
+    case PathJoin::kDotDotAfterName:
+      obs_->add_unresolved_path(p);
+      return;
+    case PathJoin::kInvalid:
+      lost();
+      return;
   }
-  add_file(p, access);
 }
 
 // Files known by descriptor. Descriptors that are not files (pipes, sockets,
@@ -362,6 +361,48 @@ void PtraceTracer::add_fd_file(pid_t tid, int fd, uint32_t access, std::string* 
   if (recorded != nullptr) *recorded = std::move(p);
 }
 
+// The file an open call returned, through one borrowed reference to it: its
+// path, type and mode then all describe the same open file, even when
+// another thread sharing the descriptor table closes the number and opens
+// something else at it before they are read. A descriptor that was not
+// opened with the mode the call asked for is not the call's file: the event
+// is lost rather than paired with a file the call did not open.
+void PtraceTracer::add_opened_file(pid_t tid, Task& t, int fd, uint64_t flags, uint32_t access) {
+  UniqueFd pidfd(sys_pidfd_open(tgid(tid, t)));
+  UniqueFd local(pidfd.get() >= 0 ? sys_pidfd_getfd(pidfd.get(), fd) : -1);
+  if (local.get() < 0) {
+    lost();
+    return;
+  }
+  char link[64], info[64];
+  snprintf(link, sizeof link, "/proc/self/fd/%d", local.get());
+  snprintf(info, sizeof info, "/proc/self/fdinfo/%d", local.get());
+  std::string p;
+  char buf[1024];
+  ssize_t n = read_small(info, buf, sizeof buf);
+  auto file_flags = n > 0 ? parse_fdinfo_flags(std::string_view(buf, static_cast<size_t>(n))) : std::nullopt;
+  struct stat st;
+  // fcntl cannot change these, so the call's own must be there.
+  constexpr uint64_t kFixed = O_ACCMODE | O_PATH;
+  if (!read_link(link, &p) || !file_flags || (*file_flags & kFixed) != (flags & kFixed) ||
+      fstat(local.get(), &st) != 0) {
+    lost();
+    return;
+  }
+  // Reading a directory is listing it (the eBPF recorder decides the same
+  // way from the inode), and "list" marks it as a directory.
+  if ((access & kAccessRead) && S_ISDIR(st.st_mode)) access = (access & ~uint32_t{kAccessRead}) | kAccessList;
+  // Pipes, sockets and anonymous inodes have no path; unlinked files
+  // (O_TMPFILE) no name a policy could allow.
+  if (p.empty() || p[0] != '/') return;
+  constexpr std::string_view kDeleted = " (deleted)";
+  if (p.size() > kDeleted.size() && p.compare(p.size() - kDeleted.size(), kDeleted.size(), kDeleted) == 0 &&
+      st.st_nlink == 0)
+    return;
+  add_file(p, access);
+  check_dac(tid, t, st, access, p);
+}
+
 // Evidence reasons are kept order-independent (the smallest wins) so two
 // recordings of the same behaviour write the same profile.
 void PtraceTracer::add_cap(const char* cap, const std::string& reason) {
@@ -373,13 +414,9 @@ void PtraceTracer::add_cap(const char* cap, const std::string& reason) {
   }
 }
 
-void PtraceTracer::check_dac(pid_t tid, Task& t, int fd, uint32_t access, const std::string& path) {
+void PtraceTracer::check_dac(pid_t tid, Task& t, const struct stat& st, uint32_t access, const std::string& path) {
   access &= kAccessRead | kAccessWrite | kAccessAppend;
   if (access == 0 || !creds(tid, t)) return;
-  char link[64];
-  snprintf(link, sizeof link, "/proc/%d/fd/%d", tid, fd);
-  struct stat st;
-  if (stat(link, &st) != 0) return;
   const char* cap = dac_capability_needed(t.creds, st.st_mode, st.st_uid, st.st_gid, access);
   if (cap == nullptr) return;
   bool write = std::string_view(cap) == "DAC_OVERRIDE";
@@ -421,16 +458,29 @@ void PtraceTracer::record_socket_addr(pid_t tid, Task& t, int fd, uint64_t addr,
   if (sa.family == AF_UNIX) {
     if (sa.unix_name.empty()) return;
     std::string name = sa.unix_name;
-    if (name[0] != '@' && name[0] != '/') {
-      std::string cwd;
+    if (name[0] != '@') {
+      // Absolute names stay as the tracee wrote them (not re-rooted), as
+      // they always have; a ".." in either kind is judged like a file's.
+      std::string cwd, root = "/", p;
+      bool relative = name[0] != '/';
       char link[64];
       snprintf(link, sizeof link, "/proc/%d/cwd", tid);
-      auto p = read_link(link, &cwd) ? join_normalize(cwd, name) : std::nullopt;
-      if (!p) {
+      bool have_dirs = true;
+      if (relative) {
+        char root_link[64];
+        snprintf(root_link, sizeof root_link, "/proc/%d/root", tid);
+        have_dirs = read_link(link, &cwd) && read_link(root_link, &root);
+      }
+      PathJoin r = have_dirs ? join_clean(root, cwd, name, &p) : PathJoin::kInvalid;
+      if (r == PathJoin::kDotDotAfterName) {
+        obs_->add_unresolved_path(relative ? cwd + "/" + name : name);
+        return;
+      }
+      if (r != PathJoin::kOk) {
         lost();
         return;
       }
-      name = std::move(*p);
+      name = std::move(p);
     }
     if (obs_->unix_sockets.size() >= kMaxNetEntries && obs_->unix_sockets.count(name) == 0) {
       lost();
@@ -537,12 +587,15 @@ void PtraceTracer::on_entry(pid_t tid, Task& t, SysKind k) {
     case SysKind::kExecve:
     case SysKind::kExecveat: {
       t.exec_path.clear();
+      t.exec_unresolved.clear();
       bool at = k == SysKind::kExecveat;
       // execveat(fd, "", AT_EMPTY_PATH) runs the descriptor's own file.
       bool empty_is_fd = at && (a[4] & AT_EMPTY_PATH);
       std::string p;
-      if (resolve_at(tid, at ? static_cast<int>(a[0]) : AT_FDCWD, at ? a[1] : a[0], empty_is_fd, &p))
-        t.exec_path = std::move(p);
+      PathJoin r = resolve_at(tid, at ? static_cast<int>(a[0]) : AT_FDCWD, at ? a[1] : a[0], empty_is_fd, &p);
+      if (r == PathJoin::kOk) t.exec_path = std::move(p);
+      // Whether it named a script is only known once the exec succeeds.
+      if (r == PathJoin::kDotDotAfterName) t.exec_unresolved = std::move(p);
       break;
     }
     case SysKind::kKill:
@@ -609,18 +662,7 @@ void PtraceTracer::on_exit(pid_t tid, Task& t, SysKind k, int64_t rval, bool is_
       }
       uint32_t access = open_access(flags);
       if (access == 0) break;
-      int fd = static_cast<int>(rval);
-      // Reading a directory is listing it (the eBPF recorder decides the
-      // same way from the inode), and "list" marks it as a directory.
-      if (access & kAccessRead) {
-        char link[64];
-        snprintf(link, sizeof link, "/proc/%d/fd/%d", tid, fd);
-        struct stat st;
-        if (stat(link, &st) == 0 && S_ISDIR(st.st_mode)) access = (access & ~uint32_t{kAccessRead}) | kAccessList;
-      }
-      std::string p;
-      add_fd_file(tid, fd, access, &p);
-      if (!p.empty()) check_dac(tid, t, fd, access, p);
+      add_opened_file(tid, t, static_cast<int>(rval), flags, access);
       break;
     }
     case SysKind::kMmap: {
@@ -707,10 +749,10 @@ void PtraceTracer::on_exit(pid_t tid, Task& t, SysKind k, int64_t rval, bool is_
         nofollow = n && n->rfind("lchown", 0) == 0;
       }
       std::string p;
-      if (!resolve_at(tid, dirfd, path, at && (a[4] & AT_EMPTY_PATH), &p)) {
-        lost();
-        break;
-      }
+      PathJoin r = resolve_at(tid, dirfd, path, at && (a[4] & AT_EMPTY_PATH), &p);
+      if (r == PathJoin::kDotDotAfterName) obs_->add_unresolved_path(p);
+      if (r == PathJoin::kInvalid) lost();
+      if (r != PathJoin::kOk) break;
       add_file(p, kAccessChmod);
       // The path is the tracee's: reach it through its root (mount namespace).
       std::string in_root = "/proc/" + std::to_string(tid) + "/root" + p;
@@ -791,7 +833,9 @@ void PtraceTracer::on_exec(pid_t tid) {
   t.tgid = tid;
   any_exec_ = true;
   std::string exec_path = std::move(t.exec_path);
+  std::string exec_unresolved = std::move(t.exec_unresolved);
   t.exec_path.clear();
+  t.exec_unresolved.clear();
   if (!enabled_) return;
   // The filter is installed before execve, so execve itself must be allowed,
   // in the arch it was called in.
@@ -823,6 +867,15 @@ void PtraceTracer::on_exec(pid_t tid) {
       obs_->execs.insert(exec_path);
       add_file(exec_path, kAccessExecute);
     }
+  }
+  // A name that could not be resolved is only worth a mention when it named
+  // a script (as the eBPF recorder sees it); the kernel resolving it again
+  // here can only decide that mention, never a path of the profile.
+  if (!exec_unresolved.empty()) {
+    struct stat a, b;
+    std::string in_root = "/proc/" + std::to_string(tid) + "/root" + exec_unresolved;
+    if (stat(link, &a) != 0 || stat(in_root.c_str(), &b) != 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+      obs_->add_unresolved_path(exec_unresolved);
   }
 }
 

@@ -11,6 +11,7 @@
 #include "test_util.h"
 #include "tracer/btf_cache.h"
 #include "tracer/ebpf_tracer.h"
+#include "tracer/path_join.h"
 #include "tracer/kernel_symbols.h"
 
 namespace profile {
@@ -71,11 +72,27 @@ TEST(EbpfDecode, RejectsShortOrMalformedComponentBuffers) {
   EXPECT_FALSE(ebpf_detail::join_components(empty, sizeof empty, 2, &out));
 }
 
-TEST(EbpfDecode, NormalisesJoinedPaths) {
-  EXPECT_EQ(ebpf_detail::normalise_path("/a/b/../c/./d//e"), "/a/c/d/e");
-  EXPECT_EQ(ebpf_detail::normalise_path("/../../x"), "/x");
-  EXPECT_EQ(ebpf_detail::normalise_path("/"), "/");
-  EXPECT_EQ(ebpf_detail::normalise_path("/a/.."), "/");
+// The eBPF recorder joins a path string onto the directory it walked in the
+// kernel, with paths relative to the task's root.
+TEST(EbpfDecode, JoinsStringsOntoWalkedDirectories) {
+  std::string out;
+  ASSERT_EQ(join_resolved("/", "", "/a/./d//e", &out), PathJoin::kOk);
+  EXPECT_EQ(out, "/a/d/e");
+  ASSERT_EQ(join_resolved("/", "", "/../../x", &out), PathJoin::kOk);
+  EXPECT_EQ(out, "/x");
+  ASSERT_EQ(join_resolved("/", "/s/w/a/b", "../../etc/passwd", &out), PathJoin::kOk);
+  EXPECT_EQ(out, "/s/w/etc/passwd");
+  ASSERT_EQ(join_resolved("/", "/", ".", &out), PathJoin::kOk);
+  EXPECT_EQ(out, "/");
+  EXPECT_EQ(join_resolved("/", "", "/a/b/../c", &out), PathJoin::kDotDotAfterName);
+  EXPECT_EQ(join_resolved("/", "/s/w", "L/../../../etc/passwd", &out), PathJoin::kDotDotAfterName);
+  EXPECT_EQ(join_resolved("/", "", "relative", &out), PathJoin::kInvalid);
+}
+
+TEST(EbpfDecode, UnresolvedPathsAreEscapedForMessages) {
+  EXPECT_EQ(escape_for_message("/a/L/../b"), "/a/L/../b");
+  EXPECT_EQ(escape_for_message(std::string("/x\n\x1b[31m\"\\\xff", 11)), "/x\\x0a\\x1b[31m\\x22\\x5c\\xff");
+  EXPECT_EQ(escape_for_message(std::string(300, 'a'), 4), "aaaa...");
 }
 
 TEST(EbpfDecode, ScriptNamesThroughMagicLinksAreNotFiles) {

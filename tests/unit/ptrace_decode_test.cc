@@ -95,21 +95,58 @@ TEST(PtraceDecode, KindTableCoversEveryArch) {
   EXPECT_EQ(t.execve_number(SysArch::kX32), 520);
 }
 
-TEST(PtraceDecode, PathsJoinAndNormaliseLexically) {
-  EXPECT_EQ(join_normalize("/home/u", "a.txt").value_or("?"), "/home/u/a.txt");
-  EXPECT_EQ(join_normalize("/home/u", "/etc//passwd").value_or("?"), "/etc/passwd");
-  EXPECT_EQ(join_normalize("/home/u", "../v/./b").value_or("?"), "/home/v/b");
-  EXPECT_EQ(join_normalize("/", "../../..").value_or("?"), "/");
-  EXPECT_EQ(join_normalize("/a", "").value_or("?"), "/a");  // AT_EMPTY_PATH: the dirfd itself
-  EXPECT_EQ(join_normalize("/a/", "b/").value_or("?"), "/a/b");
+std::string joined(std::string_view root, std::string_view dir, std::string_view name) {
+  std::string out;
+  PathJoin r = join_clean(root, dir, name, &out);
+  if (r == PathJoin::kDotDotAfterName) return "<unresolved>";
+  if (r == PathJoin::kInvalid) return "<invalid>";
+  return out;
+}
+
+TEST(PtraceDecode, PathsJoinOntoResolvedDirectories) {
+  EXPECT_EQ(joined("/", "/home/u", "a.txt"), "/home/u/a.txt");
+  EXPECT_EQ(joined("/", "/home/u", "/etc//passwd"), "/etc/passwd");
+  // ".." of the kernel-resolved cwd: its parent is a real directory.
+  EXPECT_EQ(joined("/", "/home/u", "../v/./b"), "/home/v/b");
+  EXPECT_EQ(joined("/", "/", "../../.."), "/");
+  EXPECT_EQ(joined("/", "/a", ""), "/a");  // AT_EMPTY_PATH: the dirfd itself
+  EXPECT_EQ(joined("/", "/a/", "b/"), "/a/b");
+  // Absolute names are inside the task's root, which ".." never leaves.
+  EXPECT_EQ(joined("/jail", "/jail/w", "/etc/passwd"), "/jail/etc/passwd");
+  EXPECT_EQ(joined("/jail", "/jail/w", "/../etc/passwd"), "/jail/etc/passwd");
+  EXPECT_EQ(joined("/jail", "/jail/w", "../../../x"), "/jail/x");
+  // A cwd outside the root (chroot without chdir): nothing stops the climb.
+  EXPECT_EQ(joined("/jail", "/srv/w", "../../x"), "/x");
+}
+
+TEST(PtraceDecode, DotDotAfterANameFromTheStringIsUnresolved) {
+  // The kernel follows "L" before "..": if L is a symbolic link, "L/.." is
+  // its target's parent, which text cannot know.
+  EXPECT_EQ(joined("/", "/s/w", "L/../../../etc/passwd"), "<unresolved>");
+  EXPECT_EQ(joined("/", "/s/w", "/s/w/L/../x"), "<unresolved>");
+  EXPECT_EQ(joined("/", "/s/w", "../a/../x"), "<unresolved>");
+  EXPECT_EQ(joined("/", "/s/w", "a/./.."), "<unresolved>");
+  EXPECT_EQ(joined("/", "", "/a/.."), "<unresolved>");
+  // "." and "//" after a name are harmless.
+  EXPECT_EQ(joined("/", "/s/w", "a/.//b/."), "/s/w/a/b");
+}
+
+TEST(PtraceDecode, FdinfoFlagsAreOctal) {
+  EXPECT_EQ(parse_fdinfo_flags("pos:\t0\nflags:\t0100002\nmnt_id:\t24\n").value_or(99), 0100002u);
+  EXPECT_EQ(parse_fdinfo_flags("flags: 0").value_or(99), 0u);
+  EXPECT_FALSE(parse_fdinfo_flags("pos:\t0\nmnt_id:\t24\n"));
+  EXPECT_FALSE(parse_fdinfo_flags("flags:\t0109\n"));
+  EXPECT_FALSE(parse_fdinfo_flags("flags:\t\n"));
+  EXPECT_FALSE(parse_fdinfo_flags("flags:\t7777777777777777777777777\n"));
 }
 
 TEST(PtraceDecode, HostilePathsAreRefused) {
-  EXPECT_FALSE(join_normalize("relative/base", "x"));
-  EXPECT_FALSE(join_normalize("", "x"));
-  EXPECT_FALSE(join_normalize("/d", "new\nline"));
-  EXPECT_FALSE(join_normalize("/d", std::string("esc\x1b[0m")));
-  EXPECT_FALSE(join_normalize("/d", std::string(5000, 'a')));
+  EXPECT_EQ(joined("/", "relative/base", "x"), "<invalid>");
+  EXPECT_EQ(joined("/", "", "x"), "<invalid>");
+  EXPECT_EQ(joined("relative", "/d", "x"), "<invalid>");
+  EXPECT_EQ(joined("/", "/d", "new\nline"), "<invalid>");
+  EXPECT_EQ(joined("/", "/d", std::string("esc\x1b[0m")), "<invalid>");
+  EXPECT_EQ(joined("/", "/d", std::string(5000, 'a')), "<invalid>");
   EXPECT_FALSE(clean_path("pipe:[1234]"));
   EXPECT_FALSE(clean_path(""));
   EXPECT_FALSE(clean_path(std::string("/a\x7f")));

@@ -715,6 +715,18 @@ int BPF_PROG(on_sys_exit, struct pt_regs* regs, long ret) {
       }
       if (flags & 010000000) return 0; /* O_PATH: no data access to record */
       struct file* f = fd_file(task, (__u64)ret);
+      if (!f) return 0;
+      /* Another thread sharing the descriptor table may have put another
+       * file at this number since the call installed it (dup2), and
+       * openat2's flags were read back from the task's memory: a file not
+       * open in the mode the call asked for is not the call's file, and
+       * pairing it with the call's access would grant what was never used.
+       * fcntl cannot change the access mode or O_PATH. */
+      __u32 fflags = BPF_CORE_READ(f, f_flags);
+      if ((fflags & (3 | 010000000)) != (flags & 3)) {
+        count_loss();
+        return 0;
+      }
       report_file(EB_EV_FILE, (__u64)f, open_access(flags, f));
       return 0;
     }

@@ -1,0 +1,100 @@
+#include "tracer/path_join.h"
+
+#include <vector>
+
+namespace profile {
+
+namespace {
+
+template <class Fn>
+void each_component(std::string_view s, Fn fn) {
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && s[i] == '/') ++i;
+    size_t j = i;
+    while (j < s.size() && s[j] != '/') ++j;
+    if (j > i && !fn(s.substr(i, j - i))) return;
+    i = j;
+  }
+}
+
+// Components of a directory the kernel resolved; "." and ".." cannot occur
+// in one (d_path and the dentry walk produce none), so they are kept as
+// names rather than reinterpreted.
+void push_resolved(std::string_view s, std::vector<std::string_view>* parts) {
+  each_component(s, [parts](std::string_view c) {
+    parts->push_back(c);
+    return true;
+  });
+}
+
+bool is_under(const std::vector<std::string_view>& dir, const std::vector<std::string_view>& root) {
+  if (dir.size() < root.size()) return false;
+  for (size_t i = 0; i < root.size(); ++i)
+    if (dir[i] != root[i]) return false;
+  return true;
+}
+
+}  // namespace
+
+PathJoin join_resolved(std::string_view root, std::string_view dir, std::string_view name, std::string* out) {
+  if (root.empty() || root[0] != '/') return PathJoin::kInvalid;
+  std::vector<std::string_view> root_parts;
+  push_resolved(root, &root_parts);
+  std::vector<std::string_view> parts;
+  size_t floor = 0;
+  if (!name.empty() && name[0] == '/') {
+    parts = root_parts;
+    floor = parts.size();
+  } else {
+    if (dir.empty() || dir[0] != '/') return PathJoin::kInvalid;
+    push_resolved(dir, &parts);
+    // A directory outside the root (a chroot without chdir) climbs freely:
+    // the kernel stops a ".." only at the root itself.
+    if (is_under(parts, root_parts)) floor = root_parts.size();
+  }
+  size_t resolved = parts.size();  // parts[0, resolved) came from the kernel
+  bool unknown = false;
+  each_component(name, [&](std::string_view c) {
+    if (c == ".") return true;
+    if (c == "..") {
+      if (parts.size() > resolved) {
+        unknown = true;
+        return false;
+      }
+      if (parts.size() > floor) parts.pop_back();
+      resolved = parts.size();
+      return true;
+    }
+    parts.push_back(c);
+    return true;
+  });
+  if (unknown) return PathJoin::kDotDotAfterName;
+  out->clear();
+  for (auto c : parts) {
+    out->push_back('/');
+    out->append(c);
+  }
+  if (out->empty()) out->push_back('/');
+  return PathJoin::kOk;
+}
+
+std::string escape_for_message(std::string_view s, size_t max) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  size_t n = s.size() < max ? s.size() : max;
+  for (size_t i = 0; i < n; ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c >= 0x7f || c == '\\' || c == '"') {
+      out += "\\x";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  if (n < s.size()) out += "...";
+  return out;
+}
+
+}  // namespace profile
