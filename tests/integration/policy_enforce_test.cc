@@ -38,16 +38,34 @@ void expect_apparmor_compiles(const std::string& dir) {
 }
 
 
-bool privileged_ports_default() {
-  std::string start = test::read_file("/proc/sys/net/ipv4/ip_unprivileged_port_start");
-  return start.empty() || std::stoi(start) > 990;
+// The sandbox has its own network namespace, where every port is free and
+// net.ipv4.ip_unprivileged_port_start starts at the kernel's default whatever
+// the host set: it is read in there, never on the host.
+constexpr int kSandboxPrivilegedPort = 80;
+
+int sandbox_unprivileged_port_start() {
+  auto r = test::run_profile({"enforce", "--", "cat", "/proc/sys/net/ipv4/ip_unprivileged_port_start"}, 60);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  try {
+    return std::stoi(r.out);
+  } catch (const std::exception&) {
+    ADD_FAILURE() << "ip_unprivileged_port_start in the sandbox is not a number: '" << r.out << "' " << r.err;
+    return -1;
+  }
 }
+
+#define NEEDS_PRIVILEGED_PORT_IN_SANDBOX()                                                                  \
+  do {                                                                                                       \
+    int start_ = sandbox_unprivileged_port_start();                                                          \
+    ASSERT_GE(start_, 0);                                                                                    \
+    if (start_ <= kSandboxPrivilegedPort)                                                                    \
+      GTEST_SKIP() << "this kernel starts a new network namespace with ip_unprivileged_port_start=" << start_; \
+  } while (0)
 
 TEST(PolicyEnforce, WebServerOnPrivilegedPortRoundTrip) {
   PROFILE_NEEDS_ROOT();
-  if (!privileged_ports_default()) GTEST_SKIP() << "ip_unprivileged_port_start was lowered on this host";
-  int port = test::free_privileged_port();
-  if (port < 0) GTEST_SKIP() << "no free privileged port";
+  NEEDS_PRIVILEGED_PORT_IN_SANDBOX();
+  const int port = kSandboxPrivilegedPort;
   TempDir dir;
   std::filesystem::create_directory(dir / "www");
   test::write_file(dir / "www/index.html", "hello-from-httpd\n");
@@ -94,16 +112,25 @@ TEST(PolicyEnforce, PythonTempFilesRoundTripNeedsNoCapability) {
 
 TEST(PolicyEnforce, PrivilegedBindNeedsExactlyNetBindService) {
   PROFILE_NEEDS_ROOT();
-  if (!privileged_ports_default()) GTEST_SKIP() << "ip_unprivileged_port_start was lowered on this host";
-  int port = test::free_privileged_port();
-  if (port < 0) GTEST_SKIP() << "no free privileged port";
+  NEEDS_PRIVILEGED_PORT_IN_SANDBOX();
   TempDir dir;
-  std::vector<std::string> cmd = {test::helper("pl_bind"), std::to_string(port)};
-  auto rec = record(dir / "prof", cmd);
+  std::string file = dir / "mine.txt";
+  test::write_file(file, "x");
+  std::string port = std::to_string(kSandboxPrivilegedPort);
+  // chown to its own uid needs no capability, but puts chown in the profile:
+  // under enforcement a chown to another user is then refused by the missing
+  // CHOWN capability (one of Docker's defaults), not by seccomp.
+  auto rec = record(dir / "prof", {test::helper("gd_caps"), "--bind", port, "--chown", file, "0"});
   ASSERT_EQ(rec.exit_code, 0) << rec.err;
   EXPECT_EQ(test::read_file(dir / "prof/caps.txt"), "NET_BIND_SERVICE\n");
-  auto enf = enforce(dir / "prof", cmd);
-  EXPECT_EQ(enf.exit_code, 0) << enf.err;
+  auto enf = enforce(dir / "prof", {test::helper("gd_caps"), "--bind", port, "--chown", file, "0"});
+  EXPECT_EQ(enf.exit_code, 0) << enf.out << enf.err;
+  // Exactly NET_BIND_SERVICE (bit 10), not Docker's defaults.
+  EXPECT_NE(enf.out.find("CapEff:\t0000000000000400\n"), std::string::npos) << enf.out;
+  EXPECT_NE(enf.out.find("CapBnd:\t0000000000000400\n"), std::string::npos) << enf.out;
+  auto other = enforce(dir / "prof", {test::helper("gd_caps"), "--bind", port, "--chown", file, "4242"});
+  EXPECT_EQ(other.exit_code, EPERM) << other.out << other.err;
+  EXPECT_NE(other.out.find("--chown: Operation not permitted"), std::string::npos) << other.out << other.err;
 }
 
 TEST(PolicyEnforce, DenialsOfFilesPortsAndCapabilitiesAreReported) {
@@ -132,14 +159,20 @@ TEST(PolicyEnforce, DenialsOfFilesPortsAndCapabilitiesAreReported) {
   EXPECT_EQ(test::read_file(dir / "bind/caps.txt"), "");
   auto unrecorded = enforce(dir / "bind", {test::helper("pl_bind"), std::to_string(other)});
   EXPECT_EQ(unrecorded.exit_code, EACCES) << unrecorded.err;
-  if (privileged_ports_default()) {
-    int priv = test::free_privileged_port();
-    if (priv > 0) {
-      // Needs a capability caps.txt does not grant.
-      auto dropped = enforce(dir / "bind", {test::helper("pl_bind"), std::to_string(priv)});
-      EXPECT_EQ(dropped.exit_code, EACCES) << dropped.err;
-    }
-  }
+  // A port the profile allows, with the capability it needs taken out of
+  // caps.txt: only the missing capability can refuse it (Landlock would
+  // refuse an unrecorded port with the same EACCES).
+  NEEDS_PRIVILEGED_PORT_IN_SANDBOX();
+  std::vector<std::string> priv = {test::helper("pl_bind"), std::to_string(kSandboxPrivilegedPort)};
+  auto prec = record(dir / "priv", priv);
+  ASSERT_EQ(prec.exit_code, 0) << prec.err;
+  ASSERT_EQ(test::read_file(dir / "priv/caps.txt"), "NET_BIND_SERVICE\n");
+  auto granted = enforce(dir / "priv", priv);
+  EXPECT_EQ(granted.exit_code, 0) << granted.out << granted.err;
+  test::write_file(dir / "priv/caps.txt", "");
+  auto dropped = enforce(dir / "priv", priv);
+  EXPECT_EQ(dropped.exit_code, EACCES) << dropped.out << dropped.err;
+  EXPECT_NE(dropped.out.find("Permission denied"), std::string::npos) << dropped.out;
 }
 
 // Hand-made profile directory: no recorder needed, only the seccomp compiler.
