@@ -241,10 +241,13 @@ Result<LandlockSpec> parse_landlock_json(const std::string& text, const std::str
       if (!parsed) return fail(where + ".pattern", parsed.error().message);
       // Only `*` in the last component: anything else would need a rule on
       // a directory, which reaches every file beneath it.
-      bool ok = flat.components > 0;
-      for (const auto& part : flat.parts)
-        if (part.kind != PatternPart::kLiteral && (part.kind != PatternPart::kStar || part.component + 1 != flat.components))
-          ok = false;
+      bool ok = flat.components > 0, star = false;
+      for (const auto& part : flat.parts) {
+        if (part.kind == PatternPart::kLiteral) continue;
+        star = true;
+        if (part.kind != PatternPart::kStar || part.component + 1 != flat.components) ok = false;
+      }
+      ok = ok && star;
       if (!ok) return fail(where + ".pattern", "'" + pattern + "' is not a one-level pattern (only '*' in its last component)");
       if (!r.contains("access")) return fail(where, "missing key 'access'");
       LandlockPathSpec ps{pattern, 0};
