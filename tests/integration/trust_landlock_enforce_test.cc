@@ -92,14 +92,20 @@ TEST(TrustLandlockEnforce, WorkloadWrittenShebangGrantsNothing) {
   std::string script = dir / "run.sh";
   test::write_file(script, "#!/bin/sh\nexec " + test::helper("pl_open") + " \"$1\" r\n");
   chmod(script.c_str(), 0755);
-  auto rec = record(dir / "prof", {"/bin/sh", "-c", ": >> " + script + " && " + script + " /etc/hostname"});
+  // Opened for writing without O_CREAT, so the rule is on the script itself.
+  std::string pl_open = test::helper("pl_open");
+  auto rec = record(dir / "prof", {"/bin/sh", "-c", pl_open + " " + script + " w && " + script + " /etc/hostname"});
   ASSERT_EQ(rec.exit_code, 0) << rec.err;
   std::string pj = test::read_file(dir / "prof/profile.json");
   ASSERT_NE(pj.find(script), std::string::npos) << pj;
+  auto ll = nlohmann::json::parse(test::read_file(dir / "prof/landlock.json"));
+  bool script_rule = false;
+  for (const auto& r : ll["path_beneath"]) script_rule = script_rule || r["path"] == script;
+  ASSERT_TRUE(script_rule) << "the attack needs a rule on the script itself: " << ll.dump(2);
 
   std::string body = test::read_file(script);
   test::write_file(script, "#!/\n" + body.substr(body.find('\n') + 1));
-  auto r = enforce(dir / "prof", {"/bin/sh", "-c", ": >> " + script + " && exec " + test::helper("pl_open") + " /etc/shadow r"});
+  auto r = enforce(dir / "prof", {"/bin/sh", "-c", "exec " + pl_open + " /etc/shadow r"});
   EXPECT_EQ(r.exit_code, EACCES) << "a #! line the workload wrote granted /etc/shadow\n" << r.err << r.out;
   EXPECT_EQ(r.err.find("execve opens: /,"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("execve opens: /\n"), std::string::npos) << r.err;
