@@ -456,9 +456,14 @@ Result<LandlockPlan> plan_landlock(const LandlockSpec& spec, int abi, std::vecto
   // write a script it runs writes "#!/" and gets all of "/" at the next run.
   std::set<std::string> interps;
   std::set<std::string> untrusted;
+  // Rights that change an existing file's content or put another file in
+  // its place (making a new entry alone cannot replace one).
+  uint64_t rewrite = spec.handled_fs & (bit_of(landlock_fs_rights(), "write_file") | bit_of(landlock_fs_rights(), "truncate") |
+                                        bit_of(landlock_fs_rights(), "remove_file") | bit_of(landlock_fs_rights(), "remove_dir") |
+                                        bit_of(landlock_fs_rights(), "refer"));
   auto may_modify = [&](const std::string& path) {
     for (const auto& p : paths)
-      if ((p.access & modify_class) && beneath(path, p.path)) return true;
+      if ((p.access & rewrite) && beneath(path, p.path)) return true;
     return false;
   };
   if (spec.handled_fs & exec_bit) {
