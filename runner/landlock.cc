@@ -448,9 +448,9 @@ Result<LandlockPlan> plan_landlock(const LandlockSpec& spec, int abi, std::vecto
 
   // Interpreters of executable file rules get execute + read_file, the way
   // execve opens them (scripts' interpreters may have their own, so follow a
-  // few levels). The recorders see what execve opened, so a recorded profile
-  // has its interpreters already; this serves profiles recorded without them
-  // (the ptrace recorder, hand-written ones). A "#!" line or PT_INTERP is
+  // few levels). Both recorders see what execve opened, so a recorded
+  // profile has its interpreters already; this serves profiles recorded
+  // before they did and hand-written ones. A "#!" line or PT_INTERP is
   // only believed when the workload cannot have written it: no rule lets it
   // modify the file or a directory above it. Otherwise a workload that may
   // write a script it runs writes "#!/" and gets all of "/" at the next run.
@@ -489,7 +489,7 @@ Result<LandlockPlan> plan_landlock(const LandlockSpec& spec, int abi, std::vecto
         // A directory would give everything beneath it; only a program file
         // can be an interpreter.
         if (stat(in.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || sensitive_entry(in, false)) {
-          notes->push_back("landlock: " + exe + " names " + in + " as its interpreter, which is not a regular program file: not granted");
+          notes->push_back("landlock: " + exe + " names " + in + " as its interpreter, which is not a regular program file outside the sensitive paths: not granted");
           continue;
         }
         if (!interps.insert(in).second) continue;
