@@ -474,7 +474,8 @@ Result<LandlockPlan> plan_landlock(const LandlockSpec& spec, int abi, std::vecto
       std::vector<std::string> next;
       for (const auto& exe : frontier) {
         if (may_modify(exe)) {
-          untrusted.insert(exe);
+          // Read only to say so: directories and plain files name nothing.
+          if (!exec_interpreter(exe).empty()) untrusted.insert(exe);
           continue;
         }
         std::string in = exec_interpreter(exe);
