@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "profilegen/files.h"
+#include "profilegen/policy.h"
 
 namespace profile {
 
@@ -279,6 +280,15 @@ Result<std::string> render_apparmor(const Profile& p) {
     add_rule(&o, target, pm);
   }
 
+  if (auto reached = sensitive_reached(files); !reached.empty()) {
+    o += "\n  # Sensitive paths a pattern above reaches but the recording never named.\n";
+    for (const SensitivePath* s : reached) {
+      auto glob = apparmor_path(s->pattern);
+      if (!glob) return glob.error();
+      const char* pm = s->writes_only ? " wkl,\n" : " rwklx,\n";
+      o += "  deny " + *glob + pm + "  deny " + *glob + "/**" + pm;
+    }
+  }
   o += "\n  # Hardening carried over from Docker's default profile.\n";
   for (size_t gi = 0; gi < kGroups; ++gi) {
     const auto& g = groups[gi];

@@ -478,6 +478,10 @@ std::map<std::string, std::set<std::string>> generalise_files(const Observations
   for (size_t i = 0; i < rules.size(); ++i) {
     const Rule& r = rules[i];
     if ((r.bits & kAccessList) || !r.literal) continue;  // directories stay named
+    // A secret read among many ordinary files keeps its own literal rule, so
+    // the renderers can tell it was recorded and keep it out of every glob.
+    constexpr uint32_t kModifies = kAccessWrite | kAccessAppend | kAccessCreate | kAccessDelete | kAccessChmod | kAccessLink;
+    if (sensitive_entry(r.pattern, (r.bits & kModifies) != 0)) continue;
     std::pair<std::string_view, uint32_t> key{parent_of(r.pattern), r.bits};
     if (group == nullptr || key != group_key) {
       group = &groups[key];

@@ -5,6 +5,7 @@
 
 #include "profilegen/files.h"
 #include "profilegen/json_writer.h"
+#include "profilegen/policy.h"
 
 namespace profile {
 
@@ -22,6 +23,21 @@ std::string parent_dir(const std::string& path) {
   auto s = path.find_last_of('/');
   if (s == 0 || s == std::string::npos) return "/";
   return path.substr(0, s);
+}
+
+constexpr uint64_t kReadRights = kExecute | kReadFile | kReadDir;
+
+// A pattern whose only wildcards are `*` in its last component: it names
+// entries of one directory, never anything beneath them.
+bool one_level(const FlatPattern& p) {
+  if (p.components == 0) return false;
+  bool wild = false;
+  for (const auto& part : p.parts) {
+    if (part.kind == PatternPart::kLiteral) continue;
+    if (part.kind != PatternPart::kStar || part.component + 1 != p.components) return false;
+    wild = true;
+  }
+  return wild;
 }
 
 bool under(const std::string& path, const std::string& area) {
@@ -58,6 +74,7 @@ const std::vector<LandlockRight>& landlock_scopes() {
 
 Result<std::string> render_landlock(const Profile& p) {
   std::map<std::string, uint64_t> rules;  // directory or file -> rights
+  std::map<std::string, uint64_t> entry_rules;  // one-level pattern -> rights on its matching entries
   std::set<std::string> notes;
   bool lock_or_chmod = false, mmap = false, literal_read = false;
 
@@ -123,9 +140,26 @@ Result<std::string> render_landlock(const Profile& p) {
       } else {
         grant(prefix) |= file;
       }
+    } else if (dir == 0 && one_level(comps)) {
+      // A rule on the directory would reach every file beneath it (Landlock
+      // has no "direct children only"), /etc/shadow for a pattern /etc/*
+      // collapsed from a few reads in /etc. The runner grants these rights
+      // on the matching entries present when enforce starts instead, never
+      // on sensitive ones; a directory among them gets read_dir only.
+      entry_rules[pat] |= file | (is_dir ? uint64_t{kReadDir} : uint64_t{0});
+      note(pat + ": granted on the matching entries of " + prefix + " present when enforce starts");
     } else {
-      grant(prefix) |= file | dir;
-      note(pat + ": widened to everything beneath " + prefix + " (Landlock rules are path-beneath, without patterns)");
+      uint64_t bits = file | dir;
+      // Inside a sensitive area only a literal rule grants anything.
+      if (const SensitivePath* s = sensitive_entry(prefix, (bits & ~kReadRights) != 0)) {
+        bits &= s->writes_only ? kReadRights : 0;
+        note(pat + ": not granted " + (s->writes_only ? "beyond reading " : "") + "beneath " + prefix + ", it is in the sensitive area " +
+             s->pattern + " (only a literal rule grants there)");
+      }
+      if (bits != 0) {
+        grant(prefix) |= bits;
+        note(pat + ": widened to everything beneath " + prefix + " (Landlock rules are path-beneath, without patterns)");
+      }
     }
   }
   for (const auto& u : p.network.unix_sockets) {
@@ -207,6 +241,21 @@ Result<std::string> render_landlock(const Profile& p) {
     w.end_object();
   }
   w.end_array();
+  if (!entry_rules.empty()) {
+    // Only written when there are some: files without them stay as before.
+    w.key("path_pattern");
+    w.begin_array();
+    for (const auto& [pattern, bits] : entry_rules) {
+      if (bits == 0) continue;
+      w.begin_object();
+      w.key("pattern");
+      w.value(pattern);
+      w.key("access");
+      names(w, landlock_fs_rights(), bits);
+      w.end_object();
+    }
+    w.end_array();
+  }
   w.key("net_port");
   w.begin_array();
   for (const auto& [port, bits] : ports) {

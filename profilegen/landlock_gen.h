@@ -25,9 +25,11 @@ const std::vector<LandlockRight>& landlock_fs_rights();
 const std::vector<LandlockRight>& landlock_net_rights();
 const std::vector<LandlockRight>& landlock_scopes();
 
-// Text of landlock.json. Patterns become rules on their longest fixed
-// directory (Landlock has no globs); every such widening is listed in
-// "notes".
+// Text of landlock.json. A one-level pattern (`dir/*.conf`) without
+// create/delete/link goes to "path_pattern", which the runner expands to the
+// matching entries; other patterns become rules on their longest fixed
+// directory (Landlock has no globs), never inside a sensitive area
+// (profilegen/policy.h); every such widening is listed in "notes".
 Result<std::string> render_landlock(const Profile& p);
 
 }  // namespace profile

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <dirent.h>
+#include <glob.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -10,13 +12,16 @@
 #include <elf.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
+#include "profilegen/files.h"
 #include "profilegen/landlock_gen.h"
+#include "profilegen/policy.h"
 #include "runner/profile_dir.h"
 
 #ifndef __NR_landlock_create_ruleset
@@ -94,9 +99,24 @@ std::string elf_interp(int fd, const unsigned char* head) {
 }
 
 // The ELF PT_INTERP, or with `scripts` also a "#!" line's program.
+// With `scripts`, `path` is a rule's path and is read only if it names a
+// regular file without a symlink on the way, as the rule applies only then.
 std::string interpreter_of(const std::string& path, bool scripts) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0) fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  int fd = -1;
+  if (scripts) {
+    open_how how{};
+    how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK;
+    how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    fd = static_cast<int>(syscall(SYS_openat2, AT_FDCWD, path.c_str(), &how, sizeof how));
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+      close(fd);
+      return "";
+    }
+  } else {
+    fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  }
   if (fd < 0) return "";
   std::string out;
   unsigned char head[256];
@@ -145,7 +165,7 @@ Result<LandlockSpec> parse_landlock_json(const std::string& text, const std::str
   }
   if (!j.is_object()) return fail("landlock", "expected an object");
   static const char* const kKeys[] = {"schema", "abi", "handled_access_fs", "handled_access_net",
-                                      "scoped", "path_beneath", "net_port", "notes"};
+                                      "scoped", "path_beneath", "path_pattern", "net_port", "notes"};
   for (const auto& [k, v] : j.items()) {
     bool known = false;
     for (const char* a : kKeys) known = known || k == a;
@@ -204,6 +224,39 @@ Result<LandlockSpec> parse_landlock_json(const std::string& text, const std::str
       s.paths.push_back(std::move(ps));
     }
   }
+  if (j.contains("path_pattern")) {
+    const auto& a = j["path_pattern"];
+    if (!a.is_array()) return fail("path_pattern", "expected an array");
+    if (a.size() > kMaxRules) return fail("path_pattern", "more than 65536 rules");
+    FlatPattern flat;
+    for (size_t i = 0; i < a.size(); ++i) {
+      std::string where = "path_pattern[" + std::to_string(i) + "]";
+      const auto& r = a[i];
+      if (!r.is_object()) return fail(where, "expected an object");
+      for (const auto& [k, v] : r.items())
+        if (k != "pattern" && k != "access") return fail(where, "unknown key '" + k + "'");
+      if (!r.contains("pattern") || !r["pattern"].is_string()) return fail(where + ".pattern", "expected a string");
+      std::string pattern = r["pattern"].get<std::string>();
+      auto parsed = parse_path_pattern(pattern, &flat);
+      if (!parsed) return fail(where + ".pattern", parsed.error().message);
+      // Only `*` in the last component: anything else would need a rule on
+      // a directory, which reaches every file beneath it.
+      bool ok = flat.components > 0, star = false;
+      for (const auto& part : flat.parts) {
+        if (part.kind == PatternPart::kLiteral) continue;
+        star = true;
+        if (part.kind != PatternPart::kStar || part.component + 1 != flat.components) ok = false;
+      }
+      ok = ok && star;
+      if (!ok) return fail(where + ".pattern", "'" + pattern + "' is not a one-level pattern (only '*' in its last component)");
+      if (!r.contains("access")) return fail(where, "missing key 'access'");
+      LandlockPathSpec ps{pattern, 0};
+      PROFILE_TRY(rights(r["access"], where + ".access", landlock_fs_rights(), &ps.access));
+      if (ps.access & ~s.handled_fs) return fail(where + ".access", "grants a right that handled_access_fs does not list");
+      if (ps.access == 0) return fail(where + ".access", "no rights");
+      s.patterns.push_back(std::move(ps));
+    }
+  }
   if (j.contains("net_port")) {
     const auto& a = j["net_port"];
     if (!a.is_array()) return fail("net_port", "expected an array");
@@ -228,6 +281,94 @@ Result<LandlockSpec> parse_landlock_json(const std::string& text, const std::str
   return s;
 }
 
+namespace {
+
+// `path` is `area` or lies beneath it.
+bool beneath(const std::string& path, const std::string& area) {
+  if (area == "/") return !path.empty() && path[0] == '/';
+  return path == area || (path.size() > area.size() && path.compare(0, area.size(), area) == 0 && path[area.size()] == '/');
+}
+
+// Entries of `dir` (name, is a directory), reached without following any
+// symlink, and without symlinks among them: a rule through one is never
+// applied (see apply_landlock). Empty when it cannot be read.
+std::vector<std::pair<std::string, bool>> list_directory(const std::string& dir) {
+  std::vector<std::pair<std::string, bool>> out;
+  open_how how{};
+  how.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+  how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  int fd = static_cast<int>(syscall(SYS_openat2, AT_FDCWD, dir.c_str(), &how, sizeof how));
+  if (fd < 0) return out;
+  DIR* d = fdopendir(fd);
+  if (d == nullptr) {
+    close(fd);
+    return out;
+  }
+  while (struct dirent* e = readdir(d)) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    struct stat st;
+    if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISLNK(st.st_mode)) continue;
+    out.emplace_back(e->d_name, S_ISDIR(st.st_mode));
+  }
+  closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// A sensitive path as it exists here, with the rights no rule above it may
+// carry to it (read_dir stays: it shows names only, and every directory on
+// the way needs it).
+struct Sensitive {
+  std::string path;
+  uint64_t rights = 0;
+};
+
+std::vector<Sensitive> concrete_sensitive(uint64_t read_class, uint64_t read_dir_bit) {
+  std::vector<Sensitive> out;
+  uint64_t all = ~read_dir_bit, writes = ~read_class;
+  for (const auto& s : sensitive_paths()) {
+    if (!s.landlock) continue;
+    uint64_t rights = s.writes_only ? writes : all;
+    if (strchr(s.pattern, '*') == nullptr) {
+      // Listed whether or not it exists here: the workload's mounts may have it.
+      out.push_back({s.pattern, rights});
+      continue;
+    }
+    glob_t g{};
+    if (glob(s.pattern, GLOB_NOSORT, nullptr, &g) == 0)
+      for (size_t i = 0; i < g.gl_pathc; ++i) out.push_back({g.gl_pathv[i], rights});
+    globfree(&g);
+  }
+  return out;
+}
+
+// Grants `moved` on every entry of `dir` except the sensitive paths in
+// `below` (which get only the rights not sensitive for them), descending
+// into the directories on the way to them.
+Status split_around(const std::string& dir, uint64_t moved, const std::vector<const Sensitive*>& below,
+                    std::vector<LandlockPathSpec>* out, size_t* budget) {
+  for (const auto& [name, is_dir] : list_directory(dir)) {
+    std::string path = (dir == "/" ? "" : dir) + "/" + name;
+    uint64_t access = moved;
+    bool descend = false;
+    for (const auto* sp : below) {
+      if (sp->path == path) access &= ~sp->rights;
+      else if (beneath(sp->path, path)) descend = true;
+    }
+    if (descend && is_dir) {
+      PROFILE_TRY(split_around(path, access, below, out, budget));
+      continue;
+    }
+    if (access == 0) continue;
+    if ((*budget)-- == 0)
+      return make_error("landlock: keeping sensitive paths out of the rule on " + dir + " needs more than 65536 rules");
+    out->push_back({path, access});
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<LandlockPlan> plan_landlock(const LandlockSpec& spec, int abi, std::vector<std::string>* notes) {
   if (abi <= 0) return make_error("this kernel has no Landlock");
   LandlockPlan plan;
@@ -246,27 +387,111 @@ Result<LandlockPlan> plan_landlock(const LandlockSpec& spec, int abi, std::vecto
   plan.handled_net = spec.handled_net & net_ok;
   plan.scoped = spec.scoped & scope_ok;
   plan.file_rights = file_mask();
-  // Interpreters of executable file rules get execute + read_file, the way
-  // execve opens them (scripts' interpreters may have their own, so follow a
-  // few levels).
-  std::vector<LandlockPathSpec> paths = spec.paths;
   uint64_t exec_bit = bit_of(landlock_fs_rights(), "execute");
   uint64_t read_bit = bit_of(landlock_fs_rights(), "read_file");
+  uint64_t read_dir_bit = bit_of(landlock_fs_rights(), "read_dir");
+  uint64_t read_class = exec_bit | read_bit | read_dir_bit;
+  uint64_t modify_class = spec.handled_fs & ~read_class & ~bit_of(landlock_fs_rights(), "ioctl_dev");
+  std::vector<LandlockPathSpec> paths = spec.paths;
+  size_t budget = kMaxRules > paths.size() ? kMaxRules - paths.size() : 0;  // rules patterns and splits may add
+  // One-level patterns become rules on the matching entries, never on the
+  // directory (a rule there would reach every file beneath it).
+  std::set<std::string> literal;  // paths the file names in a rule of their own
+  for (const auto& p : spec.paths) literal.insert(p.path);
+  size_t excluded = 0;
+  std::string excluded_list;
+  auto exclude = [&](const std::string& path) {
+    if (++excluded <= 5) excluded_list += (excluded_list.empty() ? "" : ", ") + path;
+  };
+  FlatPattern flat;
+  for (const auto& pat : spec.patterns) {
+    PROFILE_TRY(parse_path_pattern(pat.path, &flat));
+    std::string dir = fixed_prefix(flat);
+    auto listing = list_directory(dir);
+    for (const auto& [name, is_dir] : listing) {
+      if (!component_matches(flat, flat.components - 1, name)) continue;
+      std::string path = (dir == "/" ? "" : dir) + "/" + name;
+      uint64_t access = pat.access & (is_dir ? read_dir_bit : file_mask());
+      if (!literal.count(path)) {
+        if (const SensitivePath* sp = sensitive_entry(path, (access & modify_class) != 0)) {
+          access &= sp->writes_only ? read_class : 0;
+          exclude(path);
+        }
+      }
+      if (access == 0) continue;
+      if (budget-- == 0) return make_error("landlock: path_pattern " + pat.path + ": more than 65536 rules in all");
+      paths.push_back({path, access});
+    }
+  }
+  // A rule on a directory above a sensitive path would reach it: the rights
+  // that matter there move down to the directory's other entries. Entries
+  // made later under a directory on the way get only the other rights.
+  std::vector<Sensitive> sensitive = concrete_sensitive(read_class, read_dir_bit);
+  std::vector<LandlockPathSpec> split;
+  for (auto& p : paths) {
+    std::vector<const Sensitive*> below;
+    uint64_t moved = 0;
+    for (const auto& sp : sensitive)
+      if (sp.path != p.path && beneath(sp.path, p.path) && (p.access & sp.rights) && !literal.count(sp.path)) {
+        below.push_back(&sp);
+        moved |= p.access & sp.rights;
+      }
+    if (below.empty()) continue;
+    for (const auto* sp : below) exclude(sp->path);
+    PROFILE_TRY(split_around(p.path, moved, below, &split, &budget));
+    p.access &= ~moved;
+  }
+  for (auto& p : split) paths.push_back(std::move(p));
+  if (excluded > 0)
+    notes->push_back("landlock: " + std::to_string(excluded) + " sensitive path(s) kept out of pattern and directory rules (only a rule naming them grants them): " +
+                     excluded_list + (excluded > 5 ? ", ..." : ""));
+
+  // Interpreters of executable file rules get execute + read_file, the way
+  // execve opens them (scripts' interpreters may have their own, so follow a
+  // few levels). Both recorders see what execve opened, so a recorded
+  // profile has its interpreters already; this serves profiles recorded
+  // before they did and hand-written ones. A "#!" line or PT_INTERP is
+  // only believed when the workload cannot have written it: no rule lets it
+  // modify the file or a directory above it. Otherwise a workload that may
+  // write a script it runs writes "#!/" and gets all of "/" at the next run.
   std::set<std::string> interps;
+  std::set<std::string> untrusted;
+  // Rights that change an existing file's content or put another file in
+  // its place (making a new entry alone cannot replace one).
+  uint64_t rewrite = spec.handled_fs & (bit_of(landlock_fs_rights(), "write_file") | bit_of(landlock_fs_rights(), "truncate") |
+                                        bit_of(landlock_fs_rights(), "remove_file") | bit_of(landlock_fs_rights(), "remove_dir") |
+                                        bit_of(landlock_fs_rights(), "refer"));
+  auto may_modify = [&](const std::string& path) {
+    for (const auto& p : paths)
+      if ((p.access & rewrite) && beneath(path, p.path)) return true;
+    return false;
+  };
   if (spec.handled_fs & exec_bit) {
     std::vector<std::string> frontier;
-    for (const auto& p : spec.paths)
+    for (const auto& p : paths)
       if (p.access & exec_bit) frontier.push_back(p.path);
     for (int depth = 0; depth < 4 && !frontier.empty(); ++depth) {
       std::vector<std::string> next;
       for (const auto& exe : frontier) {
+        if (may_modify(exe)) {
+          // Read only to say so: directories and plain files name nothing.
+          if (!exec_interpreter(exe).empty()) untrusted.insert(exe);
+          continue;
+        }
         std::string in = exec_interpreter(exe);
         if (in.empty()) continue;
         // Rules are opened without following symlinks (see apply_landlock):
         // /lib64/ld-linux-x86-64.so.2 is one on most systems.
-        if (char* real = realpath(in.c_str(), nullptr)) {
-          in = real;
-          free(real);
+        char* real = realpath(in.c_str(), nullptr);
+        if (real == nullptr) continue;
+        in = real;
+        free(real);
+        struct stat st;
+        // A directory would give everything beneath it; only a program file
+        // can be an interpreter.
+        if (stat(in.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || sensitive_entry(in, false)) {
+          notes->push_back("landlock: " + exe + " names " + in + " as its interpreter, which is not a regular program file outside the sensitive paths: not granted");
+          continue;
         }
         if (!interps.insert(in).second) continue;
         paths.push_back({in, (exec_bit | read_bit) & spec.handled_fs});
@@ -279,6 +504,12 @@ Result<LandlockPlan> plan_landlock(const LandlockSpec& spec, int abi, std::vecto
     std::string list;
     for (const auto& i : interps) list += (list.empty() ? "" : ", ") + i;
     notes->push_back("landlock: execute granted on the interpreter(s) execve opens: " + list);
+  }
+  if (!untrusted.empty()) {
+    std::string list;
+    for (const auto& i : untrusted) list += (list.empty() ? "" : ", ") + i;
+    notes->push_back("landlock: the workload may modify " + list +
+                     ", so the interpreter it names (\"#!\" or ELF) is granted only if the profile names it");
   }
   size_t missing = 0;
   std::string missing_list;

@@ -28,6 +28,9 @@ struct LandlockSpec {
   uint64_t handled_net = 0;
   uint64_t scoped = 0;
   std::vector<LandlockPathSpec> paths;
+  // "path_pattern": one-level patterns (`dir/*.conf`), granted on the
+  // matching entries of the directory when the plan is made.
+  std::vector<LandlockPathSpec> patterns;
   std::vector<LandlockPortSpec> ports;
 };
 
@@ -70,7 +73,10 @@ std::string elf_interpreter(const std::string& path);
 int landlock_abi() noexcept;
 
 // Opens every path and cuts rights down to `kernel_abi` (best effort), adding
-// one line to `notes` per thing that cannot be enforced here.
+// one line to `notes` per thing that cannot be enforced here. Patterns are
+// expanded to the matching entries present now; a sensitive path (see
+// profilegen/policy.h) is never reached through a pattern or a rule on a
+// directory above it, only through a rule naming it.
 Result<LandlockPlan> plan_landlock(const LandlockSpec& spec, int kernel_abi, std::vector<std::string>* notes);
 
 // Reads and plans a landlock.json file for this kernel.

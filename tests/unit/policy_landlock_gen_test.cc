@@ -142,7 +142,7 @@ TEST(PolicyLandlockGen, PlanCutsRightsToTheKernelAbiAndNotesIt) {
   s.handled_fs = bits({"read_file", "read_dir", "make_reg", "truncate", "ioctl_dev", "refer"});
   s.handled_net = 3;
   s.scoped = 3;
-  s.paths = {{"/etc", bits({"read_file", "make_reg", "truncate"})},
+  s.paths = {{"/usr", bits({"read_file", "make_reg", "truncate"})},
              {"/etc/passwd", bits({"read_file", "read_dir", "make_reg"})},  // dir-only rights on a file are dropped
              {"/nonexistent/path/for/test", bits({"read_file"})}};
   s.ports = {{80, 1}};
@@ -157,7 +157,7 @@ TEST(PolicyLandlockGen, PlanCutsRightsToTheKernelAbiAndNotesIt) {
   // workload's own mounts, where it may exist.
   ASSERT_EQ(plan->paths.size(), 3u);
   EXPECT_EQ(plan->paths[0].access, bits({"read_file", "make_reg", "truncate"}));
-  EXPECT_STREQ(plan->paths[0].path, "/etc");
+  EXPECT_STREQ(plan->paths[0].path, "/usr");
   EXPECT_EQ(plan->paths[1].access, bits({"read_file"}));
   EXPECT_STREQ(plan->paths[2].path, "/nonexistent/path/for/test");
   // Copies of a plan share the path storage.
