@@ -361,7 +361,8 @@ Status check_output_dir(const std::string& dir, bool* missing) {
   struct stat st;
   std::string cur = dir;
   while (stat(cur.c_str(), &st) != 0) {
-    if (errno != ENOENT) return make_error("output directory '" + dir + "': cannot stat '" + cur + "': " + errstr(errno));
+    // ENOTDIR: a component is a file; walking up names it.
+    if (errno != ENOENT && errno != ENOTDIR) return make_error("output directory '" + dir + "': cannot stat '" + cur + "': " + errstr(errno));
     *missing = true;
     while (cur.size() > 1 && cur.back() == '/') cur.pop_back();
     auto slash = cur.find_last_of('/');

@@ -195,7 +195,7 @@ TEST(TrustLifecycle, KilledWriteNeverLeavesALoadableMixedDirectory) {
       waitpid(s.pid, nullptr, 0);
     }
     close(in);
-    auto enf = run_profile({"enforce", "--profile", out, "--", "/bin/true"});
+    auto enf = run_profile({"enforce", "--profile", out, "--", helper("lc_touch")});
     if (enf.exit_code == 0) {
       ++loaded;
       EXPECT_TRUE(consistent(out)) << "trial " << trial << ", killed after rename " << kill_after
@@ -226,13 +226,13 @@ TEST(TrustLifecycle, MixedDirectoryIsNamedAndGenerateRepairsFromProfileJson) {
   // landlock.json of another generation.
   std::filesystem::copy_file(d / "b/landlock.json", d / "a/landlock.json",
                              std::filesystem::copy_options::overwrite_existing);
-  auto enf = run_profile({"enforce", "--profile", d / "a", "--", "/bin/true"});
+  auto enf = run_profile({"enforce", "--profile", d / "a", "--", helper("lc_touch")});
   EXPECT_EQ(enf.exit_code, 125);
   EXPECT_NE(enf.err.find(d / "a/landlock.json does not match"), std::string::npos) << enf.err;
   // profile.json still matches: generate renders the directory whole again.
   auto gen = run_profile({"generate", d / "a"});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
-  EXPECT_EQ(run_profile({"enforce", "--profile", d / "a", "--", "/bin/true"}).exit_code, 0);
+  EXPECT_EQ(run_profile({"enforce", "--profile", d / "a", "--", helper("lc_touch")}).exit_code, 0);
 
   // profile.json and another file both of another generation: generate
   // cannot tell which is right and refuses, unless forced.
@@ -249,7 +249,7 @@ TEST(TrustLifecycle, MixedDirectoryIsNamedAndGenerateRepairsFromProfileJson) {
   gen = run_profile({"generate", "--force", d / "a"});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
   EXPECT_EQ(test::read_file(d / "a/landlock.json"), test::read_file(d / "b/landlock.json"));
-  EXPECT_EQ(run_profile({"enforce", "--profile", d / "a", "--", "/bin/true"}).exit_code, 0);
+  EXPECT_EQ(run_profile({"enforce", "--profile", d / "a", "--", helper("lc_touch")}).exit_code, 0);
 }
 
 TEST(TrustLifecycle, HandEditedProfileJsonNeedsGenerate) {
@@ -260,12 +260,12 @@ TEST(TrustLifecycle, HandEditedProfileJsonNeedsGenerate) {
   ASSERT_EQ(a.exit_code, 0) << a.err;
   std::string text = test::read_file(d / "p/profile.json");
   test::write_file(d / "p/profile.json", text.substr(0, text.size() - 1) + "\n\n");
-  auto enf = run_profile({"enforce", "--profile", d / "p", "--", "/bin/true"});
+  auto enf = run_profile({"enforce", "--profile", d / "p", "--", helper("lc_touch")});
   EXPECT_EQ(enf.exit_code, 125);
   EXPECT_NE(enf.err.find(d / "p/profile.json was changed after"), std::string::npos) << enf.err;
   EXPECT_NE(enf.err.find("profile generate"), std::string::npos) << enf.err;
   ASSERT_EQ(run_profile({"generate", d / "p"}).exit_code, 0);
-  EXPECT_EQ(run_profile({"enforce", "--profile", d / "p", "--", "/bin/true"}).exit_code, 0);
+  EXPECT_EQ(run_profile({"enforce", "--profile", d / "p", "--", helper("lc_touch")}).exit_code, 0);
 }
 
 TEST(TrustLifecycle, NumericOptionsNameTheOptionAndTheValue) {
