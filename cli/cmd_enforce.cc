@@ -51,8 +51,15 @@ int run_enforce(const EnforceOptions& o) {
   std::string seccomp_path = o.seccomp;
   std::set<std::string> base_caps(docker_default_caps().begin(), docker_default_caps().end());
   std::string hostname = o.command.empty() ? "" : o.command[0].substr(o.command[0].find_last_of('/') + 1);
+  // Held while the directory's files are read: a concurrent record renames
+  // them one by one.
+  std::optional<ProfileDirLock> dir_lock;
   if (!o.profile_dir.empty()) {
-    // profile.json must parse: a broken profile directory is refused whole.
+    auto l = ProfileDirLock::acquire(o.profile_dir, false);
+    if (!l) return report(l.error());
+    dir_lock.emplace(std::move(*l));
+    // profile.json must parse and every file must match the manifest: a
+    // broken or mixed profile directory is refused whole.
     auto p = read_profile_dir(o.profile_dir);
     if (!p) return report(p.error());
     auto caps = read_caps_file(o.profile_dir + "/caps.txt");
@@ -100,6 +107,7 @@ int run_enforce(const EnforceOptions& o) {
     if (!prog) return report(prog.error());
     spec.seccomp = std::move(*prog);
   }
+  dir_lock.reset();
   if (spec.landlock)
     note("landlock: active (ABI " + std::to_string(spec.landlock->abi) + ", " +
          std::to_string(spec.landlock->paths.size()) + " path rules, " + std::to_string(spec.landlock->ports.size()) +

@@ -11,10 +11,15 @@ namespace profile::cli {
 
 Runner add_generate(CLI::App& app) {
   auto dir = std::make_shared<std::string>();
+  auto force = std::make_shared<bool>(false);
   auto* sub = app.add_subcommand("generate", "Re-render every file of a profile directory from its profile.json.");
   sub->add_option("dir", *dir, "Profile directory")->required();
-  return [dir] {
-    auto p = read_profile_dir(*dir);
+  sub->add_flag("--force", *force,
+                "Render from profile.json even when the directory mixes files of different generations");
+  return [dir, force] {
+    auto lock = ProfileDirLock::acquire(*dir, true);
+    if (!lock) return report(lock.error());
+    auto p = read_profile_dir(*dir, *force ? DirCheck::kNone : DirCheck::kSource);
     if (!p) return report(p.error());
     auto w = write_profile_dir(*dir, *p);
     if (!w) return report(w.error());

@@ -85,15 +85,21 @@ int run_record(const RecordOptions& o) {
     return report(make_error("invalid profile name '" + name + "'"));
   std::string out = o.out.empty() ? "profiles/" + name : o.out;
 
-  std::optional<Profile> base;
-  if (o.append) {
+  // Everything about the output is checked before the workload runs: a
+  // recording must not be lost to a typo in -o.
+  bool out_missing = false;
+  auto usable = check_output_dir(out, &out_missing);
+  if (!usable) return report(usable.error());
+  auto read_base = [&]() -> Result<std::optional<Profile>> {
     struct stat st;
-    if (stat((out + "/profile.json").c_str(), &st) == 0) {
-      auto p = read_profile_dir(out);
-      if (!p) return report(p.error());
-      base = *p;
-    }
-  }
+    if (!o.append || stat((out + "/profile.json").c_str(), &st) != 0) return std::optional<Profile>{};
+    auto p = read_profile_dir(out, DirCheck::kSource);
+    if (!p) return p.error();
+    return std::optional<Profile>(std::move(*p));
+  };
+  auto early_base = read_base();
+  if (!early_base) return report(early_base.error());
+  std::optional<Profile> base = std::move(*early_base);
 
   Observations obs;
   int exit_code = 0;
@@ -148,6 +154,20 @@ int run_record(const RecordOptions& o) {
     auto v = verify_caps(spec, kind, obs, &p);
     if (!v) return report(v.error());
   }
+  if (out_missing) {
+    auto made = make_dirs(out);
+    if (!made) return report(made.error());
+    note("created the output directory " + out);
+  }
+  // Read-merge-write under the directory's lock: concurrent `--append`s to
+  // one directory each add their recording instead of the last one winning.
+  auto lock = ProfileDirLock::acquire(out, true);
+  if (!lock) return report(lock.error());
+  if (o.append) {
+    auto now = read_base();
+    if (!now) return report(now.error());
+    if (*now) p = merge_profiles(**now, p);
+  }
   auto w = write_profile_dir(out, p);
   if (!w) return report(w.error());
   std::cerr << summarize(p);
@@ -155,7 +175,8 @@ int run_record(const RecordOptions& o) {
     note(std::to_string(obs.unresolved_paths) +
          " path argument(s) left out of the profile: a \"..\" follows a name that may be a symbolic link, so "
          "which file the call used is unknown (first: \"" + escape_for_message(obs.first_unresolved_path) + "\")");
-  std::cerr << "  written to " << out << "/ (profile.json, seccomp.json, apparmor.profile, landlock.json, caps.txt)\n";
+  std::cerr << "  written to " << out << "/ (profile.json, seccomp.json, apparmor.profile, landlock.json, caps.txt, "
+            << kManifestName << ")\n";
   if (obs.partial) note("recording interrupted: the profile is marked partial");
   return exit_code;
 }
@@ -164,7 +185,8 @@ int run_record(const RecordOptions& o) {
 Runner add_record(CLI::App& app) {
   auto o = std::make_shared<RecordOptions>();
   auto* sub = app.add_subcommand("record", "Run CMD, record everything it does, write its profile directory.");
-  sub->add_option("-o,--output", o->out, "Profile directory to write (default: profiles/NAME)");
+  sub->add_option("-o,--output", o->out,
+                  "Profile directory to write (default: profiles/NAME); created with its missing parents");
   sub->add_option("--name", o->name, "Profile name (default: the command's base name)");
   sub->add_flag("--append", o->append, "Merge into the existing profile in the output directory");
   sub->add_option("--tracer", o->tracer, "Recorder backend: auto (eBPF, else ptrace), ebpf or ptrace")

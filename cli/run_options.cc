@@ -6,6 +6,7 @@
 
 #include "profilegen/profile.h"
 #include "runner/caps.h"
+#include "tracer/ebpf_tracer.h"
 
 namespace profile::cli {
 
@@ -34,6 +35,26 @@ std::string human_bytes(uint64_t b) {
   return buf;
 }
 
+// CLI11's own range checks print "Value 0 not in range 0.000000 to 1.797e308";
+// this one names the value and the range in the option's own units. Runs on
+// the text before conversion, so junk never reaches the integer parser.
+CLI::Validator whole_number(long long lo, long long hi, const std::string& what) {
+  return CLI::Validator(
+      [lo, hi, what](std::string& v) -> std::string {
+        std::string bad = "'" + v + "' is not " + what + " (a whole number from " + std::to_string(lo) + " to " +
+                          std::to_string(hi) + ")";
+        if (v.empty() || v.size() > 19) return bad;
+        long long n = 0;
+        for (char c : v) {
+          if (c < '0' || c > '9') return bad;
+          n = n * 10 + (c - '0');
+        }
+        if (n < lo || n > hi) return bad;
+        return "";
+      },
+      "INT in [" + std::to_string(lo) + " - " + std::to_string(hi) + "]");
+}
+
 }  // namespace
 
 void add_run_options(CLI::App* sub, RunOptions& o) {
@@ -57,8 +78,17 @@ void add_run_options(CLI::App* sub, RunOptions& o) {
   sub->add_option("--user", o.user, "Run the workload as UID[:GID]")->group(g);
   sub->add_option("--memory", o.memory, "Memory limit, e.g. 256M (at least 6M)")->group(g);
   sub->add_option("--cpus", o.cpus, "CPU quota in CPUs, e.g. 1.5")->group(g);
-  sub->add_option("--pids", o.pids, "Maximum number of processes and threads")->group(g)->check(CLI::PositiveNumber);
-  sub->add_option("--io-weight", o.io_weight, "Block I/O weight, 10 to 1000")->group(g)->check(CLI::Range(10, 1000));
+  // The kernel's PID_MAX_LIMIT: pids.max refuses more.
+  sub->add_option("--pids", o.pids, "Maximum number of processes and threads")
+      ->group(g)
+      ->check(whole_number(1, 4194304, "a valid number of processes"));
+  sub->add_option("--io-weight", o.io_weight, "Block I/O weight, 10 to 1000")
+      ->group(g)
+      ->check(whole_number(10, 1000, "a valid I/O weight"));
+  sub->add_option("--stop-timeout", o.stop_timeout,
+                  "After SIGINT/SIGTERM is forwarded, kill everything in the run if it has not exited within this "
+                  "time (10s default, 500ms, 0: at once); a second SIGINT/SIGTERM kills at once")
+      ->group(g);
   sub->add_option("--cap-add", o.cap_add, "Add capabilities (comma separated; ALL)")->group(g)->allow_extra_args(false);
   sub->add_option("--cap-drop", o.cap_drop, "Drop capabilities (comma separated; ALL)")->group(g)->allow_extra_args(false);
   sub->add_flag("--privileged", o.privileged, "Keep every capability (no_new_privs still applies)")->group(g);
@@ -185,6 +215,13 @@ Status apply_run_options(const RunOptions& o, const std::set<std::string>& base_
     iso.limits.cpus = *c;
   }
   iso.limits.pids = o.pids;
+  if (o.stop_timeout == "0" || o.stop_timeout == "0s" || o.stop_timeout == "0ms") {
+    spec->stop_timeout_ms = 0;
+  } else {
+    auto t = parse_duration_ms(o.stop_timeout);
+    if (!t) return with_context(t.error(), "--stop-timeout");
+    spec->stop_timeout_ms = *t;
+  }
   iso.limits.io_weight = o.io_weight;
   spec->isolation = std::move(iso);
   return {};

@@ -28,6 +28,7 @@ struct RunOptions {
   std::string memory, cpus;
   int64_t pids = 0;
   int io_weight = 0;
+  std::string stop_timeout = "10s";
   std::vector<std::string> cap_add, cap_drop;
   bool privileged = false;
   std::vector<std::string> secrets;

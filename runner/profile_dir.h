@@ -1,21 +1,71 @@
 // Reading and writing profile directories. Every file is written to a
-// temporary name and renamed, so a reader never sees a half-written profile.
+// temporary name and renamed, so a reader never sees a half-written file; a
+// manifest (SHA256SUMS, `sha256sum -c` format) names the content of every file
+// of one generation, so a directory whose writer died between two renames is
+// recognised as a mix of two generations and refused instead of enforced.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "profilegen/profile.h"
 
 namespace profile {
+
+// The manifest of a profile directory.
+inline constexpr const char* kManifestName = "SHA256SUMS";
+
+// Lowercase hex SHA-256 of `data`.
+std::string sha256_hex(std::string_view data);
 
 Result<std::string> read_text_file(const std::string& path, size_t max_bytes = 64 << 20);
 // Writes `content` to `path` atomically (temp file in the same directory,
 // fsync, rename).
 Status write_file_atomic(const std::string& path, const std::string& content);
 
-// Loads DIR/profile.json.
-Result<Profile> read_profile_dir(const std::string& dir);
-// Renders every output of `p` and writes them into `dir` (created if needed).
+// How much of a directory must belong to the manifest's generation.
+enum class DirCheck {
+  // Every file matches SHA256SUMS: what `enforce` loads.
+  kAll,
+  // profile.json is a trustworthy source: it matches SHA256SUMS, or it is the
+  // only file that does not (a hand edit, the documented way to change a
+  // profile): what `generate` and `record --append` read.
+  kSource,
+  // No check (`generate --force`).
+  kNone,
+};
+
+// Loads DIR/profile.json after checking the directory against its manifest.
+// A directory without a manifest (written before manifests existed) is not
+// checked. kAll takes the directory's shared lock while it reads; kSource
+// callers hold the exclusive lock themselves (or repeat the read under it).
+Result<Profile> read_profile_dir(const std::string& dir, DirCheck check = DirCheck::kAll);
+// Renders every output of `p` and writes them into `dir`, which must exist.
+// Callers hold the directory's exclusive lock.
 Status write_profile_dir(const std::string& dir, const Profile& p);
+
+// Early check of an output directory, before a workload runs: it is a
+// writable directory, or it can be created (its nearest existing ancestor is
+// a writable directory). Sets *missing when it does not exist yet.
+Status check_output_dir(const std::string& dir, bool* missing);
+// mkdir -p.
+Status make_dirs(const std::string& dir);
+
+// flock() on the directory itself: no lock file to leave behind in a
+// directory users commit. Writers take it exclusive, loaders shared. Prints
+// one line on stderr when it has to wait.
+class ProfileDirLock {
+ public:
+  static Result<ProfileDirLock> acquire(const std::string& dir, bool exclusive);
+  ProfileDirLock(ProfileDirLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  ProfileDirLock& operator=(ProfileDirLock&&) = delete;
+  ProfileDirLock(const ProfileDirLock&) = delete;
+  ~ProfileDirLock();
+
+ private:
+  explicit ProfileDirLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
 
 }  // namespace profile

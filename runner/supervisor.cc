@@ -11,8 +11,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
+#include <thread>
 
 #include "runner/apparmor_loader.h"
 #include "runner/caps.h"
@@ -33,9 +38,24 @@ struct ChildReport {
 
 volatile pid_t g_child = -1;
 volatile int g_stop = 0;
+// Stop requests (SIGINT, SIGTERM) of this run, and the last one's number,
+// for the escalation thread; it is woken through g_wake_fd.
+volatile sig_atomic_t g_stop_count = 0;
+volatile sig_atomic_t g_stop_signal = 0;
+volatile int g_wake_fd = -1;
 
 void forward_signal(int sig, siginfo_t* info, void*) {
-  if (sig == SIGINT || sig == SIGTERM) g_stop = 1;
+  if (sig == SIGINT || sig == SIGTERM) {
+    int saved = errno;
+    g_stop = 1;
+    g_stop_count = g_stop_count + 1;
+    g_stop_signal = sig;
+    if (g_wake_fd >= 0) {
+      ssize_t w = write(g_wake_fd, "s", 1);
+      (void)w;
+    }
+    errno = saved;
+  }
   if (g_child <= 0) return;
   // A signal the kernel sent (the terminal's Ctrl-C, Ctrl-\, hangup) went
   // to the whole foreground process group, the workload included when it
@@ -62,6 +82,130 @@ class SignalForwarder {
 
  private:
   struct sigaction old_[std::size(kForwarded)];
+};
+
+// Stopping must always work, even for a workload that ignores or blocks
+// every signal: the first SIGINT/SIGTERM is forwarded (forward_signal) and
+// starts a grace period; when it ends, or at the second stop signal, every
+// process of the run's cgroup is killed, as `docker stop` does after its
+// timeout. A thread, because the main thread is blocked in waitpid or in
+// the tracer's loop, and a cgroup is no thing to kill from a signal handler.
+class StopEscalator {
+ public:
+  StopEscalator(pid_t root, RunCgroup* cgroup, uint64_t timeout_ms)
+      : root_(root), cgroup_(cgroup), timeout_ms_(timeout_ms) {
+    // One pipe for the life of the process, never closed: a handler
+    // running on another thread may still write to it after a run ended,
+    // and must not hit a reused descriptor.
+    static int wake[2] = {-1, -1};
+    if (wake[0] < 0 && pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+      wake[0] = wake[1] = -1;
+      std::fprintf(stderr, "profile: warning: cannot create a pipe (%s): stop signals will not escalate\n",
+                   strerror(errno));
+      return;
+    }
+    pipe_[0] = wake[0];
+    pipe_[1] = wake[1];
+    char buf[64];
+    while (read(pipe_[0], buf, sizeof buf) > 0) {
+    }
+    // The thread must not run the handlers itself (the main thread's
+    // EINTR is what the waits rely on).
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    g_wake_fd = pipe_[1];
+    thread_ = std::thread([this] { loop(); });
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  }
+  ~StopEscalator() { stop(); }
+  // Ends the thread; the caller then owns the cgroup alone again.
+  void stop() {
+    if (thread_.joinable()) {
+      g_wake_fd = -1;
+      ssize_t w = write(pipe_[1], "q", 1);
+      (void)w;
+      thread_.join();
+    }
+  }
+  StopEscalator(const StopEscalator&) = delete;
+  StopEscalator& operator=(const StopEscalator&) = delete;
+
+ private:
+  void loop() {
+    using Clock = std::chrono::steady_clock;
+    std::optional<Clock::time_point> deadline;
+    bool killed = false;
+    int first_signal = 0;
+    // A stop signal that arrived between the clone and this thread.
+    bool pending = g_stop_count > 0;
+    for (;;) {
+      int timeout = -1;
+      if (deadline && !killed) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count();
+        timeout = left > 0 ? static_cast<int>(std::min<long long>(left, 1 << 30)) : 0;
+      }
+      pollfd p{pipe_[0], POLLIN, 0};
+      int n = pending ? 1 : poll(&p, 1, timeout);
+      bool got_stop = pending;
+      pending = false;
+      if (n > 0 && !got_stop) {
+        char buf[64];
+        ssize_t r;
+        while ((r = read(pipe_[0], buf, sizeof buf)) > 0)
+          for (ssize_t i = 0; i < r; ++i) {
+            if (buf[i] == 'q') return;
+            got_stop = true;
+          }
+      }
+      if (killed) continue;
+      int count = g_stop_count;
+      if (got_stop && count >= 1 && !deadline) {
+        first_signal = g_stop_signal;
+        deadline = Clock::now() + std::chrono::milliseconds(timeout_ms_);
+        if (timeout_ms_ > 0 && count < 2)
+          std::fprintf(stderr,
+                       "profile: SIG%s forwarded to the workload; it is killed in %s unless it exits first "
+                       "(Ctrl-C again to kill it now)\n",
+                       sigabbrev_np(first_signal) ? sigabbrev_np(first_signal) : "?", seconds(timeout_ms_).c_str());
+      }
+      if (!deadline) continue;
+      if (count >= 2) {
+        std::fprintf(stderr, "profile: second stop signal: killing the workload and every process of its run\n");
+        kill_all();
+        killed = true;
+      } else if (Clock::now() >= *deadline) {
+        std::fprintf(stderr,
+                     "profile: the workload did not exit within %s of SIG%s: killing it and every process of "
+                     "its run (SIGKILL)\n",
+                     seconds(timeout_ms_).c_str(), sigabbrev_np(first_signal) ? sigabbrev_np(first_signal) : "?");
+        kill_all();
+        killed = true;
+      }
+    }
+  }
+
+  static std::string seconds(uint64_t ms) {
+    char buf[32];
+    if (ms % 1000 == 0)
+      std::snprintf(buf, sizeof buf, "%llu s", static_cast<unsigned long long>(ms / 1000));
+    else
+      std::snprintf(buf, sizeof buf, "%llu ms", static_cast<unsigned long long>(ms));
+    return buf;
+  }
+
+  void kill_all() {
+    // The root first: without a cgroup it is all we can name, and as the
+    // PID namespace's init its death takes the namespace with it.
+    kill(root_, SIGKILL);
+    if (cgroup_ != nullptr) cgroup_->kill_all();
+  }
+
+  pid_t root_;
+  RunCgroup* cgroup_;
+  uint64_t timeout_ms_;
+  int pipe_[2] = {-1, -1};
+  std::thread thread_;
 };
 
 // Everything the child needs, prepared by the parent; the child only reads it.
@@ -350,6 +494,7 @@ Result<RunOutcome> run_workload(const RunSpec& spec, Tracer* tracer, Observation
   close(report[1]);
   g_child = pid;
   g_stop = 0;
+  g_stop_count = 0;
   SignalForwarder forwarder;
 
   auto cleanup = [&] {
@@ -394,10 +539,12 @@ Result<RunOutcome> run_workload(const RunSpec& spec, Tracer* tracer, Observation
     ~CloseAtEnd() { close(fd); }
   } go_write_guard{go[1]};
 
+  StopEscalator escalator(pid, cgroup.get(), spec.stop_timeout_ms);
   int status = 0;
   if (tracer) {
     Observations scratch;
     auto r = tracer->run(pid, obs ? *obs : scratch, &g_stop);
+    escalator.stop();
     if (!r) {
       kill(pid, SIGKILL);
       close(report[0]);
@@ -411,6 +558,7 @@ Result<RunOutcome> run_workload(const RunSpec& spec, Tracer* tracer, Observation
       if (w == pid) break;
       if (w < 0 && errno != EINTR) {
         int e = errno;
+        escalator.stop();
         close(report[0]);
         cleanup();
         return make_error(std::string("waitpid: ") + strerror(e));
@@ -418,6 +566,7 @@ Result<RunOutcome> run_workload(const RunSpec& spec, Tracer* tracer, Observation
     }
   }
 
+  escalator.stop();
   RunOutcome out;
   if (cgroup) {
     // Nothing the workload started outlives the run.

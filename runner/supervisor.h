@@ -62,6 +62,10 @@ struct RunSpec {
   std::optional<LandlockPlan> landlock;
   std::string apparmor_exec;  // "exec NAME" for the exec attribute; empty: none
   // --- end file policy ---
+  // After the first SIGINT/SIGTERM is forwarded, how long the workload has
+  // to exit before everything in its run is killed (a second one kills at
+  // once). 0: kill at the first.
+  uint64_t stop_timeout_ms = 10000;
 };
 
 struct RunOutcome {
