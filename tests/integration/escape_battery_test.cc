@@ -5,6 +5,7 @@
 // mode too), the minimal /dev, refused symlinked bind sources, and the
 // explicit `--seccomp unconfined` opt-out.
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -56,18 +57,36 @@ Shared& shared() {
   return s;
 }
 
-// The block device holding the host's root file system.
+// A block device the host itself lets root open through a fresh node: the
+// disk holding the host's root file system, else the first disk the kernel
+// lists, else loop0 (some hosts refuse raw opens of their disks, whatever
+// the sandbox does; the attempt must then still fail, but proves less).
 std::pair<unsigned, unsigned> root_disk() {
-  struct stat st;
-  if (stat("/", &st) == 0 && major(st.st_dev) != 0) return {major(st.st_dev), minor(st.st_dev)};
-  // An overlay or other virtual root: the first disk the kernel lists.
-  std::istringstream in(test::read_file("/proc/partitions"));
-  std::string line;
-  while (std::getline(in, line)) {
-    unsigned maj = 0, min = 0;
-    if (std::sscanf(line.c_str(), "%u %u", &maj, &min) == 2) return {maj, min};
-  }
-  return {8, 0};
+  static std::pair<unsigned, unsigned> chosen = [] {
+    std::vector<std::pair<unsigned, unsigned>> candidates;
+    struct stat st;
+    if (stat("/", &st) == 0 && major(st.st_dev) != 0) candidates.emplace_back(major(st.st_dev), minor(st.st_dev));
+    std::istringstream in(test::read_file("/proc/partitions"));
+    std::string line;
+    while (std::getline(in, line)) {
+      unsigned maj = 0, min = 0;
+      if (std::sscanf(line.c_str(), "%u %u", &maj, &min) == 2) candidates.emplace_back(maj, min);
+    }
+    candidates.emplace_back(7, 0);
+    TempDir d;
+    std::string node = d / "probe";
+    for (auto [maj, min] : candidates) {
+      if (mknod(node.c_str(), S_IFBLK | 0600, makedev(maj, min)) != 0) continue;
+      int fd = open(node.c_str(), O_RDONLY | O_CLOEXEC);
+      unlink(node.c_str());
+      if (fd >= 0) {
+        close(fd);
+        return std::make_pair(maj, min);
+      }
+    }
+    return candidates.front();
+  }();
+  return chosen;
 }
 
 std::string self_name() { return program_invocation_short_name; }
