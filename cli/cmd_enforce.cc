@@ -11,6 +11,7 @@
 #include "profilegen/apparmor.h"
 #include "profilegen/profile.h"
 #include "runner/apparmor_loader.h"
+#include "runner/default_policy.h"
 #include "runner/landlock.h"
 #include "runner/profile_dir.h"
 #include "runner/supervisor.h"
@@ -48,7 +49,9 @@ int run_enforce(const EnforceOptions& o) {
     return report(make_error("give at most one of --profile DIR or --seccomp FILE"));
   RunSpec spec;
   spec.argv = o.command;
-  std::string seccomp_path = o.seccomp;
+  // Docker's spelling for "no filter at all"; a file of that name is ./unconfined.
+  const bool unconfined = o.seccomp == "unconfined";
+  std::string seccomp_path = unconfined ? "" : o.seccomp;
   std::set<std::string> base_caps(docker_default_caps().begin(), docker_default_caps().end());
   std::string hostname = o.command.empty() ? "" : o.command[0].substr(o.command[0].find_last_of('/') + 1);
   // Held while the directory's files are read: a concurrent record renames
@@ -99,11 +102,15 @@ int run_enforce(const EnforceOptions& o) {
   }
   auto applied = apply_run_options(o.run, base_caps, hostname, &spec);
   if (!applied) return report(applied.error());
-  // Without --profile or --seccomp the command runs with isolation only.
-  if (!seccomp_path.empty()) {
+  // Without --profile or --seccomp FILE the built-in default applies, as
+  // Docker applies its own; only an explicit `--seccomp unconfined` runs
+  // without a filter.
+  if (unconfined) {
+    note("seccomp: unconfined (--seccomp unconfined): the workload runs without any syscall filter");
+  } else {
     SeccompContext ctx;
     ctx.caps = spec.caps;
-    auto prog = compile_seccomp_file(seccomp_path, ctx);
+    auto prog = seccomp_path.empty() ? compile_default_seccomp(ctx) : compile_seccomp_file(seccomp_path, ctx);
     if (!prog) return report(prog.error());
     spec.seccomp = std::move(*prog);
   }
@@ -131,10 +138,12 @@ Runner add_enforce(CLI::App& app) {
   auto* sub = app.add_subcommand(
       "enforce",
       "Run CMD confined by a profile (seccomp, capabilities, Landlock or AppArmor, no_new_privs) in namespaces "
-      "and a cgroup.\nWithout --profile or --seccomp, CMD runs with the isolation only.");
+      "and a cgroup.\nWithout --profile or --seccomp, CMD runs under the built-in default seccomp policy "
+      "(Docker's default profile).");
   sub->add_option("--profile", o->profile_dir, "Profile directory (profile.json, seccomp.json, caps.txt, ...)");
   sub->add_option("--seccomp", o->seccomp,
-                  "A seccomp JSON file in OCI/Docker format (Docker's own default profile included)");
+                  "A seccomp JSON file in OCI/Docker format (Docker's own default profile included), or "
+                  "'unconfined' for no syscall filter at all");
   sub->add_option("--apparmor", o->apparmor,
                   "Switch to this already loaded AppArmor profile at exec (kernels with AppArmor only)");
   add_run_options(sub, o->run);

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -130,17 +131,83 @@ void fd_path(int fd, char* out) noexcept {
   out[pos] = '\0';
 }
 
-int set_read_only(const char* path, bool read_only, bool recursive) noexcept {
+int set_mount_attr(const char* path, uint64_t attr_flag, bool set, bool recursive) noexcept {
   struct mount_attr attr;
   memset(&attr, 0, sizeof attr);
-  if (read_only)
-    attr.attr_set = MOUNT_ATTR_RDONLY;
+  if (set)
+    attr.attr_set = attr_flag;
   else
-    attr.attr_clr = MOUNT_ATTR_RDONLY;
-  unsigned flags = AT_NO_AUTOMOUNT | (recursive ? AT_RECURSIVE : 0);
+    attr.attr_clr = attr_flag;
+  unsigned flags = AT_NO_AUTOMOUNT | AT_SYMLINK_NOFOLLOW | (recursive ? AT_RECURSIVE : 0);
   if (syscall(SYS_mount_setattr, AT_FDCWD, path, flags, &attr, sizeof attr) != 0) return errno;
   return 0;
 }
+
+int set_read_only(const char* path, bool read_only, bool recursive) noexcept {
+  return set_mount_attr(path, MOUNT_ATTR_RDONLY, read_only, recursive);
+}
+
+// The source was resolved by the supervisor into a path without symbolic
+// links; any symlink found now was put there since, so it is refused rather
+// than followed.
+int open_source(const char* path) noexcept {
+  struct open_how how;
+  memset(&how, 0, sizeof how);
+  how.flags = O_PATH | O_CLOEXEC | O_NOFOLLOW;
+  how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  long fd = syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how);
+  if (fd < 0 && errno == ENOSYS) fd = open(path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+  return static_cast<int>(fd);
+}
+
+int write_sysctl(const char* path, const std::string& value) noexcept {
+  int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return errno;
+  ssize_t w = write(fd, value.data(), value.size());
+  int e = w == static_cast<ssize_t>(value.size()) ? 0 : (w < 0 ? errno : EIO);
+  close(fd);
+  return e;
+}
+
+// Lexical normalisation of an absolute path, ".." included: what the path
+// names if none of its components is a symbolic link.
+std::string lexical(const std::string& p) {
+  std::vector<std::string> parts;
+  size_t i = 0;
+  while (i < p.size()) {
+    size_t j = p.find('/', i);
+    if (j == std::string::npos) j = p.size();
+    std::string comp = p.substr(i, j - i);
+    i = j + 1;
+    if (comp.empty() || comp == ".") continue;
+    if (comp == "..") {
+      if (!parts.empty()) parts.pop_back();
+      continue;
+    }
+    parts.push_back(comp);
+  }
+  std::string out;
+  for (const auto& c : parts) out += "/" + c;
+  return out.empty() ? "/" : out;
+}
+
+bool is_device(const std::string& p) {
+  struct stat st;
+  return stat(p.c_str(), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode));
+}
+
+// Docker's maskedPaths and readonlyPaths (moby oci/defaults.go): kernel
+// interfaces that read host-wide state or change it.
+constexpr const char* kMaskedPaths[] = {
+    "/proc/asound",     "/proc/acpi",   "/proc/interrupts", "/proc/kcore",   "/proc/keys",
+    "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+    "/sys/firmware",    "/sys/devices/virtual/powercap",
+};
+constexpr const char* kReadOnlyPaths[] = {
+    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+// Docker's default device set; ptmx and pts come from a new devpts instance.
+constexpr const char* kDevices[] = {"null", "zero", "full", "random", "urandom", "tty"};
 
 // Mount points that lie on the image itself (not inside a tmpfs or bind the
 // child mounts first) are created here, by the supervisor: with --userns
@@ -201,6 +268,16 @@ Result<BindSpec> parse_bind(const std::string& arg, bool read_only) {
   if (src.empty()) return make_error(std::string(opt) + " '" + arg + "': empty source");
   auto rs = real_path(src, opt);
   if (!rs) return rs.error();
+  std::string absolute = src;
+  if (src[0] != '/') {
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd) == nullptr) return make_error(std::string(opt) + ": getcwd: " + strerror(errno));
+    absolute = std::string(cwd) + "/" + src;
+  }
+  if (lexical(absolute) != *rs)
+    return make_error(std::string(opt) + " '" + arg + "': the source '" + src +
+                      "' is or passes through a symbolic link (it resolves to '" + *rs +
+                      "'); name the real path if that is what should be mounted");
   auto nd = normalise_dst(dst.empty() ? src : dst, opt);
   if (!nd) return nd.error();
   if (*nd == "/") return make_error(std::string(opt) + " '" + arg + "': cannot mount over /");
@@ -254,7 +331,23 @@ Result<MountPlan> plan_mounts(const MountRequest& req) {
     source_op.push_back(static_cast<int>(ops.size()));
     ops.push_back(op(MountOp::kOpenSource, b.src, "", "open bind source " + b.src));
   }
+  // The device nodes the workload gets, opened before the new /dev covers
+  // the host's.
+  std::vector<int> device_op;
+  for (const char* d : kDevices) {
+    device_op.push_back(static_cast<int>(ops.size()));
+    ops.push_back(op(MountOp::kOpenSource, std::string("/dev/") + d, "", std::string("open /dev/") + d));
+  }
   if (have_root) ops.push_back(mnt(root, root, "", MS_BIND | MS_REC, "", "bind the rootfs " + root));
+  {
+    // No device node opens through any mount the workload can see, except
+    // the few bound into its /dev below: with CAP_MKNOD it could otherwise
+    // create the host disk's node anywhere it can write (or an image could
+    // ship one) and read the disk raw.
+    MountOp o = op(MountOp::kSetNoDev, "", have_root ? root : "/", "forbid device nodes on every mount (nodev)");
+    o.recursive = true;
+    ops.push_back(o);
+  }
   if (!have_root && req.read_only) {
     MountOp o = op(MountOp::kSetReadOnly, "", "/", "remount the host root read-only");
     o.recursive = true;
@@ -264,27 +357,40 @@ Result<MountPlan> plan_mounts(const MountRequest& req) {
     if (have_root) ops.push_back(op(MountOp::kEnsureDir, "", at("/proc"), "create /proc in the rootfs"));
     ops.push_back(mnt("proc", at("/proc"), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "", "mount /proc"));
   }
-  if (have_root) {
-    ops.push_back(op(MountOp::kEnsureDir, "", at("/dev"), "create /dev in the rootfs"));
-    ops.push_back(mnt("tmpfs", at("/dev"), "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k", "mount /dev"));
-    for (const char* d : {"null", "zero", "full", "random", "urandom", "tty"}) {
-      std::string dev = std::string("/dev/") + d;
-      ops.push_back(op(MountOp::kEnsureFile, "", at(dev), "create " + dev));
-      ops.push_back(mnt(dev, at(dev), "", MS_BIND, "", "bind " + dev));
-    }
-    ops.push_back(op(MountOp::kEnsureDir, "", at("/dev/pts"), "create /dev/pts"));
-    ops.push_back(mnt("devpts", at("/dev/pts"), "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620",
-                      "mount /dev/pts"));
-    ops.push_back(op(MountOp::kEnsureDir, "", at("/dev/shm"), "create /dev/shm"));
-    ops.push_back(mnt("shm", at("/dev/shm"), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k",
-                      "mount /dev/shm"));
-    ops.push_back(op(MountOp::kSymlink, "pts/ptmx", at("/dev/ptmx"), "link /dev/ptmx"));
-    ops.push_back(op(MountOp::kSymlink, "/proc/self/fd", at("/dev/fd"), "link /dev/fd"));
-    ops.push_back(op(MountOp::kSymlink, "/proc/self/fd/0", at("/dev/stdin"), "link /dev/stdin"));
-    ops.push_back(op(MountOp::kSymlink, "/proc/self/fd/1", at("/dev/stdout"), "link /dev/stdout"));
-    ops.push_back(op(MountOp::kSymlink, "/proc/self/fd/2", at("/dev/stderr"), "link /dev/stderr"));
-    ops.push_back(op(MountOp::kEnsureDir, "", at("/tmp"), "create /tmp in the rootfs"));
+  if (req.new_pid_ns && !req.new_user_ns) {
+    // Per PID namespace and inherited by nested ones: memfds are never
+    // executable, so a workload cannot run code that is in no file the
+    // file policy governs. Kernels before 6.3 lack it (ENOENT); inside a
+    // user namespace the sysctl is not writable.
+    MountOp o = op(MountOp::kWriteSysctl, "", at("/proc/sys/vm/memfd_noexec"), "set vm.memfd_noexec=2");
+    o.data = "2";
+    o.optional = true;
+    ops.push_back(o);
   }
+  if (have_root) ops.push_back(op(MountOp::kEnsureDir, "", at("/dev"), "create /dev in the rootfs"));
+  ops.push_back(mnt("tmpfs", at("/dev"), "tmpfs", MS_NOSUID | MS_NODEV | MS_STRICTATIME, "mode=755,size=65536k",
+                    "mount /dev"));
+  for (size_t i = 0; i < std::size(kDevices); ++i) {
+    std::string dev = std::string("/dev/") + kDevices[i];
+    ops.push_back(op(MountOp::kEnsureFile, "", at(dev), "create " + dev));
+    MountOp m = mnt("", at(dev), "", MS_BIND, "", "bind " + dev);
+    m.src_op = device_op[i];
+    ops.push_back(std::move(m));
+    ops.push_back(op(MountOp::kClearNoDev, "", at(dev), "allow the device " + dev));
+  }
+  ops.push_back(op(MountOp::kEnsureDir, "", at("/dev/pts"), "create /dev/pts"));
+  ops.push_back(mnt("devpts", at("/dev/pts"), "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620",
+                    "mount /dev/pts"));
+  ops.push_back(op(MountOp::kEnsureDir, "", at("/dev/shm"), "create /dev/shm"));
+  ops.push_back(mnt("shm", at("/dev/shm"), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k",
+                    "mount /dev/shm"));
+  ops.push_back(op(MountOp::kSymlink, "pts/ptmx", at("/dev/ptmx"), "link /dev/ptmx"));
+  ops.push_back(op(MountOp::kSymlink, "/proc/self/fd", at("/dev/fd"), "link /dev/fd"));
+  ops.push_back(op(MountOp::kSymlink, "/proc/self/fd/0", at("/dev/stdin"), "link /dev/stdin"));
+  ops.push_back(op(MountOp::kSymlink, "/proc/self/fd/1", at("/dev/stdout"), "link /dev/stdout"));
+  ops.push_back(op(MountOp::kSymlink, "/proc/self/fd/2", at("/dev/stderr"), "link /dev/stderr"));
+  fresh_dirs.push_back("/dev");
+  if (have_root) ops.push_back(op(MountOp::kEnsureDir, "", at("/tmp"), "create /tmp in the rootfs"));
   ops.push_back(mnt("tmpfs", at("/tmp"), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", "mount a private /tmp"));
 
   for (const auto& d : tmpfs_dsts) {
@@ -303,6 +409,12 @@ Result<MountPlan> plan_mounts(const MountRequest& req) {
     MountOp m = mnt("", at(b.dst), "", MS_BIND | MS_REC, "", std::string(what) + " " + b.src + " on " + b.dst);
     m.src_op = source_op[bi];
     ops.push_back(std::move(m));
+    if (is_device(b.src) || under(b.src, "/dev")) {
+      // Asked for by name: the one place a device opens besides /dev's own.
+      MountOp o = op(MountOp::kClearNoDev, "", at(b.dst), "allow devices on " + b.dst);
+      o.recursive = is_dir(b.src);
+      ops.push_back(o);
+    }
     if (b.read_only) {
       MountOp o = op(MountOp::kSetReadOnly, "", at(b.dst), "make " + b.dst + " read-only");
       o.recursive = true;
@@ -345,6 +457,35 @@ Result<MountPlan> plan_mounts(const MountRequest& req) {
     ops.push_back(op(MountOp::kSetReadOnly, "", at("/run/secrets"), "make /run/secrets read-only"));
   }
 
+  // Last, so that no bind or tmpfs of the request can uncover them.
+  for (const char* p : kReadOnlyPaths) {
+    if (!exists(p)) continue;
+    MountOp b = mnt(at(p), at(p), "", MS_BIND | MS_REC, "", std::string("bind ") + p + " on itself");
+    b.optional = true;
+    ops.push_back(std::move(b));
+    MountOp o = op(MountOp::kSetReadOnly, "", at(p), std::string("make ") + p + " read-only");
+    o.recursive = true;
+    o.optional = true;
+    ops.push_back(o);
+  }
+  for (const char* p : kMaskedPaths) {
+    // A rootfs gets no /sys at all.
+    if ((have_root && under(p, "/sys")) || !exists(p)) continue;
+    MountOp m = is_dir(p) ? mnt("tmpfs", at(p), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=555",
+                                std::string("mask ") + p)
+                          : mnt(at("/dev/null"), at(p), "", MS_BIND, "", std::string("mask ") + p);
+    m.optional = true;
+    ops.push_back(std::move(m));
+  }
+  if (!have_root && exists("/sys")) {
+    // Sysfs writes reach the host (its cgroup tree above the run's own
+    // cgroup included: cgroup.procs would move the workload out of its limits).
+    ops.push_back(mnt("/sys", "/sys", "", MS_BIND | MS_REC, "", "bind /sys on itself"));
+    MountOp o = op(MountOp::kSetReadOnly, "", "/sys", "make /sys read-only");
+    o.recursive = true;
+    ops.push_back(o);
+  }
+
   if (have_root) {
     PROFILE_TRY(precreate_in_rootfs(ops, root));
     ops.push_back(op(MountOp::kPivotRoot, "", root, "pivot_root into " + root));
@@ -363,8 +504,17 @@ int apply_mounts(const MountPlan& plan, const char** step) noexcept {
     int err = 0;
     switch (o.kind) {
       case MountOp::kOpenSource:
-        o.opened_fd = open(a, O_PATH | O_CLOEXEC);
+        o.opened_fd = open_source(a);
         if (o.opened_fd < 0) err = errno;
+        break;
+      case MountOp::kSetNoDev:
+        err = set_mount_attr(b, MOUNT_ATTR_NODEV, true, o.recursive);
+        break;
+      case MountOp::kClearNoDev:
+        err = set_mount_attr(b, MOUNT_ATTR_NODEV, false, o.recursive);
+        break;
+      case MountOp::kWriteSysctl:
+        err = write_sysctl(b, o.data);
         break;
       case MountOp::kMount:
         if (o.src_op >= 0) {
@@ -402,6 +552,7 @@ int apply_mounts(const MountPlan& plan, const char** step) noexcept {
           err = errno;
         break;
     }
+    if (err == ENOENT && o.optional) err = 0;
     if (err != 0) {
       result = err;
       break;

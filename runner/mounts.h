@@ -19,7 +19,10 @@ struct BindSpec {
   bool read_only = false;
 };
 
-// "SRC[:DST]" -> BindSpec; SRC must exist, DST defaults to SRC.
+// "SRC[:DST]" -> BindSpec; SRC must exist, DST defaults to SRC. A source
+// that is, or passes through, a symbolic link is refused: whoever controls
+// the link (a workload's earlier run, another user) would choose what gets
+// mounted. The child later opens the resolved path refusing any symlink.
 Result<BindSpec> parse_bind(const std::string& arg, bool read_only);
 
 struct MountRequest {
@@ -27,6 +30,7 @@ struct MountRequest {
   bool rootfs_rw = false;   // a rootfs is read-only unless this is set
   bool read_only = false;   // host root remounted read-only (no rootfs)
   bool new_pid_ns = true;   // mount a fresh /proc for it
+  bool new_user_ns = false; // the child is root of a user namespace only
   std::vector<BindSpec> binds;
   std::vector<std::string> tmpfs;
   std::vector<Secret> secrets;  // written to /run/secrets
@@ -46,6 +50,9 @@ struct MountOp {
     kChownDir,       // b is owned by the workload user
     kPivotRoot,      // b becomes / and the old root is detached
     kOpenSource,     // open(a, O_PATH) now, for a later kMount with src_op
+    kSetNoDev,       // mount_setattr(b, nodev), recursive if `recursive`
+    kClearNoDev,     // mount_setattr(b, not nodev) on that one mount
+    kWriteSysctl,    // b gets `data` (an existing /proc/sys file)
   };
   Kind kind = kMount;
   std::string a, b, fstype, data;
@@ -56,6 +63,9 @@ struct MountOp {
   // mounts (its private /tmp) have covered the host path.
   int src_op = -1;
   mutable int opened_fd = -1;  // set by kOpenSource in the child
+  // ENOENT is no failure: a path this kernel may lack (Docker's masked
+  // paths, newer sysctls).
+  bool optional = false;
   std::string step;  // what the child reports when this fails
 };
 

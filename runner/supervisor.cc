@@ -427,6 +427,7 @@ Result<RunOutcome> run_workload(const RunSpec& spec, Tracer* tracer, Observation
     if (iso.ns.mnt) {
       MountRequest req = mr;
       req.new_pid_ns = iso.ns.pid;
+      req.new_user_ns = iso.ns.user;
       if (spec.user) {
         req.owner_uid = spec.user->first;
         req.owner_gid = spec.user->second;
