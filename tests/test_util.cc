@@ -1,5 +1,7 @@
 #include "test_util.h"
 
+#include <nlohmann/json.hpp>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -143,6 +145,19 @@ std::string read_file(const std::string& path) {
 void write_file(const std::string& path, const std::string& content) {
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   f << content;
+}
+
+}  // namespace profile::test
+
+namespace profile::test {
+
+CommandResult set_profile_caps(const std::string& dir, const std::vector<std::string>& caps) {
+  auto doc = nlohmann::json::parse(read_file(dir + "/profile.json"));
+  auto list = nlohmann::json::array();
+  for (const auto& c : caps) list.push_back({{"name", c}, {"evidence", "manual"}});
+  doc["capabilities"] = list;
+  write_file(dir + "/profile.json", doc.dump(2) + "\n");
+  return run_profile({"generate", dir});
 }
 
 }  // namespace profile::test

@@ -64,6 +64,10 @@ int free_privileged_port();
 
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& content);
+// Replaces the capabilities of the profile in `dir` (names without CAP_,
+// evidence "manual") by editing profile.json and running `profile generate`,
+// the supported way to change a generated file. Returns generate's result.
+CommandResult set_profile_caps(const std::string& dir, const std::vector<std::string>& caps);
 inline std::string helper(const std::string& name) { return std::string(PROFILE_HELPERS_DIR) + "/" + name; }
 
 }  // namespace profile::test

@@ -42,12 +42,13 @@ constexpr uint64_t kSysPtrace = 1ull << 19;
 constexpr uint64_t kFowner = 1ull << 3;
 
 // A profile of gd_caps (recorded with ptrace: fast, and the same syscalls as
-// the enforced run) whose caps.txt is then replaced by `caps`.
-void profile_with_caps(const std::string& dir, const std::string& caps) {
+// the enforced run) whose capabilities are then replaced by `caps`.
+void profile_with_caps(const std::string& dir, const std::vector<std::string>& caps) {
   auto rec = run_profile({"record", "--tracer", "ptrace", "-o", dir, "--", helper("gd_caps")}, 60);
   ASSERT_EQ(rec.exit_code, 0) << rec.err;
   ASSERT_EQ(read_file(dir + "/caps.txt"), "") << "gd_caps alone needs no capability";
-  write_file(dir + "/caps.txt", caps);
+  auto gen = set_profile_caps(dir, caps);
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
 }
 
 void expect_all_sets(const std::map<std::string, uint64_t>& sets, uint64_t want, const std::string& out) {
@@ -61,7 +62,7 @@ void expect_all_sets(const std::map<std::string, uint64_t>& sets, uint64_t want,
 TEST(Guards, EmptyCapsTxtLeavesTheWorkloadNoCapability) {
   PROFILE_NEEDS_ROOT();
   TempDir dir;
-  profile_with_caps(dir / "prof", "");
+  profile_with_caps(dir / "prof", {});
   auto enf = run_profile({"enforce", "--profile", dir / "prof", "--", helper("gd_caps")}, 60);
   ASSERT_EQ(enf.exit_code, 0) << enf.err;
   expect_all_sets(cap_sets(enf.out), 0, enf.out);
@@ -72,7 +73,7 @@ TEST(Guards, CapsTxtIsGrantedExactlyInsideAndOutsideDockersDefaults) {
   TempDir dir;
   // NET_BIND_SERVICE is one of Docker's 14 defaults, SYS_PTRACE is not: the
   // sets must be these two, neither Docker's defaults nor their union.
-  profile_with_caps(dir / "prof", "NET_BIND_SERVICE\nSYS_PTRACE\n");
+  profile_with_caps(dir / "prof", {"NET_BIND_SERVICE", "SYS_PTRACE"});
   auto enf = run_profile({"enforce", "--profile", dir / "prof", "--", helper("gd_caps")}, 60);
   ASSERT_EQ(enf.exit_code, 0) << enf.err;
   expect_all_sets(cap_sets(enf.out), kNetBindService | kSysPtrace, enf.out);

@@ -169,7 +169,9 @@ TEST(PolicyEnforce, DenialsOfFilesPortsAndCapabilitiesAreReported) {
   ASSERT_EQ(test::read_file(dir / "priv/caps.txt"), "NET_BIND_SERVICE\n");
   auto granted = enforce(dir / "priv", priv);
   EXPECT_EQ(granted.exit_code, 0) << granted.out << granted.err;
-  test::write_file(dir / "priv/caps.txt", "");
+  auto gen = test::set_profile_caps(dir / "priv", {});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  ASSERT_EQ(test::read_file(dir / "priv/caps.txt"), "");
   auto dropped = enforce(dir / "priv", priv);
   EXPECT_EQ(dropped.exit_code, EACCES) << dropped.out << dropped.err;
   EXPECT_NE(dropped.out.find("Permission denied"), std::string::npos) << dropped.out;
