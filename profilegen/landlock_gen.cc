@@ -118,21 +118,24 @@ Result<std::string> render_landlock(const Profile& p) {
         std::string parent = parent_dir(prefix);
         grant(parent) |= dir | file;
         if (file != 0)
-          note(pat + ": created, removed or linked by the workload; its rights are granted beneath " + parent);
+          note(pat + ": created, removed or linked by the workload; its rights are granted beneath " +
+               escape_path_bytes(parent));
         if (is_dir) grant(prefix) |= file;
       } else {
         grant(prefix) |= file;
       }
     } else {
       grant(prefix) |= file | dir;
-      note(pat + ": widened to everything beneath " + prefix + " (Landlock rules are path-beneath, without patterns)");
+      note(pat + ": widened to everything beneath " + escape_path_bytes(prefix) +
+           " (Landlock rules are path-beneath, without patterns)");
     }
   }
   for (const auto& u : p.network.unix_sockets) {
     if (u.empty() || u[0] != '/') continue;
     std::string parent = parent_dir(u);
     rules[parent] |= kMakeSock;
-    notes.insert(u + ": unix socket; bind may create it, so make_sock is granted beneath " + parent);
+    notes.insert(escape_path_bytes(u) + ": unix socket; bind may create it, so make_sock is granted beneath " +
+                 escape_path_bytes(parent));
   }
   if (mmap) notes.insert("mmap-exec: Landlock does not mediate executable mappings; read_file is granted instead");
   if (literal_read)
@@ -201,7 +204,7 @@ Result<std::string> render_landlock(const Profile& p) {
     if (bits == 0) continue;
     w.begin_object();
     w.key("path");
-    w.value(path);
+    w.value(escape_path_bytes(path));  // exact bytes, even those JSON cannot hold
     w.key("access");
     names(w, landlock_fs_rights(), bits);
     w.end_object();
