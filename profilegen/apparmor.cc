@@ -77,16 +77,16 @@ std::string apparmor_profile_name(const std::string& name) {
 namespace {
 
 // Characters of literal text AppArmor needs escaped (glob metacharacters),
-// quoted (blanks, comment start, non-ASCII; and the backslash, which ends an
-// unquoted path badly when it is the last character: "/D/end\\ w," does not
-// parse) or spelled as \xHH (control bytes, and bytes outside valid UTF-8,
-// which apparmor_parser reads back as exactly that byte).
+// quoted (blanks, comment start, non-ASCII) or spelled as \xHH inside quotes,
+// which apparmor_parser reads back as exactly that byte: control bytes, bytes
+// outside valid UTF-8, and the backslash (as "\\" it breaks the rule when it
+// ends a name: "/D/end\\ w," and "/D/end\\" rw," do not parse).
 constexpr uint8_t kEscape = 1, kQuote = 2, kHexByte = 4;
 struct GlobTable {
   uint8_t flags[256];
   constexpr GlobTable() : flags() {
     for (char c : std::string_view("*?[]{},^\"\\@")) flags[static_cast<unsigned char>(c)] = kEscape;
-    flags[static_cast<unsigned char>('\\')] = kEscape | kQuote;
+    flags[static_cast<unsigned char>('\\')] = kHexByte | kQuote;
     for (char c : std::string_view(" #")) flags[static_cast<unsigned char>(c)] = kQuote;
     for (int c = 0; c < 0x20; ++c) flags[c] = kHexByte | kQuote;
     flags[0x7f] = kHexByte | kQuote;

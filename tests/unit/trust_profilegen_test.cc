@@ -145,9 +145,9 @@ TEST(TrustAppArmor, EveryHostileNameCompiles) {
 TEST(TrustAppArmor, BytesAreSpelledExactly) {
   auto a = apparmor_path("/D/\\x01\\xff\xc3\xa9" "end\\\\");
   ASSERT_TRUE(a.ok()) << a.error().message;
-  // \xHH is exactly one byte to apparmor_parser; the trailing backslash is
-  // quoted, since unquoted it does not parse.
-  EXPECT_EQ(*a, "\"/D/\\x01\\xff\xc3\xa9" "end\\\\\"");
+  // \xHH is exactly one byte to apparmor_parser; a backslash is one too
+  // (as "\\" at the end of a quoted name it does not parse).
+  EXPECT_EQ(*a, "\"/D/\\x01\\xff\xc3\xa9" "end\\x5c\"");
 }
 
 TEST(TrustAppArmor, ProfileNamesWithGlobCharactersCompile) {
