@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "profilegen/error.h"
 #include "profilegen/files.h"
 #include "profilegen/policy.h"
 
@@ -64,24 +65,32 @@ struct HardeningGroup {
 
 std::string apparmor_profile_name(const std::string& name) {
   std::string out;
+  // The name is also matched as a pattern (peer=...), so only characters
+  // that are literal in both places are kept.
   for (char c : name.substr(0, 200)) {
-    auto u = static_cast<unsigned char>(c);
-    bool bad = u <= 0x20 || u >= 0x7f || c == '"' || c == '\\' || c == '/' || c == '#' || c == ',';
-    out.push_back(bad ? '_' : c);
+    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                c == '_' || c == '.' || c == '+' || c == '~';
+    out.push_back(keep ? c : '_');
   }
   return out.empty() ? "profile" : out;
 }
 
 namespace {
 
-// Characters of literal text AppArmor needs escaped (glob metacharacters)
-// or quoted (blanks, comment start, non-ASCII).
-constexpr uint8_t kEscape = 1, kQuote = 2;
+// Characters of literal text AppArmor needs escaped (glob metacharacters),
+// quoted (blanks, comment start, non-ASCII) or spelled as \xHH inside quotes,
+// which apparmor_parser reads back as exactly that byte: control bytes, bytes
+// outside valid UTF-8, and the backslash (as "\\" it breaks the rule when it
+// ends a name: "/D/end\\ w," and "/D/end\\" rw," do not parse).
+constexpr uint8_t kEscape = 1, kQuote = 2, kHexByte = 4;
 struct GlobTable {
   uint8_t flags[256];
   constexpr GlobTable() : flags() {
     for (char c : std::string_view("*?[]{},^\"\\@")) flags[static_cast<unsigned char>(c)] = kEscape;
-    for (char c : std::string_view(" #\t")) flags[static_cast<unsigned char>(c)] = kQuote;
+    flags[static_cast<unsigned char>('\\')] = kHexByte | kQuote;
+    for (char c : std::string_view(" #")) flags[static_cast<unsigned char>(c)] = kQuote;
+    for (int c = 0; c < 0x20; ++c) flags[c] = kHexByte | kQuote;
+    flags[0x7f] = kHexByte | kQuote;
     for (int c = 0x80; c < 0x100; ++c) flags[c] = kQuote;
   }
 };
@@ -105,13 +114,29 @@ void append_apparmor_glob(const FlatPattern& p, std::string* out) {
         std::string_view t = p.literal(part);
         size_t run = 0;  // start of the characters not yet copied
         for (size_t i = 0; i < t.size(); ++i) {
-          uint8_t f = kGlob.flags[static_cast<unsigned char>(t[i])];
+          auto u = static_cast<unsigned char>(t[i]);
+          uint8_t f = kGlob.flags[u];
           if (f == 0) continue;
-          quote = quote || f == kQuote;
-          if (f == kEscape) {
+          quote = quote || (f & kQuote);
+          if (u >= 0x80) {
+            size_t n = utf8_sequence_length(t, i);
+            if (n > 0) {
+              i += n - 1;
+              continue;
+            }
+            f = kHexByte;
+          }
+          if (f & kEscape) {
             out->append(t.substr(run, i - run));
             *out += '\\';
             run = i;
+          } else if (f & kHexByte) {
+            static const char kHex[] = "0123456789abcdef";
+            out->append(t.substr(run, i - run));
+            *out += "\\x";
+            out->push_back(kHex[u >> 4]);
+            out->push_back(kHex[u & 0xf]);
+            run = i + 1;
           }
         }
         out->append(t.substr(run));

@@ -2,11 +2,86 @@
 // where they become one clear message (DESIGN.md, convention 4).
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
 namespace profile {
+
+// Length of the well-formed UTF-8 sequence starting at s[i] (Unicode table
+// 3-7: no overlong forms, no surrogates, nothing above U+10FFFF), or 0 when
+// the byte there starts none. JSON text must be exactly this.
+inline size_t utf8_sequence_length(std::string_view s, size_t i) {
+  auto at = [&](size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
+  unsigned c = at(i);
+  if (c < 0x80) return i < s.size() ? 1 : 0;
+  auto cont = [&](size_t k, unsigned lo = 0x80, unsigned hi = 0xbf) { return at(k) >= lo && at(k) <= hi; };
+  if (c >= 0xc2 && c <= 0xdf) return cont(i + 1) ? 2 : 0;
+  if (c == 0xe0) return cont(i + 1, 0xa0) && cont(i + 2) ? 3 : 0;
+  if ((c >= 0xe1 && c <= 0xec) || c == 0xee || c == 0xef) return cont(i + 1) && cont(i + 2) ? 3 : 0;
+  if (c == 0xed) return cont(i + 1, 0x80, 0x9f) && cont(i + 2) ? 3 : 0;
+  if (c == 0xf0) return cont(i + 1, 0x90) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+  if (c >= 0xf1 && c <= 0xf3) return cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+  if (c == 0xf4) return cont(i + 1, 0x80, 0x8f) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+  return 0;
+}
+
+// A value from an input file or the workload, fit to quote in a one-line
+// message: control bytes, bytes outside valid UTF-8 and the backslash are
+// written as \xHH / \\, and a long value is cut with a marker that says how
+// long it was. The result is in single quotes.
+inline std::string quote_value(std::string_view v, size_t max_bytes = 200) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out = "'";
+  size_t i = 0;
+  while (i < v.size() && i < max_bytes) {
+    auto u = static_cast<unsigned char>(v[i]);
+    size_t n = utf8_sequence_length(v, i);
+    if (u >= 0x80 && n > 0) {
+      out.append(v.substr(i, n));
+      i += n;
+      continue;
+    }
+    if (u == '\\') {
+      out += "\\\\";
+    } else if (u < 0x20 || u >= 0x7f) {
+      out += "\\x";
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 0xf]);
+    } else {
+      out.push_back(static_cast<char>(u));
+    }
+    ++i;
+  }
+  out += "'";
+  if (i < v.size()) out += "... (" + std::to_string(v.size()) + " bytes)";
+  return out;
+}
+
+// A whole message made safe for one line of a terminal or log: control bytes
+// and bytes outside valid UTF-8 become \xHH; everything else is kept.
+inline std::string printable_message(std::string_view m) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(m.size());
+  size_t i = 0;
+  while (i < m.size()) {
+    auto u = static_cast<unsigned char>(m[i]);
+    size_t n = utf8_sequence_length(m, i);
+    if ((u >= 0x20 && u != 0x7f) && n > 0) {
+      out.append(m.substr(i, n));
+      i += n;
+      continue;
+    }
+    out += "\\x";
+    out.push_back(kHex[u >> 4]);
+    out.push_back(kHex[u & 0xf]);
+    ++i;
+  }
+  return out;
+}
 
 struct Error {
   std::string message;

@@ -17,18 +17,15 @@ namespace profile {
 namespace {
 
 constexpr size_t kMaxPathBytes = 4096;
+// A pattern spells a byte in at most four characters ("\\xff"), so any path
+// the kernel accepts has a pattern within this length.
+constexpr size_t kMaxPatternBytes = 4 * kMaxPathBytes;
 constexpr size_t kMaxComponents = 1024;
 
 bool is_digits(const std::string& s) {
   return !s.empty() && s.size() <= 10 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
-bool has_control(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) {
-    auto u = static_cast<unsigned char>(c);
-    return u < 0x20 || u == 0x7f;
-  });
-}
 
 // A component under construction: already in pattern syntax.
 struct Comp {
@@ -72,13 +69,46 @@ bool pattern_meta(char c) {
   }
 }
 
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+void append_hex(std::string* out, unsigned char u) {
+  static const char kHex[] = "0123456789abcdef";
+  *out += "\\x";
+  out->push_back(kHex[u >> 4]);
+  out->push_back(kHex[u & 0xf]);
+}
+
+// Appends `s` in pattern syntax: metacharacters escaped, and every byte that
+// JSON or a reviewer cannot take literally (control bytes, bytes outside a
+// valid UTF-8 sequence) as \xHH, so the pattern names exactly that byte.
 void append_escaped(std::string* out, std::string_view s) {
   size_t run = 0;  // start of the characters not yet copied
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (!pattern_meta(s[i])) continue;
+  size_t i = 0;
+  while (i < s.size()) {
+    auto u = static_cast<unsigned char>(s[i]);
+    if (u >= 0x80) {
+      size_t n = utf8_sequence_length(s, i);
+      if (n > 0) {
+        i += n;
+        continue;
+      }
+    } else if (u >= 0x20 && u != 0x7f && !pattern_meta(s[i])) {
+      ++i;
+      continue;
+    }
     out->append(s.substr(run, i - run));
-    out->push_back('\\');
-    run = i;
+    if (u >= 0x20 && u < 0x7f) {
+      out->push_back('\\');
+      out->push_back(s[i]);
+    } else {
+      append_hex(out, u);
+    }
+    run = ++i;
   }
   out->append(s.substr(run));
 }
@@ -103,14 +133,10 @@ void generalise_volatile(const std::vector<std::string_view>& raw, std::vector<C
   for (size_t k = 0; k < raw.size(); ++k) {
     Comp& c = (*out)[k];
     c.text.clear();
-    // A component with control bytes cannot be written in either AppArmor or
-    // JSON review comfortably; one-component widening is the honest fallback.
-    c.literal = !has_control(raw[k]);
-    if (c.literal) {
-      append_escaped(&c.text, raw[k]);
-    } else {
-      c.text = "*";
-    }
+    // Every name has an exact spelling (\xHH for the bytes that cannot be
+    // written), so no name widens the rule beyond the path touched.
+    c.literal = true;
+    append_escaped(&c.text, raw[k]);
   }
   auto& v = *out;
   auto is = [&](size_t i, const char* s) { return i < v.size() && v[i].literal && v[i].text == s; };
@@ -179,6 +205,68 @@ void sort_and_merge(std::vector<Rule>* rules) {
 }
 
 }  // namespace
+
+std::string escape_path_bytes(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    auto u = static_cast<unsigned char>(s[i]);
+    size_t n = utf8_sequence_length(s, i);
+    if (u == '\\') {
+      out += "\\\\";
+    } else if (n == 0 || u < 0x20 || u == 0x7f) {
+      append_hex(&out, u);
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+      continue;
+    }
+    ++i;
+  }
+  return out;
+}
+
+Result<std::string> unescape_path_bytes(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\\') {
+      out.push_back(s[i]);
+      continue;
+    }
+    if (i + 1 < s.size() && s[i + 1] == '\\') {
+      out.push_back('\\');
+      ++i;
+      continue;
+    }
+    int hi = i + 2 < s.size() && s[i + 1] == 'x' ? hex_value(s[i + 2]) : -1;
+    int lo = i + 3 < s.size() && s[i + 1] == 'x' ? hex_value(s[i + 3]) : -1;
+    if (hi < 0 || lo < 0 || hi * 16 + lo == 0)
+      return make_error("path " + quote_value(s) + ": a backslash must start '\\\\' or '\\xHH' (a byte other than 0)");
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i += 3;
+  }
+  return out;
+}
+
+bool write_widening_root(std::string_view dir) {
+  static const char* const kRoots[] = {"/",     "/bin",  "/boot", "/dev", "/etc",  "/home", "/lib",
+                                       "/lib32", "/lib64", "/libx32", "/opt", "/root", "/sbin", "/srv",
+                                       "/sys",  "/usr",  "/var"};
+  for (const char* r : kRoots)
+    if (dir == r) return true;
+  return false;
+}
+
+Status check_pattern_scope(const FlatPattern& p, uint32_t bits) {
+  if (!(bits & kWideningWriteBits) || pattern_is_literal(p)) return {};
+  std::string prefix = fixed_prefix(p);
+  if (!write_widening_root(prefix)) return {};
+  return make_error("a pattern that writes must not widen to " + quote_value(prefix) +
+                    " (Landlock would grant the write on everything beneath it); name the files, or a "
+                    "directory below it");
+}
 
 std::string escape_pattern_literal(const std::string& s) {
   std::string out;
@@ -264,12 +352,12 @@ bool plain_char(char c) { return kPlain.plain[static_cast<unsigned char>(c)]; }
 }  // namespace
 
 Status parse_path_pattern(const std::string& pattern, FlatPattern* out) {
-  auto bad = [&](const std::string& why) { return make_error("path pattern '" + pattern + "': " + why); };
+  auto bad = [&](const std::string& why) { return make_error("path pattern " + quote_value(pattern) + ": " + why); };
   out->parts.clear();
   out->text.clear();
   out->components = 0;
   if (pattern.empty() || pattern[0] != '/') return bad("not absolute");
-  if (pattern.size() > kMaxPathBytes) return bad("longer than 4096 bytes");
+  if (pattern.size() > kMaxPatternBytes) return bad("longer than 16384 bytes");
   auto& parts = out->parts;
   size_t comp_start = 0;  // index in parts of the current component's first part
   // The literal part being built, if the last part is one still open.
@@ -318,10 +406,19 @@ Status parse_path_pattern(const std::string& pattern, FlatPattern* out) {
       if (i + 1 >= pattern.size()) return bad("trailing backslash");
       char n = pattern[i + 1];
       if (n == '/' || static_cast<unsigned char>(n) < 0x20 || n == 0x7f) return bad("backslash before '/' or a control character");
+      size_t len = 2;
+      if (n == 'x') {
+        int hi = i + 2 < pattern.size() ? hex_value(pattern[i + 2]) : -1;
+        int lo = i + 3 < pattern.size() ? hex_value(pattern[i + 3]) : -1;
+        if (hi < 0 || lo < 0) return bad("'\\x' must be followed by two hex digits (a byte of the name)");
+        n = static_cast<char>(hi * 16 + lo);
+        if (n == '\0' || n == '/') return bad("'\\x00' and '\\x2f' cannot be part of a name");
+        len = 4;
+      }
       lit_part();
       out->text.push_back(n);
       parts.back().end = out->text.size();
-      i += 2;
+      i += len;
       continue;
     }
     if (c == '*') {
@@ -426,6 +523,10 @@ std::map<std::string, std::set<std::string>> generalise_files(const Observations
     if (!split_observed(path, &raw)) return;
     generalise_volatile(raw, &comps);
     if (comps.empty() || !comps.back().literal) return;
+    // Landlock grants a pattern's rights beneath its fixed directory: a
+    // created name directly in "/" or a system directory stays literal.
+    if (comps.size() == 1 || (comps.size() == 2 && comps[0].literal && write_widening_root("/" + comps[0].text)))
+      return;
     std::string stem, ext;
     if (split_temp_name(std::string(raw.back()), (bits & kAccessDelete) != 0, &stem, &ext))
       temp_rewrites[join(comps)] = escape_pattern_literal(stem) + "*" + escape_pattern_literal(ext);
@@ -452,11 +553,10 @@ std::map<std::string, std::set<std::string>> generalise_files(const Observations
     uint32_t b = bits;
     if (b & kAccessMmapExec) b |= kAccessRead;  // a mapping needs a readable fd
     std::string pattern = join(comps);
-    // Escaping can take a path over the length a pattern may have (a
-    // workload can make such names on purpose): its longest components
-    // become `*`, one at a time, until the pattern fits. The rule is wider by
-    // exactly those components; a recording never fails over a name.
-    while (pattern.size() > kMaxPathBytes) {
+    // kMaxPatternBytes holds the escaped form of any path split_observed
+    // takes; should that ever change, the longest components become `*`
+    // rather than the recording failing over a name.
+    while (pattern.size() > kMaxPatternBytes) {
       auto longest = std::max_element(comps.begin(), comps.end(),
                                       [](const Comp& a, const Comp& b) { return a.text.size() < b.text.size(); });
       if (longest == comps.end() || longest->text.size() <= 1) break;
@@ -464,7 +564,7 @@ std::map<std::string, std::set<std::string>> generalise_files(const Observations
       pattern = join(comps);
     }
     // Collapsing takes only patterns that name one path.
-    bool literal = !comps.empty() && pattern.size() <= kMaxPathBytes &&
+    bool literal = !comps.empty() && pattern.size() <= kMaxPatternBytes &&
                    std::all_of(comps.begin(), comps.end(), [](const Comp& c) { return c.literal; });
     rules.push_back({std::move(pattern), b, literal});
   });
@@ -493,6 +593,7 @@ std::map<std::string, std::set<std::string>> generalise_files(const Observations
   std::vector<Rule> globs;
   for (const auto& [key, members] : groups) {
     if (members.size() < kCollapseThreshold) continue;
+    if (write_widening_root(key.first) && (key.second & kWideningWriteBits)) continue;
     std::string_view ext = extension_of(rules[members.front()].pattern);
     for (size_t m : members)
       if (extension_of(rules[m].pattern) != ext) ext = "";

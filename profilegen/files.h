@@ -4,6 +4,8 @@
 //   **       any characters across components
 //   @{pid}   one process or thread id component (/proc/<pid>, /proc/self)
 //   \c       the character c itself (escapes * ? [ ] { } , ^ " @ \)
+//   \xHH     the byte with hex value HH: how generated patterns spell control
+//            bytes and bytes outside valid UTF-8, which JSON cannot hold
 // Everything else is literal. Patterns are absolute.
 #pragma once
 
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "profilegen/error.h"
+#include "tracer/observations.h"
 
 namespace profile {
 
@@ -46,6 +49,22 @@ Result<std::vector<PatternComponent>> parse_path_pattern(const std::string& patt
 
 // Escapes a literal path component so it reads back as itself.
 std::string escape_pattern_literal(const std::string& s);
+
+// An exact path as JSON text can hold it (landlock.json): '\' as "\\", and
+// control bytes and bytes outside valid UTF-8 as \xHH. unescape_path_bytes
+// gives the exact bytes back; any other backslash is an error.
+std::string escape_path_bytes(std::string_view s);
+Result<std::string> unescape_path_bytes(std::string_view s);
+
+// Accesses that let a workload change what is beneath a directory.
+inline constexpr uint32_t kWideningWriteBits =
+    kAccessWrite | kAccessAppend | kAccessCreate | kAccessDelete | kAccessChmod | kAccessLink;
+// "/" and the top-level system directories, which no pattern that writes
+// may widen to (Landlock grants a pattern's rights beneath its fixed prefix).
+bool write_widening_root(std::string_view dir);
+// Refuses a wildcard pattern with write access whose fixed prefix is such a
+// directory, naming it.
+Status check_pattern_scope(const FlatPattern& p, uint32_t bits);
 
 // True when the pattern has no wildcard at all (it names one path).
 bool pattern_is_literal(const std::vector<PatternComponent>& comps);

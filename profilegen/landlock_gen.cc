@@ -135,7 +135,8 @@ Result<std::string> render_landlock(const Profile& p) {
         std::string parent = parent_dir(prefix);
         grant(parent) |= dir | file;
         if (file != 0)
-          note(pat + ": created, removed or linked by the workload; its rights are granted beneath " + parent);
+          note(pat + ": created, removed or linked by the workload; its rights are granted beneath " +
+               escape_path_bytes(parent));
         if (is_dir) grant(prefix) |= file;
       } else {
         grant(prefix) |= file;
@@ -147,18 +148,18 @@ Result<std::string> render_landlock(const Profile& p) {
       // on the matching entries present when enforce starts instead, never
       // on sensitive ones; a directory among them gets read_dir only.
       entry_rules[pat] |= file | (is_dir ? uint64_t{kReadDir} : uint64_t{0});
-      note(pat + ": granted on the matching entries of " + prefix + " present when enforce starts");
+      note(pat + ": granted on the matching entries of " + escape_path_bytes(prefix) + " present when enforce starts");
     } else {
       uint64_t bits = file | dir;
       // Inside a sensitive area only a literal rule grants anything.
       if (const SensitivePath* s = sensitive_entry(prefix, (bits & ~kReadRights) != 0)) {
         bits &= s->writes_only ? kReadRights : 0;
-        note(pat + ": not granted " + (s->writes_only ? "beyond reading " : "") + "beneath " + prefix + ", it is in the sensitive area " +
+        note(pat + ": not granted " + (s->writes_only ? "beyond reading " : "") + "beneath " + escape_path_bytes(prefix) + ", it is in the sensitive area " +
              s->pattern + " (only a literal rule grants there)");
       }
       if (bits != 0) {
         grant(prefix) |= bits;
-        note(pat + ": widened to everything beneath " + prefix + " (Landlock rules are path-beneath, without patterns)");
+        note(pat + ": widened to everything beneath " + escape_path_bytes(prefix) + " (Landlock rules are path-beneath, without patterns)");
       }
     }
   }
@@ -166,7 +167,8 @@ Result<std::string> render_landlock(const Profile& p) {
     if (u.empty() || u[0] != '/') continue;
     std::string parent = parent_dir(u);
     rules[parent] |= kMakeSock;
-    notes.insert(u + ": unix socket; bind may create it, so make_sock is granted beneath " + parent);
+    notes.insert(escape_path_bytes(u) + ": unix socket; bind may create it, so make_sock is granted beneath " +
+                 escape_path_bytes(parent));
   }
   if (mmap) notes.insert("mmap-exec: Landlock does not mediate executable mappings; read_file is granted instead");
   if (literal_read)
@@ -235,7 +237,7 @@ Result<std::string> render_landlock(const Profile& p) {
     if (bits == 0) continue;
     w.begin_object();
     w.key("path");
-    w.value(path);
+    w.value(escape_path_bytes(path));  // exact bytes, even those JSON cannot hold
     w.key("access");
     names(w, landlock_fs_rights(), bits);
     w.end_object();

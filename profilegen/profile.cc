@@ -8,6 +8,7 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "profilegen/files.h"
 #include "profilegen/json_writer.h"
 #include "profilegen/policy.h"
 
@@ -26,7 +27,7 @@ Result<uint32_t> access_from_name(const std::string& name) {
   const auto& names = access_names();
   for (size_t i = 0; i < names.size(); ++i)
     if (names[i] == name) return uint32_t{1u << i};
-  return make_error("unknown file access '" + name + "'");
+  return make_error("unknown file access " + quote_value(name));
 }
 
 Result<uint32_t> access_from_names(const std::set<std::string>& names) {
@@ -71,11 +72,11 @@ Result<uint32_t> arch_token(const std::string& arch) {
   for (const auto& a : kArches) {
     if (arch == a.name) {
       uint32_t tok = seccomp_arch_resolve_name(a.name);
-      if (tok == 0) return make_error("architecture '" + arch + "' is not supported by this libseccomp");
+      if (tok == 0) return make_error("architecture " + quote_value(arch) + " is not supported by this libseccomp");
       return tok;
     }
   }
-  return make_error("unknown architecture '" + arch + "'");
+  return make_error("unknown architecture " + quote_value(arch));
 }
 
 }  // namespace
@@ -89,13 +90,13 @@ Status check_arch(const std::string& arch) {
 Result<std::string> arch_to_oci(const std::string& arch) {
   for (const auto& a : kArches)
     if (arch == a.name) return std::string(a.oci);
-  return make_error("unknown architecture '" + arch + "'");
+  return make_error("unknown architecture " + quote_value(arch));
 }
 
 Result<std::string> arch_from_oci(const std::string& oci) {
   for (const auto& a : kArches)
     if (oci == a.oci) return std::string(a.name);
-  return make_error("unknown architecture '" + oci + "'");
+  return make_error("unknown architecture " + quote_value(oci));
 }
 
 Result<std::string> syscall_name(const std::string& arch, int nr) {
@@ -119,7 +120,7 @@ Result<int> syscall_number(const std::string& arch, const std::string& name) {
   // Negative numbers are libseccomp pseudo-syscalls: the name does not exist
   // on this arch (e.g. "socketcall" on x86_64).
   if (nr == __NR_SCMP_ERROR || nr < 0)
-    return make_error("unknown syscall '" + name + "' on " + arch);
+    return make_error("unknown syscall " + quote_value(name) + " on " + arch);
   return nr;
 }
 
@@ -129,7 +130,7 @@ Result<std::string> normalise_cap_name(const std::string& name) {
   if (lower.rfind("cap_", 0) != 0) lower = "cap_" + lower;
   cap_value_t v;
   if (cap_from_name(lower.c_str(), &v) != 0 || v < 0)
-    return make_error("unknown capability '" + name + "'");
+    return make_error("unknown capability " + quote_value(name));
   return cap_name(v);
 }
 
@@ -139,7 +140,7 @@ Result<int> cap_number(const std::string& name) {
   std::string lower = "cap_" + *n;
   for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   cap_value_t v;
-  if (cap_from_name(lower.c_str(), &v) != 0) return make_error("unknown capability '" + name + "'");
+  if (cap_from_name(lower.c_str(), &v) != 0) return make_error("unknown capability " + quote_value(name));
   return static_cast<int>(v);
 }
 
@@ -201,7 +202,7 @@ Result<int> number_of(const NamedNumber (&table)[N], const std::string& name, co
   if (name.rfind(p, 0) == 0 && name.size() > p.size() && name.size() < p.size() + 4 &&
       std::all_of(name.begin() + p.size(), name.end(), ::isdigit))
     return std::stoi(name.substr(p.size()));
-  return make_error(std::string("unknown socket ") + what + " '" + name + "'");
+  return make_error(std::string("unknown socket ") + what + " " + quote_value(name));
 }
 }  // namespace
 
@@ -378,7 +379,10 @@ std::string profile_to_json(const Profile& p) {
   }
   w.end_array();
   w.key("unix");
-  w.string_array(p.network.unix_sockets);
+  // Socket paths are the workload's exact bytes, which JSON may not hold.
+  w.begin_array();
+  for (const auto& u : p.network.unix_sockets) w.value(escape_path_bytes(u));
+  w.end_array();
   w.end_object();
   w.key("recording");
   w.begin_object();
@@ -431,8 +435,10 @@ class Reader {
  public:
   explicit Reader(std::string origin) : origin_(std::move(origin)) {}
 
+  // Values in `where` and `what` come from the file: the message is made
+  // printable as a whole, whatever a caller forgot to quote.
   Error fail(const Where& where, const std::string& what) const {
-    return make_error(origin_ + ": " + where.str() + ": " + what);
+    return make_error(printable_message(origin_ + ": " + where.str() + ": " + what));
   }
   Status keys(const json& obj, const Where& where, std::initializer_list<const char*> allowed,
               std::initializer_list<const char*> required = {}) const {
@@ -440,19 +446,19 @@ class Reader {
     for (const auto& [k, v] : obj.items()) {
       bool known = false;
       for (const char* a : allowed) known = known || k == a;
-      if (!known) return fail(where, "unknown key '" + k + "'");
+      if (!known) return fail(where, "unknown key " + quote_value(k));
     }
     for (const char* r : required)
       if (!obj.contains(r)) return fail(where, std::string("missing key '") + r + "'");
     return {};
   }
-  Result<std::string> str(const json& v, const Where& where) const {
+  Result<std::string> str(const json& v, const Where& where, size_t max_bytes = 4096) const {
     if (!v.is_string()) return fail(where, "expected a string, got " + std::string(v.type_name()));
-    return checked(v.get<std::string>(), where);
+    return checked(v.get<std::string>(), where, max_bytes);
   }
   // The checks of str() on a value already known to be a string.
-  Result<std::string> checked(std::string s, const Where& where) const {
-    if (s.size() > 4096) return fail(where, "string longer than 4096 bytes");
+  Result<std::string> checked(std::string s, const Where& where, size_t max_bytes = 4096) const {
+    if (s.size() > max_bytes) return fail(where, "string longer than " + std::to_string(max_bytes) + " bytes");
     if (s.find('\0') != std::string::npos) return fail(where, "string contains a NUL byte");
     return s;
   }
@@ -528,6 +534,7 @@ class FilesFastPath {
     if (!in_files_) {
       files_key_ = false;
       ++depth_;
+      keys_.emplace_back();
       return dom_.start_object(n);
     }
     if (state_ != kBetween) return false;
@@ -539,8 +546,10 @@ class FilesFastPath {
   bool key(std::string& k) {
     if (!in_files_) {
       files_key_ = depth_ == 1 && k == "files";
-      // A repeated key: the document keeps the last value, this the first.
+      // A repeated key is an error, reported with its place by the full
+      // parse ("files" is not in keys_: its array is not kept).
       if (files_key_ && seen_files_) return false;
+      if (!files_key_ && !keys_.back().insert(k).second) return false;
       return dom_.key(k);
     }
     if (state_ != kInRecord) return false;
@@ -559,6 +568,7 @@ class FilesFastPath {
   bool end_object() {
     if (!in_files_) {
       --depth_;
+      keys_.pop_back();
       return dom_.end_object();
     }
     if (state_ != kInRecord || !seen_path_ || !seen_access_) return false;
@@ -600,11 +610,94 @@ class FilesFastPath {
   nlohmann::detail::json_sax_dom_parser<json> dom_;
   std::vector<FileRecord>* files_;
   int depth_ = 0;           // open containers of the document
+  std::vector<std::set<std::string>> keys_;  // per open object of the document
   bool files_key_ = false;  // the last event was the top-level key "files"
   bool seen_files_ = false;
   bool in_files_ = false;
   State state_ = kBetween;
   bool seen_path_ = false, seen_access_ = false;
+};
+
+// A path pattern spells a byte in up to four characters.
+constexpr size_t kMaxPatternText = 4 * 4096;
+
+// The whole document, refusing a key repeated in one object (nlohmann would
+// keep the last value, so a reviewer and the tool could read different
+// rules). On a repeat, `duplicate` names the JSON path and the key.
+class StrictDom {
+ public:
+  explicit StrictDom(json* root) : dom_(*root) {}
+
+  bool null() { return value(), dom_.null(); }
+  bool boolean(bool v) { return value(), dom_.boolean(v); }
+  bool number_integer(json::number_integer_t v) { return value(), dom_.number_integer(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return value(), dom_.number_unsigned(v); }
+  bool number_float(json::number_float_t v, const std::string& t) { return value(), dom_.number_float(v, t); }
+  bool binary(json::binary_t& v) { return value(), dom_.binary(v); }
+  bool string(std::string& v) { return value(), dom_.string(v); }
+  bool start_object(std::size_t n) {
+    value();
+    frames_.push_back({true, {}, 0, {}});
+    return dom_.start_object(n);
+  }
+  bool key(std::string& k) {
+    auto& f = frames_.back();
+    if (!f.keys.insert(k).second) {
+      duplicate_at = path(frames_.size() - 1);
+      duplicate_key = k;
+      return false;
+    }
+    f.key = k;
+    return dom_.key(k);
+  }
+  bool end_object() {
+    frames_.pop_back();
+    return dom_.end_object();
+  }
+  bool start_array(std::size_t n) {
+    value();
+    frames_.push_back({false, {}, 0, {}});
+    return dom_.start_array(n);
+  }
+  bool end_array() {
+    frames_.pop_back();
+    return dom_.end_array();
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
+    error = e.what();
+    return false;
+  }
+
+  std::string duplicate_at, duplicate_key;  // set when a key repeats
+  std::string error;      // set on a syntax error
+
+ private:
+  struct Frame {
+    bool object;
+    std::string key;         // object: the last key
+    size_t next;             // array: elements begun so far
+    std::set<std::string> keys;
+  };
+  void value() {
+    if (!frames_.empty() && !frames_.back().object) ++frames_.back().next;
+  }
+  // The JSON path of the first `n` open containers, as Where spells it.
+  std::string path(size_t n) const {
+    std::string out;
+    for (size_t i = 0; i < n; ++i) {
+      const Frame& f = frames_[i];
+      if (f.object) {
+        if (!out.empty()) out += '.';
+        out += f.key;
+      } else {
+        out += "[" + std::to_string(f.next - 1) + "]";
+      }
+    }
+    return out.empty() ? "profile" : out;
+  }
+
+  nlohmann::detail::json_sax_dom_parser<json> dom_;
+  std::vector<Frame> frames_;
 };
 
 #define RTRY(var, expr)                     \
@@ -627,11 +720,17 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
   }
   if (!fast_read) {
     fast_files.clear();
+    j = json();
+    StrictDom strict(&j);
+    bool parsed = false;
     try {
-      j = json::parse(text);
+      parsed = json::sax_parse(text, &strict);
     } catch (const json::exception& e) {
-      return make_error(origin + ": invalid JSON: " + e.what());
+      if (strict.error.empty()) strict.error = e.what();
     }
+    if (!strict.duplicate_at.empty())
+      return rd.fail(strict.duplicate_at, "duplicate key " + quote_value(strict.duplicate_key) + " (each key may appear once)");
+    if (!parsed) return make_error(printable_message(origin + ": invalid JSON: " + strict.error));
   }
   PROFILE_TRY(rd.keys(j, "profile",
                       {"schema", "name", "syscalls", "arguments", "files", "network", "capabilities",
@@ -684,23 +783,35 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
       p.args.insert(r);
     }
   }
+  // Every pattern is checked here, so a bad one is reported against
+  // profile.json and its JSON path, not against the file rendered from it.
+  FlatPattern parsed;  // reused from rule to rule
+  auto check_rule = [&](const std::string& pattern, uint32_t bits, size_t i) -> Status {
+    auto ok = parse_path_pattern(pattern, &parsed);
+    if (ok) ok = check_pattern_scope(parsed, bits);
+    if (!ok) return rd.fail(Where("files", i, ".path"), ok.error().message);
+    return {};
+  };
   if (fast_read && j.contains("files") && j["files"].is_array()) {
     // The checks of the loop below, on records whose shape is already known.
     PROFILE_TRY(rd.length(fast_files.size(), "files"));
     for (size_t i = 0; i < fast_files.size(); ++i) {
       auto& f = fast_files[i];
-      RTRY(path, rd.checked(std::move(f.path), Where("files", i, ".path")));
+      RTRY(path, rd.checked(std::move(f.path), Where("files", i, ".path"), kMaxPatternText));
       if (path.empty() || path[0] != '/')
-        return rd.fail(Where("files", i, ".path"), "path '" + path + "' is not absolute");
+        return rd.fail(Where("files", i, ".path"), "path " + quote_value(path) + " is not absolute");
       const Where access_where("files", i, ".access");
       PROFILE_TRY(rd.length(f.access.size(), access_where));
-      auto& acc = p.files.try_emplace(p.files.end(), std::move(path))->second;
+      auto rule = p.files.try_emplace(p.files.end(), std::move(path));
+      uint32_t bits = 0;
       for (auto& a : f.access) {
         RTRY(an, rd.checked(std::move(a), access_where));
         auto bit = access_from_name(an);
         if (!bit) return rd.fail(access_where, bit.error().message);
-        acc.insert(std::move(an));
+        bits |= *bit;
+        rule->second.insert(std::move(an));
       }
+      PROFILE_TRY(check_rule(rule->first, bits, i));
     }
   } else if (j.contains("files")) {
     const auto& files = j["files"];
@@ -708,19 +819,22 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
     for (size_t i = 0; i < files.size(); ++i) {
       const auto& f = files[i];
       PROFILE_TRY(rd.keys(f, Where("files", i, ""), {"path", "access"}, {"path", "access"}));
-      RTRY(path, rd.str(f["path"], Where("files", i, ".path")));
+      RTRY(path, rd.str(f["path"], Where("files", i, ".path"), kMaxPatternText));
       if (path.empty() || path[0] != '/')
-        return rd.fail(Where("files", i, ".path"), "path '" + path + "' is not absolute");
+        return rd.fail(Where("files", i, ".path"), "path " + quote_value(path) + " is not absolute");
       const Where access_where("files", i, ".access");
       PROFILE_TRY(rd.array(f["access"], access_where));
       // profile_to_json writes the rules sorted: each new one goes at the end.
-      auto& acc = p.files.try_emplace(p.files.end(), std::move(path))->second;
+      auto rule = p.files.try_emplace(p.files.end(), std::move(path));
+      uint32_t bits = 0;
       for (const auto& a : f["access"]) {
         RTRY(an, rd.str(a, access_where));
         auto bit = access_from_name(an);
         if (!bit) return rd.fail(access_where, bit.error().message);
-        acc.insert(std::move(an));
+        bits |= *bit;
+        rule->second.insert(std::move(an));
       }
+      PROFILE_TRY(check_rule(rule->first, bits, i));
     }
   }
   if (j.contains("network")) {
@@ -756,10 +870,10 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
         PROFILE_TRY(rd.keys(s, where, {"kind", "protocol", "port"}, {"kind", "protocol", "port"}));
         PortRule r;
         RTRY(kind, rd.str(s["kind"], where + ".kind"));
-        if (kind != "bind" && kind != "connect") return rd.fail(where + ".kind", "unknown kind '" + kind + "'");
+        if (kind != "bind" && kind != "connect") return rd.fail(where + ".kind", "unknown kind " + quote_value(kind));
         RTRY(proto, rd.str(s["protocol"], where + ".protocol"));
         if (proto != "tcp" && proto != "udp")
-          return rd.fail(where + ".protocol", "unknown protocol '" + proto + "'");
+          return rd.fail(where + ".protocol", "unknown protocol " + quote_value(proto));
         RTRY(port, rd.integer(s["port"], where + ".port", 0, 65535));
         r.kind = kind;
         r.protocol = proto;
@@ -770,9 +884,11 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
     if (n.contains("unix")) {
       PROFILE_TRY(rd.array(n["unix"], "network.unix"));
       for (const auto& u : n["unix"]) {
-        RTRY(s, rd.str(u, "network.unix"));
+        RTRY(s, rd.str(u, "network.unix", kMaxPatternText));
         if (s.empty()) return rd.fail("network.unix", "empty socket path");
-        p.network.unix_sockets.insert(s);
+        auto exact = unescape_path_bytes(s);
+        if (!exact) return rd.fail("network.unix", exact.error().message);
+        p.network.unix_sockets.insert(std::move(*exact));
       }
     }
   }
@@ -789,7 +905,7 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
       if (c.contains("evidence")) {
         RTRY(k, rd.str(c["evidence"], where + ".evidence"));
         if (k != "observed" && k != "inferred" && k != "verified" && k != "manual")
-          return rd.fail(where + ".evidence", "unknown evidence '" + k + "'");
+          return rd.fail(where + ".evidence", "unknown evidence " + quote_value(k));
         ev.kind = k;
       }
       if (c.contains("reason")) {

@@ -213,9 +213,11 @@ Result<LandlockSpec> parse_landlock_json(const std::string& text, const std::str
       for (const auto& [k, v] : r.items())
         if (k != "path" && k != "access") return fail(where, "unknown key '" + k + "'");
       if (!r.contains("path") || !r["path"].is_string()) return fail(where + ".path", "expected a string");
-      std::string path = r["path"].get<std::string>();
+      auto exact = unescape_path_bytes(r["path"].get<std::string>());
+      if (!exact) return fail(where + ".path", exact.error().message);
+      std::string path = std::move(*exact);
       if (path.empty() || path[0] != '/' || path.size() > 4096 || path.find('\0') != std::string::npos)
-        return fail(where + ".path", "'" + path + "' is not an absolute path");
+        return fail(where + ".path", quote_value(path) + " is not an absolute path");
       if (!r.contains("access")) return fail(where, "missing key 'access'");
       LandlockPathSpec ps{path, 0};
       PROFILE_TRY(rights(r["access"], where + ".access", landlock_fs_rights(), &ps.access));

@@ -86,8 +86,9 @@ class SyscallTable {
 
 inline constexpr size_t kMaxPathLen = 4095;  // PATH_MAX without the NUL
 
-// A path the profile can carry: absolute, at most kMaxPathLen bytes, no
-// control characters (they would break line-based policy formats).
+// A path the profile can carry: absolute, at most kMaxPathLen bytes, no NUL.
+// Control bytes and bytes that are not UTF-8 are kept (profilegen spells
+// them \xHH), so a workload cannot fail its recording by its file names.
 bool clean_path(std::string_view p);
 
 // join_resolved (tracer/path_join.h) of a name read from a tracee, with a

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -61,13 +62,7 @@ bool ref_digits(const std::string& s) {
 }
 
 void ref_volatile(const std::vector<std::string>& raw, std::vector<RefComp>* out) {
-  for (const auto& c : raw) {
-    bool control = std::any_of(c.begin(), c.end(), [](char ch) {
-      auto u = static_cast<unsigned char>(ch);
-      return u < 0x20 || u == 0x7f;
-    });
-    out->push_back(control ? RefComp{"*", false} : RefComp{escape_pattern_literal(c), true});
-  }
+  for (const auto& c : raw) out->push_back(RefComp{escape_pattern_literal(c), true});
   auto& v = *out;
   auto is = [&](size_t i, const char* s) { return i < v.size() && v[i].literal && v[i].text == s; };
   auto digits = [&](size_t i) { return i < v.size() && v[i].literal && ref_digits(v[i].text); };
@@ -109,7 +104,8 @@ std::map<std::string, std::set<std::string>> reference_generalise_files(const Ob
     if (!ref_split(path, &raw)) continue;
     std::vector<RefComp> comps;
     ref_volatile(raw, &comps);
-    if ((bits & kAccessCreate) && !comps.empty() && comps.back().literal) {
+    bool system_parent = comps.size() == 1 || (comps.size() == 2 && write_widening_root("/" + comps[0].text));
+    if ((bits & kAccessCreate) && !comps.empty() && comps.back().literal && !system_parent) {
       std::string stem, ext;
       if (split_temp_name(raw.back(), (bits & kAccessDelete) != 0, &stem, &ext))
         temp_rewrites[ref_join(comps)] = escape_pattern_literal(stem) + "*" + escape_pattern_literal(ext);
@@ -129,7 +125,7 @@ std::map<std::string, std::set<std::string>> reference_generalise_files(const Ob
     if (b & kAccessMmapExec) b |= kAccessRead;
     // Over-long after escaping: the longest components become `*` (the
     // first longest one when several tie) until the pattern fits.
-    while (ref_join(comps).size() > 4096) {
+    while (ref_join(comps).size() > 4 * 4096) {
       size_t at = 0;
       for (size_t i = 1; i < comps.size(); ++i)
         if (comps[i].text.size() > comps[at].text.size()) at = i;
@@ -148,6 +144,7 @@ std::map<std::string, std::set<std::string>> reference_generalise_files(const Ob
   }
   for (const auto& [key, members] : groups) {
     if (members.size() < kCollapseThreshold) continue;
+    if (write_widening_root(key.first) && (key.second & kWideningWriteBits)) continue;
     std::string ext = ref_extension(members.front().substr(members.front().find_last_of('/') + 1));
     for (const auto& m : members)
       if (ref_extension(m.substr(m.find_last_of('/') + 1)) != ext) ext.clear();
@@ -211,8 +208,17 @@ std::string reference_apparmor_glob(const std::string& pattern) {
       if (part.kind == PatternPart::kPid) out += "@{pid}";
       if (part.kind != PatternPart::kLiteral) continue;
       for (char ch : part.text) {
-        if (std::string("*?[]{},^\"\\@").find(ch) != std::string::npos) out += "\\";
-        if (ch == ' ' || ch == '#' || ch == '\t' || static_cast<unsigned char>(ch) >= 0x80) quote = true;
+        auto u = static_cast<unsigned char>(ch);
+        if (std::string("*?[]{},^\"@").find(ch) != std::string::npos) out += "\\";
+        // The names here are valid UTF-8; control bytes and the backslash
+        // are spelled \xHH.
+        if (ch == ' ' || ch == '#' || ch == '\\' || u < 0x20 || u == 0x7f || u >= 0x80) quote = true;
+        if (u < 0x20 || u == 0x7f || ch == '\\') {
+          char hex[8];
+          snprintf(hex, sizeof(hex), "\\x%02x", u);
+          out += hex;
+          continue;
+        }
         out += ch;
       }
     }
@@ -547,10 +553,6 @@ TEST(GenerateSpeed, FilesArrayReadsAsThroughTheDocument) {
   } oks[] = {
       {head + R"("files":[{"access":["read"],"path":"/b"},{"path":"/a","access":["write","read"]}]})",
        {{"/a", {"read", "write"}}, {"/b", {"read"}}}},
-      // Repeated keys: the document keeps the last value.
-      {head + R"("files":[{"path":"/x","path":"/y","access":["read"]}]})", {{"/y", {"read"}}}},
-      {head + R"("files":[{"path":"/x","access":["read"]}],"files":[{"path":"/z","access":["read"]}]})",
-       {{"/z", {"read"}}}},
       // A path listed twice: the union.
       {head + R"("files":[{"path":"/x","access":[]},{"path":"/x","access":["read"]}]})", {{"/x", {"read"}}}},
       {R"({"files":[{"path":"/x","access":["read"]}],"schema":1,"name":"a","syscalls":{}})", {{"/x", {"read"}}}},
@@ -575,13 +577,19 @@ TEST(GenerateSpeed, FilesArrayReadsAsThroughTheDocument) {
       {head + "\"files\":[{\"path\":\"/x\\u0000y\",\"access\":[\"read\"]}]}", "p.json: files[0].path: string contains a NUL byte"},
       {head + R"("files":[{"path":"/x","access":["read"]},{"path":"/y","access":["fly"]}]})",
        "p.json: files[1].access: unknown file access 'fly'"},
-      {head + R"("files":[{"path":"/)" + std::string(5000, 'a') + R"(","access":["read"]}]})",
-       "p.json: files[0].path: string longer than 4096 bytes"},
+      {head + R"("files":[{"path":"/)" + std::string(17000, 'a') + R"(","access":["read"]}]})",
+       "p.json: files[0].path: string longer than 16384 bytes"},
       {R"({"schema":1,"name":"a","syscalls":{"vax":[]},"files":[{"path":"rel","access":[]}]})",
        "p.json: syscalls.vax: unknown architecture 'vax'"},
       {head + R"("network":{"files":[]}})", "p.json: network: unknown key 'files'"},
-      {head + R"("files":[{"path":"/x","access":["read"]}],"files":3})", "p.json: files: expected an array, got number"},
+      {head + R"("files":[{"path":"/x","access":["read"]}],"files":3})",
+       "p.json: profile: duplicate key 'files' (each key may appear once)"},
       {head + R"("files":[[]]})", "p.json: files[0]: expected an object, got array"},
+      // Repeated keys: refused, or a reviewer and the tool could read different rules.
+      {head + R"("files":[{"path":"/x","path":"/y","access":["read"]}]})",
+       "p.json: files[0]: duplicate key 'path' (each key may appear once)"},
+      {head + R"("files":[{"path":"/x","access":["read"]}],"files":[{"path":"/z","access":["read"]}]})",
+       "p.json: profile: duplicate key 'files' (each key may appear once)"},
       {R"([{"files":[1]}])", "p.json: profile: expected an object, got array"},
   };
   for (const auto& bad : bads) {
