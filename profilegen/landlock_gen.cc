@@ -1,5 +1,6 @@
 #include "profilegen/landlock_gen.h"
 
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -26,6 +27,24 @@ std::string parent_dir(const std::string& path) {
 }
 
 constexpr uint64_t kReadRights = kExecute | kReadFile | kReadDir;
+
+// Directories where creating, removing or linking one name must not become
+// rights on the whole directory. Landlock grants those only beneath a
+// directory, so a temporary file made in /etc during the recording would
+// let the enforced workload create /etc/ld.so.preload or rewrite
+// /etc/passwd; in /usr/bin, replace the host's binaries. Here the recorded
+// path only gets its own file rights, when it exists as enforce starts; a
+// hand-written pattern on a directory below (`/etc/app/**`) grants more.
+bool no_directory_grant(const std::string& dir) {
+  if (write_widening_root(dir)) return true;
+  static const char* const kTrees[] = {"/bin", "/boot", "/etc", "/lib", "/lib32", "/lib64", "/libx32",
+                                       "/sbin", "/usr", "/sys", "/proc"};
+  for (const char* t : kTrees) {
+    size_t n = strlen(t);
+    if (dir.compare(0, n, t) == 0 && (dir.size() == n || dir[n] == '/')) return true;
+  }
+  return false;
+}
 
 // A pattern whose only wildcards are `*` in its last component: it names
 // entries of one directory, never anything beneath them.
@@ -133,11 +152,18 @@ Result<std::string> render_landlock(const Profile& p) {
         // A directory the workload creates does not exist either when the
         // ruleset is built, so its own rights (read_dir) go there as well.
         std::string parent = parent_dir(prefix);
-        grant(parent) |= dir | file;
-        if (file != 0)
-          note(pat + ": created, removed or linked by the workload; its rights are granted beneath " +
-               escape_path_bytes(parent));
-        if (is_dir) grant(prefix) |= file;
+        if (no_directory_grant(parent)) {
+          if (file != 0) grant(prefix) |= file;
+          note(pat + ": created, removed or linked directly in " + escape_path_bytes(parent) +
+               ": not granted on that directory (it would reach every file in it); only the path's own "
+               "rights, if it exists when enforce starts");
+        } else {
+          grant(parent) |= dir | file;
+          if (file != 0)
+            note(pat + ": created, removed or linked by the workload; its rights are granted beneath " +
+                 escape_path_bytes(parent));
+          if (is_dir) grant(prefix) |= file;
+        }
       } else {
         grant(prefix) |= file;
       }

@@ -149,3 +149,40 @@ TEST(TrustLandlockEnforce, ReadOnlyScriptStillGetsItsInterpreter) {
 
 }  // namespace
 }  // namespace profile
+
+namespace profile {
+namespace {
+
+// A file the workload creates and removes in /etc while it is recorded must
+// not let the enforced workload rewrite another file of /etc (a victim made
+// by the test, standing in for /etc/passwd) or create new ones there.
+TEST(TrustLandlockEnforce, ATemporaryFileInEtcDoesNotOpenEtcToWrites) {
+  PROFILE_NEEDS_ROOT();
+  if (landlock_abi() == 0) GTEST_SKIP() << "kernel lacks Landlock";
+  TempDir dir;
+  std::string tag = std::to_string(getpid());
+  std::string victim = "/etc/profile-test-victim-" + tag;
+  std::string scratch = "/etc/profile-test-tmp-" + tag;
+  test::write_file(victim, "original\n");
+  struct Cleanup {
+    std::string a, b, c;
+    ~Cleanup() {
+      unlink(a.c_str());
+      unlink(b.c_str());
+      unlink(c.c_str());
+    }
+  } cleanup{victim, scratch, "/etc/profile-test-new-" + tag};
+  auto rec = test::run_profile({"record", "--tracer", "ptrace", "-o", dir / "p", "--", "/bin/sh", "-c",
+                                "echo x > " + scratch + " && rm " + scratch},
+                               120);
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  auto enf = test::run_profile({"enforce", "--profile", dir / "p", "--", "/bin/sh", "-c",
+                                "echo pwned > " + victim + "; echo new > /etc/profile-test-new-" + tag},
+                               120);
+  EXPECT_NE(enf.exit_code, 0) << enf.err;
+  EXPECT_EQ(test::read_file(victim), "original\n") << enf.err;
+  EXPECT_NE(access(("/etc/profile-test-new-" + tag).c_str(), F_OK), 0) << "created a new file in /etc";
+}
+
+}  // namespace
+}  // namespace profile

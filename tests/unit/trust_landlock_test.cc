@@ -310,3 +310,37 @@ TEST_F(Interpreters, TrustedScriptNamingADirectoryOrASecretGrantsNothing) {
 
 }  // namespace
 }  // namespace profile
+
+namespace profile {
+namespace {
+
+// A temporary file made in /etc (or a name like "\x01" created in /) during
+// the recording once gave write, truncate, make_reg and remove_file beneath
+// the whole directory: the enforced workload could then rewrite /etc/passwd
+// or create /etc/ld.so.preload. In "/" and the system trees only the path
+// itself is granted; an ordinary directory keeps the grant creation needs.
+TEST(TrustLandlock, CreatingANameInASystemDirectoryGrantsNothingOnTheDirectory) {
+  for (const char* created : {"/etc/app.tmp", "/\x01", "/usr/bin/tool.new", "/usr/lib/x86_64-linux-gnu/y"}) {
+    Profile p;
+    p.name = "t";
+    p.files[escape_path_bytes(created)] = {"create", "write", "delete"};
+    auto text = render_landlock(p);
+    ASSERT_TRUE(text.ok()) << text.error().message;
+    auto j = nlohmann::json::parse(*text);
+    std::string parent = std::string(created).substr(0, std::string(created).find_last_of('/'));
+    if (parent.empty()) parent = "/";
+    for (const auto& r : j["path_beneath"]) EXPECT_NE(r["path"], parent) << created << "\n" << *text;
+  }
+  Profile ok;
+  ok.name = "t";
+  ok.files["/srv/app/data/out.tmp"] = {"create", "write"};
+  auto text = render_landlock(ok);
+  ASSERT_TRUE(text.ok()) << text.error().message;
+  auto j = nlohmann::json::parse(*text);
+  bool dir_rule = false;
+  for (const auto& r : j["path_beneath"]) dir_rule |= r["path"] == "/srv/app/data";
+  EXPECT_TRUE(dir_rule) << "a file created in an ordinary directory still needs make_reg there\n" << *text;
+}
+
+}  // namespace
+}  // namespace profile
