@@ -8,7 +8,6 @@
 #include <cstring>
 #include <vector>
 
-#include "profilegen/profile.h"
 #include "tracer/observations.h"
 
 namespace profile {
