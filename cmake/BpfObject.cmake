@@ -70,9 +70,10 @@ function(bpf_object name src)
   get_filename_component(src_dir ${src_abs} DIRECTORY)
   set(obj ${PROFILE_BPF_OUT_DIR}/${name}.bpf.o)
   set(skel ${PROFILE_BPF_OUT_DIR}/${name}.skel.h)
-  file(GLOB headers ${src_dir}/*.h)
+  # core/*.h: plain C headers shared with the C++ side (core/access.h).
+  file(GLOB headers ${src_dir}/*.h ${CMAKE_SOURCE_DIR}/core/*.h)
   # libbpf's bpf_helpers.h etc. come from the libbpf-dev include directory.
-  set(bpf_includes -I${PROFILE_BPF_OUT_DIR} -I${src_dir})
+  set(bpf_includes -I${PROFILE_BPF_OUT_DIR} -I${src_dir} -I${CMAKE_SOURCE_DIR})
   foreach(dir ${PC_Libbpf_INCLUDE_DIRS})
     list(APPEND bpf_includes -I${dir})
   endforeach()

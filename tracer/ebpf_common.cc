@@ -10,6 +10,7 @@
 #include <cctype>
 #include <vector>
 
+#include "core/syscall_semantics.h"
 #include "tracer/ebpf_tracer.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
@@ -31,8 +32,71 @@ std::string arch_name(uint32_t arch) {
 
 int seccomp_nr(uint32_t arch, uint64_t nr) {
   // libseccomp numbers x32 syscalls with __X32_SYSCALL_BIT set.
-  if (arch == 2) return static_cast<int>((nr & 0x3fffffffu) | 0x40000000u);
+  if (arch == EB_ARCH_X32) return static_cast<int>((nr & (kX32SyscallBit - 1)) | kX32SyscallBit);
   return static_cast<int>(nr & 0x7fffffffu);
+}
+
+namespace {
+uint8_t eb_op(const SyscallSemantics& r) {
+  if (!(r.flags & kSemEbpf)) return EB_OP_NONE;
+  switch (r.kind) {
+    case SysKind::kOpen:
+    case SysKind::kOpenat:
+      return EB_OP_OPEN;
+    case SysKind::kCreat:
+      return EB_OP_CREAT;
+    case SysKind::kOpenat2:
+      return EB_OP_OPENAT2;
+    case SysKind::kMmap:
+      return EB_OP_MMAP;
+    case SysKind::kSocket:
+      return EB_OP_SOCKET;
+    case SysKind::kSocketpair:
+      return EB_OP_SOCKETPAIR;
+    case SysKind::kBind:
+      return EB_OP_BIND;
+    case SysKind::kConnect:
+      return EB_OP_CONNECT;
+    default:
+      // Any other row the eBPF side looks into is decoded from its paths
+      // alone (the chown family's ownership checks are ptrace's).
+      return r.path[0].path >= 0 ? EB_OP_PATH : EB_OP_NONE;
+  }
+}
+}  // namespace
+
+Status build_sem_table(SemTable* out) {
+  *out = SemTable{};
+  for (uint32_t a = 0; a < EB_NARCH; ++a) {
+    std::string arch = arch_name(a);
+    for (const ResolvedSyscall& rs : resolve_semantics(arch.c_str())) {
+      const SyscallSemantics& r = *rs.row;
+      if (rs.nr < 0 || rs.nr >= EB_SEM_NR)
+        return make_error("eBPF recorder: libseccomp numbers " + arch + " syscall " + r.name + " " +
+                          std::to_string(rs.nr) + ", beyond the recorder's table of " + std::to_string(EB_SEM_NR));
+      eb_sem& e = out->sem[a][rs.nr];
+      e.op = eb_op(r);
+      e.flags = static_cast<uint8_t>(((r.flags & kSemRemoveDir) ? EB_SEMF_REMOVEDIR : 0) |
+                                     ((r.flags & kSemExit) ? EB_SEMF_EXIT : 0));
+      e.filtered = r.filtered;
+      if (e.op == EB_OP_OPEN) {
+        e.d1 = r.path[0].dirfd;
+        e.p1 = r.open_flags_arg;
+        e.d2 = e.p2 = -1;
+      } else {
+        e.d1 = r.path[0].dirfd;
+        e.p1 = r.path[0].path;
+        e.a1 = r.path[0].access;
+        e.d2 = r.path[1].dirfd;
+        e.p2 = r.path[1].path;
+        e.a2 = r.path[1].access;
+      }
+    }
+  }
+  out->sigreturn_64 = resolve_syscall("x86_64", "rt_sigreturn");
+  out->sigreturn_32 = resolve_syscall("x86", "sigreturn");
+  out->rt_sigreturn_32 = resolve_syscall("x86", "rt_sigreturn");
+  return {};
 }
 
 bool join_components(const char* buf, size_t len, uint32_t ncomp, std::string* out) {

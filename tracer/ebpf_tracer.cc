@@ -508,6 +508,21 @@ Result<SkelPtr> open_and_load(const EbpfOptions& options, const OptionalHooks& h
   timing(min_btf.empty() ? "opened" : "opened with the cached minimised BTF");
   if (!skel) return make_error("eBPF recorder: cannot open the BPF object: " + libbpf_reason(errno));
   skel->rodata->cfg_cgroup_id = options.cgroup_id;
+  {
+    // Built once: resolving every row through libseccomp is the same work
+    // for every load (auto mode may load twice).
+    static const auto sem = [] {
+      auto t = std::make_unique<ebpf_detail::SemTable>();
+      Status st = ebpf_detail::build_sem_table(t.get());
+      return std::make_pair(std::move(t), std::move(st));
+    }();
+    if (!sem.second) return sem.second.error();
+    static_assert(sizeof(skel->rodata->cfg_sem) == sizeof(sem.first->sem));
+    memcpy(const_cast<eb_sem*>(&skel->rodata->cfg_sem[0][0]), sem.first->sem, sizeof(sem.first->sem));
+    skel->rodata->cfg_sigreturn_64 = sem.first->sigreturn_64;
+    skel->rodata->cfg_sigreturn_32 = sem.first->sigreturn_32;
+    skel->rodata->cfg_rt_sigreturn_32 = sem.first->rt_sigreturn_32;
+  }
   uint64_t ring_bytes = ringbuf_size(options.ringbuf_bytes);
   skel->rodata->cfg_wakeup_bytes = ring_bytes / 4;
   int err = bpf_map__set_max_entries(skel->maps.events, static_cast<uint32_t>(ring_bytes));

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "tracer/bpf/recorder.h"
 #include "tracer/tracer.h"
 
 namespace profile {
@@ -39,6 +40,18 @@ Result<uint64_t> parse_duration_ms(const std::string& text);
 
 // Pure decoding helpers of the event stream, exposed for unit tests.
 namespace ebpf_detail {
+// What the loader writes into the BPF object's read-only data: the syscall
+// semantics table (core/syscall_semantics.h) by number per arch, resolved
+// through libseccomp, and the numbers of the signal-return calls.
+struct SemTable {
+  eb_sem sem[EB_NARCH][EB_SEM_NR] = {};
+  int32_t sigreturn_64 = -1;     // x86_64 rt_sigreturn
+  int32_t sigreturn_32 = -1;     // i386 sigreturn
+  int32_t rt_sigreturn_32 = -1;  // i386 rt_sigreturn
+};
+// Fails, naming the call, when libseccomp numbers a row beyond the table.
+Status build_sem_table(SemTable* out);
+
 // libseccomp arch name of a recorder arch index ("x86_64", "x86", "x32"), or
 // empty for an index out of range.
 std::string arch_name(uint32_t arch);

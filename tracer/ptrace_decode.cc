@@ -8,101 +8,28 @@
 #include <cstring>
 #include <vector>
 
-#include "profilegen/profile.h"
 #include "tracer/observations.h"
 
 namespace profile {
 
-namespace {
-
-struct KindNames {
-  SysKind kind;
-  const char* names[4];
-};
-
-// Names as libseccomp knows them; a name missing on an arch is skipped
-// (e.g. "open" does not exist on aarch64, "chown32" only on x86).
-constexpr KindNames kKindNames[] = {
-    {SysKind::kOpen, {"open"}},
-    {SysKind::kOpenat, {"openat"}},
-    {SysKind::kOpenat2, {"openat2"}},
-    {SysKind::kCreat, {"creat"}},
-    {SysKind::kExecve, {"execve"}},
-    {SysKind::kExecveat, {"execveat"}},
-    {SysKind::kMmap, {"mmap", "mmap2"}},
-    {SysKind::kMprotect, {"mprotect", "pkey_mprotect"}},
-    {SysKind::kUnlink, {"unlink", "rmdir"}},
-    {SysKind::kUnlinkat, {"unlinkat"}},
-    {SysKind::kRename, {"rename"}},
-    {SysKind::kRenameat, {"renameat", "renameat2"}},
-    {SysKind::kMkdir, {"mkdir", "mknod"}},
-    {SysKind::kMkdirat, {"mkdirat", "mknodat"}},
-    {SysKind::kLink, {"link"}},
-    {SysKind::kLinkat, {"linkat"}},
-    {SysKind::kSymlink, {"symlink"}},
-    {SysKind::kSymlinkat, {"symlinkat"}},
-    {SysKind::kChmodPath, {"chmod", "utime", "utimes"}},
-    {SysKind::kChmodAt, {"fchmodat", "futimesat", "fchmodat2"}},
-    {SysKind::kChmodFd, {"fchmod"}},
-    {SysKind::kUtimensat, {"utimensat", "utimensat_time64"}},
-    {SysKind::kChown, {"chown32", "lchown32"}},
-    {SysKind::kFchown, {"fchown32"}},
-    {SysKind::kFchownat, {"fchownat"}},
-    {SysKind::kTruncate, {"truncate", "truncate64"}},
-    {SysKind::kFlock, {"flock"}},
-    {SysKind::kGetdents, {"getdents", "getdents64"}},
-    {SysKind::kSocket, {"socket"}},
-    {SysKind::kSocketpair, {"socketpair"}},
-    {SysKind::kBind, {"bind"}},
-    {SysKind::kConnect, {"connect"}},
-    {SysKind::kClone, {"clone"}},
-    {SysKind::kPersonality, {"personality"}},
-    {SysKind::kPrctl, {"prctl"}},
-    {SysKind::kIoctl, {"ioctl"}},
-    {SysKind::kKill, {"kill"}},
-    {SysKind::kTkill, {"tkill"}},
-    {SysKind::kTgkill, {"tgkill"}},
-    {SysKind::kCredChange,
-     {"setuid", "setgid", "setreuid", "setregid"}},
-    {SysKind::kCredChange, {"setresuid", "setresgid", "setfsuid", "setfsgid"}},
-    {SysKind::kCredChange, {"setgroups", "capset", "setuid32", "setgid32"}},
-    {SysKind::kCredChange, {"setreuid32", "setregid32", "setresuid32", "setresgid32"}},
-    {SysKind::kCredChange, {"setfsuid32", "setfsgid32", "setgroups32"}},
-};
-
-constexpr uint64_t kX32Bit = 0x40000000ULL;
-
-}  // namespace
+// One set of access bits: the eBPF recorder and profilegen read the same
+// numbers (core/access.h is C, for the BPF side).
+static_assert(kAccessRead == PROFILE_ACCESS_READ && kAccessWrite == PROFILE_ACCESS_WRITE &&
+              kAccessAppend == PROFILE_ACCESS_APPEND && kAccessCreate == PROFILE_ACCESS_CREATE &&
+              kAccessDelete == PROFILE_ACCESS_DELETE && kAccessExecute == PROFILE_ACCESS_EXECUTE &&
+              kAccessMmapExec == PROFILE_ACCESS_MMAP_EXEC && kAccessLink == PROFILE_ACCESS_LINK &&
+              kAccessLock == PROFILE_ACCESS_LOCK && kAccessChmod == PROFILE_ACCESS_CHMOD &&
+              kAccessList == PROFILE_ACCESS_LIST);
+static_assert(O_ACCMODE == PROFILE_O_ACCMODE && O_WRONLY == PROFILE_O_WRONLY && O_CREAT == PROFILE_O_CREAT &&
+              O_TRUNC == PROFILE_O_TRUNC && O_APPEND == PROFILE_O_APPEND && O_PATH == PROFILE_O_PATH);
 
 SyscallTable::SyscallTable() {
   for (int a = 0; a < kNumSysArches; ++a) {
     auto arch = static_cast<SysArch>(a);
-    std::string aname = sys_arch_name(arch);
-    auto set = [&](const char* name, SysKind k) {
-      auto nr = syscall_number(aname, name);
-      if (!nr) return;
-      uint64_t n = static_cast<uint64_t>(*nr) & ~kX32Bit;
-      if (n < static_cast<uint64_t>(kMaxSyscallNr)) kinds_[a][n] = static_cast<uint8_t>(k);
-    };
-    for (const auto& kn : kKindNames)
-      for (const char* n : kn.names)
-        if (n != nullptr) set(n, kn.kind);
-    // On x86 the 16-bit-id variants keep the plain names; on 64-bit ABIs
-    // the plain names are the 32-bit-id calls.
-    if (arch == SysArch::kX86) {
-      // i386 "mmap" is old_mmap: its only argument points to a struct, so
-      // the prot/fd positions of mmap2 would be read from garbage.
-      set("mmap", SysKind::kOther);
-      set("chown", SysKind::kChown16);
-      set("lchown", SysKind::kChown16);
-      set("fchown", SysKind::kFchown16);
-    } else {
-      set("chown", SysKind::kChown);
-      set("lchown", SysKind::kChown);
-      set("fchown", SysKind::kFchown);
-    }
-    auto ex = syscall_number(aname, "execve");
-    if (ex) execve_[a] = static_cast<int>(static_cast<uint64_t>(*ex) & ~kX32Bit);
+    const char* aname = sys_arch_name(arch);
+    for (const ResolvedSyscall& rs : resolve_semantics(aname))
+      if (rs.nr < kMaxSyscallNr) rows_[a][rs.nr] = rs.row;
+    execve_[a] = resolve_syscall(aname, "execve");
   }
 }
 
@@ -144,29 +71,6 @@ std::optional<uint64_t> parse_fdinfo_flags(std::string_view text) {
     return v;
   }
   return std::nullopt;
-}
-
-uint32_t open_access(uint64_t flags) {
-  if (flags & O_PATH) return 0;
-  uint32_t a = 0;
-  switch (flags & O_ACCMODE) {
-    case O_RDONLY:
-      a = kAccessRead;
-      break;
-    case O_WRONLY:
-      a = kAccessWrite;
-      break;
-    default:  // O_RDWR (and the odd value 3, which Linux treats as O_RDWR-ish)
-      a = kAccessRead | kAccessWrite;
-      break;
-  }
-  // Appending writes are their own right in AppArmor ('a' vs 'w').
-  if ((flags & O_APPEND) && (a & kAccessWrite)) a = (a & ~kAccessWrite) | kAccessAppend;
-  // Whether the file was really created is unknown after the fact: asking to
-  // create is what the policy must allow.
-  if (flags & O_CREAT) a |= kAccessCreate;
-  if (flags & O_TRUNC) a |= kAccessWrite;
-  return a;
 }
 
 SockAddr decode_sockaddr(const uint8_t* buf, size_t len) {

@@ -13,74 +13,33 @@
 #include <string>
 #include <string_view>
 
+#include "core/syscall_semantics.h"
 #include "tracer/path_join.h"
 #include "tracer/syscall_arch.h"
 
 namespace profile {
 
-// The syscalls the recorder decodes beyond their number. Everything else is
-// kOther and costs one table lookup.
-enum class SysKind : uint8_t {
-  kOther = 0,
-  kOpen,        // open(path, flags)
-  kOpenat,      // openat(dirfd, path, flags)
-  kOpenat2,     // openat2(dirfd, path, how, size)
-  kCreat,       // creat(path, mode)
-  kExecve,      // execve(path, ...)
-  kExecveat,    // execveat(dirfd, path, ..., flags)
-  kMmap,        // mmap/mmap2(addr, len, prot, flags, fd, off)
-  kMprotect,    // mprotect/pkey_mprotect(addr, len, prot)
-  kUnlink,      // unlink(path), rmdir(path)
-  kUnlinkat,    // unlinkat(dirfd, path, flags)
-  kRename,      // rename(old, new)
-  kRenameat,    // renameat/renameat2(odirfd, old, ndirfd, new)
-  kMkdir,       // mkdir(path), mknod(path)
-  kMkdirat,     // mkdirat/mknodat(dirfd, path)
-  kLink,        // link(old, new)
-  kLinkat,      // linkat(odirfd, old, ndirfd, new, flags)
-  kSymlink,     // symlink(target, path)
-  kSymlinkat,   // symlinkat(target, dirfd, path)
-  kChmodPath,   // chmod(path), utime(path), utimes(path)
-  kChmodAt,     // fchmodat(dirfd, path), futimesat(dirfd, path)
-  kChmodFd,     // fchmod(fd)
-  kUtimensat,   // utimensat(dirfd, path|NULL, times, flags)
-  kChown,       // chown/lchown(path, uid, gid) with 32-bit ids
-  kChown16,     // the i386 16-bit-id chown/lchown
-  kFchown,      // fchown(fd, uid, gid)
-  kFchown16,
-  kFchownat,    // fchownat(dirfd, path, uid, gid, flags)
-  kTruncate,    // truncate(path, len)
-  kFlock,       // flock(fd, op)
-  kGetdents,    // getdents/getdents64(fd, ...)
-  kSocket,      // socket(domain, type, protocol)
-  kSocketpair,  // socketpair(domain, type, protocol, sv)
-  kBind,        // bind(fd, addr, len)
-  kConnect,     // connect(fd, addr, len)
-  kClone,       // clone(flags, ...)
-  kPersonality, // personality(persona)
-  kPrctl,       // prctl(option, ...)
-  kIoctl,       // ioctl(fd, request, ...)
-  kKill,        // kill(pid, sig)
-  kTkill,       // tkill(tid, sig)
-  kTgkill,      // tgkill(tgid, tid, sig)
-  kCredChange,  // set*uid/set*gid/setgroups/capset: invalidates cached credentials
-};
-
-// (arch, number) -> SysKind, built once from libseccomp's syscall tables so
-// numbers are never hard-coded (DESIGN.md convention 7).
+// (arch, number) -> its row of the syscall semantics table
+// (core/syscall_semantics.h), built once from libseccomp's syscall tables so
+// numbers are never hard-coded.
 class SyscallTable {
  public:
   static const SyscallTable& get();
-  SysKind kind(SysArch arch, int nr) const {
-    if (arch == SysArch::kUnknown || nr < 0 || nr >= kMaxSyscallNr) return SysKind::kOther;
-    return static_cast<SysKind>(kinds_[static_cast<int>(arch)][nr]);
+  // nullptr for a call the table has no row for.
+  const SyscallSemantics* row(SysArch arch, int nr) const {
+    if (arch == SysArch::kUnknown || nr < 0 || nr >= kMaxSyscallNr) return nullptr;
+    return rows_[static_cast<int>(arch)][nr];
   }
-  // Number of the first syscall of that kind on arch (e.g. execve), or -1.
+  SysKind kind(SysArch arch, int nr) const {
+    const SyscallSemantics* r = row(arch, nr);
+    return r != nullptr ? r->kind : SysKind::kOther;
+  }
+  // Number of execve on arch, or -1.
   int execve_number(SysArch arch) const { return execve_[static_cast<int>(arch)]; }
 
  private:
   SyscallTable();
-  std::array<std::array<uint8_t, kMaxSyscallNr>, kNumSysArches> kinds_{};
+  std::array<std::array<const SyscallSemantics*, kMaxSyscallNr>, kNumSysArches> rows_{};
   std::array<int, kNumSysArches> execve_{-1, -1, -1};
 };
 
@@ -99,8 +58,9 @@ PathJoin join_clean(std::string_view root, std::string_view dir, std::string_vie
 // ("flags:\t0100002"), or nullopt when there is no such line.
 std::optional<uint64_t> parse_fdinfo_flags(std::string_view text);
 
-// FileAccess bits an open(2) with these flags asks for; 0 for O_PATH.
-uint32_t open_access(uint64_t flags);
+// FileAccess bits an open(2) with these flags asks for; 0 for O_PATH
+// (profile_open_access, core/access.h, which the eBPF recorder uses too).
+inline uint32_t open_access(uint64_t flags) { return profile_open_access(flags); }
 
 // A socket address as bind/connect got it (at most `len` bytes of `buf`).
 struct SockAddr {

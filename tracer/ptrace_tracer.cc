@@ -564,26 +564,16 @@ void PtraceTracer::on_syscall_stop(pid_t tid, Task& t) {
 
 void PtraceTracer::on_entry(pid_t tid, Task& t, SysKind k) {
   const uint64_t* a = t.args;
+  if (const SyscallSemantics* row = table_->row(t.arch, t.nr); row != nullptr && t.recording && enabled_) {
+    for (int i = 0; i < 6; ++i) {
+      if (!(row->filtered & (1u << i))) continue;
+      uint64_t v = a[i];
+      // Policies match the socket type without its creation flags.
+      if (k == SysKind::kSocket && i == 1) v &= ~static_cast<uint64_t>(SOCK_NONBLOCK | SOCK_CLOEXEC);
+      add_arg(t, i, v);
+    }
+  }
   switch (k) {
-    case SysKind::kClone:
-      add_arg(t, 0, a[0]);
-      break;
-    case SysKind::kSocket:
-      add_arg(t, 0, a[0]);
-      add_arg(t, 1, a[1] & ~static_cast<uint64_t>(SOCK_NONBLOCK | SOCK_CLOEXEC));
-      add_arg(t, 2, a[2]);
-      break;
-    case SysKind::kPersonality:
-    case SysKind::kPrctl:
-      add_arg(t, 0, a[0]);
-      break;
-    case SysKind::kIoctl:
-      add_arg(t, 1, a[1]);
-      break;
-    case SysKind::kMmap:
-    case SysKind::kMprotect:
-      add_arg(t, 2, a[2]);
-      break;
     case SysKind::kExecve:
     case SysKind::kExecveat: {
       t.exec_path.clear();
@@ -625,15 +615,6 @@ void PtraceTracer::on_entry(pid_t tid, Task& t, SysKind k) {
   }
 }
 
-namespace {
-// Tells apart syscalls that share a kind (mkdir/mknod, unlink/rmdir). Only
-// called for those rare calls, so the name lookup is not on the hot path.
-bool named(const Task& t, const char* name) {
-  auto n = syscall_name(sys_arch_name(t.arch), t.nr);
-  return n && *n == name;
-}
-}  // namespace
-
 void PtraceTracer::on_exit(pid_t tid, Task& t, SysKind k, int64_t rval, bool is_error) {
   const uint64_t* a = t.args;
   if (is_error) {
@@ -653,8 +634,9 @@ void PtraceTracer::on_exit(pid_t tid, Task& t, SysKind k, int64_t rval, bool is_
     case SysKind::kOpenat2:
     case SysKind::kCreat: {
       uint64_t flags = 0;
-      if (k == SysKind::kOpen) flags = a[1];
-      else if (k == SysKind::kOpenat) flags = a[2];
+      const SyscallSemantics* row = table_->row(t.arch, t.nr);
+      if ((k == SysKind::kOpen || k == SysKind::kOpenat) && row != nullptr && row->open_flags_arg >= 0)
+        flags = a[row->open_flags_arg];
       else if (k == SysKind::kCreat) flags = O_CREAT | O_WRONLY | O_TRUNC;
       else if (!read_mem(tid, a[2], &flags, sizeof flags)) {  // open_how.flags is its first field
         lost();
@@ -670,49 +652,21 @@ void PtraceTracer::on_exit(pid_t tid, Task& t, SysKind k, int64_t rval, bool is_
       if ((a[2] & PROT_EXEC) && !(a[3] & MAP_ANONYMOUS)) add_fd_file(tid, fd_arg(a[4]), kAccessMmapExec);
       break;
     }
-    // "list" marks a directory (profilegen turns create/delete of a
-    // directory into make_dir/remove_dir rather than make_reg/remove_file).
-    case SysKind::kUnlink:
-      add_path_at(tid, AT_FDCWD, a[0], kAccessDelete | (named(t, "rmdir") ? uint32_t{kAccessList} : 0u));
+    case SysKind::kPath: {
+      const SyscallSemantics* row = table_->row(t.arch, t.nr);
+      if (row == nullptr) break;
+      for (int i = 0; i < 2; ++i) {
+        const SemPath& sp = row->path[i];
+        if (sp.path < 0) continue;
+        uint32_t access = sp.access;
+        // AT_REMOVEDIR: the path was a directory, which "list" marks.
+        if (i == 0 && (row->flags & kSemRemoveDir) && (a[2] & AT_REMOVEDIR)) access |= kAccessList;
+        bool empty_is_fd = i == 0 && ((row->flags & kSemEmptyPathIsFd) ||
+                                      ((row->flags & kSemEmptyPathFlag4) && (a[4] & AT_EMPTY_PATH)));
+        add_path_at(tid, sp.dirfd >= 0 ? fd_arg(a[sp.dirfd]) : AT_FDCWD, a[sp.path], access, empty_is_fd);
+      }
       break;
-    case SysKind::kUnlinkat:
-      add_path_at(tid, fd_arg(a[0]), a[1], kAccessDelete | ((a[2] & AT_REMOVEDIR) ? uint32_t{kAccessList} : 0u));
-      break;
-    case SysKind::kRename:
-      add_path_at(tid, AT_FDCWD, a[0], kAccessDelete);
-      add_path_at(tid, AT_FDCWD, a[1], kAccessCreate);
-      break;
-    case SysKind::kRenameat:
-      add_path_at(tid, fd_arg(a[0]), a[1], kAccessDelete);
-      add_path_at(tid, fd_arg(a[2]), a[3], kAccessCreate);
-      break;
-    case SysKind::kMkdir:
-      add_path_at(tid, AT_FDCWD, a[0], kAccessCreate | (named(t, "mkdir") ? uint32_t{kAccessList} : 0u));
-      break;
-    case SysKind::kMkdirat:
-      add_path_at(tid, fd_arg(a[0]), a[1], kAccessCreate | (named(t, "mkdirat") ? uint32_t{kAccessList} : 0u));
-      break;
-    case SysKind::kLink:
-      add_path_at(tid, AT_FDCWD, a[0], kAccessRead);
-      add_path_at(tid, AT_FDCWD, a[1], kAccessLink);
-      break;
-    case SysKind::kLinkat:
-      add_path_at(tid, fd_arg(a[0]), a[1], kAccessRead, (a[4] & AT_EMPTY_PATH) != 0);
-      add_path_at(tid, fd_arg(a[2]), a[3], kAccessLink);
-      break;
-    // A symbolic link is created as a link: Landlock needs make_sym for it.
-    case SysKind::kSymlink:
-      add_path_at(tid, AT_FDCWD, a[1], kAccessCreate | kAccessLink);
-      break;
-    case SysKind::kSymlinkat:
-      add_path_at(tid, fd_arg(a[1]), a[2], kAccessCreate | kAccessLink);
-      break;
-    case SysKind::kChmodPath:
-      add_path_at(tid, AT_FDCWD, a[0], kAccessChmod);
-      break;
-    case SysKind::kChmodAt:
-      add_path_at(tid, fd_arg(a[0]), a[1], kAccessChmod, true);
-      break;
+    }
     case SysKind::kChmodFd:
       add_fd_file(tid, fd_arg(a[0]), kAccessChmod);
       break;
@@ -721,9 +675,6 @@ void PtraceTracer::on_exit(pid_t tid, Task& t, SysKind k, int64_t rval, bool is_
         add_fd_file(tid, fd_arg(a[0]), kAccessChmod);
       else
         add_path_at(tid, fd_arg(a[0]), a[1], kAccessChmod, true);
-      break;
-    case SysKind::kTruncate:
-      add_path_at(tid, AT_FDCWD, a[0], kAccessWrite);
       break;
     case SysKind::kFlock:
       add_fd_file(tid, fd_arg(a[0]), kAccessLock);

@@ -2,13 +2,9 @@
 
 #include <linux/audit.h>
 
-namespace profile {
+#include "core/syscall_semantics.h"
 
-namespace {
-// From arch/x86/include/uapi/asm/unistd.h; spelled out so the decoder does not
-// depend on which asm headers the build host has.
-constexpr uint64_t kX32SyscallBit = 0x40000000ULL;
-}  // namespace
+namespace profile {
 
 DecodedSyscall decode_syscall(uint32_t audit_arch, uint64_t raw_nr) {
   DecodedSyscall d;

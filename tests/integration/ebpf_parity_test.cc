@@ -97,6 +97,17 @@ TEST(EbpfParityFiles, DirsSymlinksMappingsAndScripts) {
   expect_parity({helper("eb_dirs"), work.path()});
 }
 
+// Every row of the syscall semantics table (core/syscall_semantics.cc) that
+// both recorders look into, each open access mode among them: the recorders
+// used to disagree on O_APPEND ({write, append} against {append}), which no
+// workload here opened with. The rows only ptrace looks into (calls on
+// descriptors, signals, credentials) are listed in SyscallSemantics.PtraceOnlyRows.
+TEST(EbpfParityFiles, EverySemanticsRow) {
+  PROFILE_NEEDS_ROOT();
+  TempDir work;
+  expect_parity({helper("eb_semantics"), work.path()});
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Workloads, EbpfParity,
     ::testing::Values(std::vector<std::string>{"/bin/true"},

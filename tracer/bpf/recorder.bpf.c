@@ -157,154 +157,39 @@ static __always_inline int in_cgroup(void) {
  * call (this runs for every recorded syscall). */
 static __always_inline __u64 arg_of(struct pt_regs* regs, __u32 arch, int i) {
   if (arch == EB_ARCH_X86) {
-    switch (i) {
-      case 0: return (__u32)regs->bx;
-      case 1: return (__u32)regs->cx;
-      case 2: return (__u32)regs->dx;
-      case 3: return (__u32)regs->si;
-      case 4: return (__u32)regs->di;
-      default: return (__u32)regs->bp;
-    }
+    if (i == 0) return (__u32)regs->bx;
+    if (i == 1) return (__u32)regs->cx;
+    if (i == 2) return (__u32)regs->dx;
+    if (i == 3) return (__u32)regs->si;
+    if (i == 4) return (__u32)regs->di;
+    return (__u32)regs->bp;
   }
-  switch (i) {
-    case 0: return regs->di;
-    case 1: return regs->si;
-    case 2: return regs->dx;
-    case 3: return regs->r10;
-    case 4: return regs->r8;
-    default: return regs->r9;
-  }
+  if (i == 0) return regs->di;
+  if (i == 1) return regs->si;
+  if (i == 2) return regs->dx;
+  if (i == 3) return regs->r10;
+  if (i == 4) return regs->r8;
+  return regs->r9;
 }
 
 /* ---- syscall classification ------------------------------------------- */
 
-enum op_kind {
-  EOP_NONE = 0,
-  EOP_OPEN,     /* p1 = flags arg index */
-  EOP_CREAT,
-  EOP_OPENAT2,
-  EOP_PATH,     /* (d1, p1, a1) and optionally (d2, p2, a2) */
-  EOP_SOCKET,
-  EOP_SOCKETPAIR,
-  EOP_BIND,
-  EOP_CONNECT,
-  EOP_UNLINKAT, /* a path op whose access gains "list" with AT_REMOVEDIR */
-  EOP_MMAP,     /* worth a look only for executable file mappings */
-};
+/* Set before load from core/syscall_semantics.h, by name through
+ * libseccomp: what each syscall number of each arch means here. */
+const volatile struct eb_sem cfg_sem[EB_NARCH][EB_SEM_NR] = {};
+/* Set before load: the numbers a signal handler's return (orig_ax -1) is
+ * recorded as: x86_64 rt_sigreturn; i386 sigreturn and rt_sigreturn. -1:
+ * the arch has no such call. */
+const volatile __s32 cfg_sigreturn_64 = -1;
+const volatile __s32 cfg_sigreturn_32 = -1;
+const volatile __s32 cfg_rt_sigreturn_32 = -1;
 
-/* File access bits, as tracer/observations.h FileAccess. */
-#define A_READ (1u << 0)
-#define A_WRITE (1u << 1)
-#define A_APPEND (1u << 2)
-#define A_CREATE (1u << 3)
-#define A_DELETE (1u << 4)
-#define A_EXEC (1u << 5)
-#define A_MMAP_EXEC (1u << 6)
-#define A_LINK (1u << 7)
-#define A_CHMOD (1u << 9)
-#define A_LIST (1u << 10)
-
-struct op {
-  __u32 kind;
-  __s32 d1, p1; /* dirfd arg index (-1: AT_FDCWD), path arg index */
-  __u32 a1;
-  __s32 d2, p2;
-  __u32 a2;
-};
-
-#define PATH1(d, p, a) \
-  { EOP_PATH, d, p, a, -1, -1, 0 }
-#define PATH2(d, p, a, e, q, b) \
-  { EOP_PATH, d, p, a, e, q, b }
-
-static __always_inline struct op classify(__u32 arch, __u64 nr) {
-  struct op none = {EOP_NONE, -1, -1, 0, -1, -1, 0};
-  if (arch == EB_ARCH_X86) {
-    switch (nr) {
-      case 5: { struct op o = {EOP_OPEN, -1, 1, 0, -1, -1, 0}; return o; }
-      case 295: { struct op o = {EOP_OPEN, 0, 2, 0, -1, -1, 0}; return o; }
-      case 8: { struct op o = {EOP_CREAT, -1, -1, 0, -1, -1, 0}; return o; }
-      case 437: { struct op o = {EOP_OPENAT2, 0, 2, 0, -1, -1, 0}; return o; }
-      case 10: { struct op o = PATH1(-1, 0, A_DELETE); return o; }
-      case 301: { struct op o = {EOP_UNLINKAT, 0, 1, A_DELETE, -1, -1, 0}; return o; }
-      case 38: { struct op o = PATH2(-1, 0, A_DELETE, -1, 1, A_CREATE); return o; }
-      case 302: case 353: { struct op o = PATH2(0, 1, A_DELETE, 2, 3, A_CREATE); return o; }
-      case 39: { struct op o = PATH1(-1, 0, A_CREATE | A_LIST); return o; }
-      case 296: { struct op o = PATH1(0, 1, A_CREATE | A_LIST); return o; }
-      case 40: { struct op o = PATH1(-1, 0, A_DELETE | A_LIST); return o; }
-      case 9: { struct op o = PATH2(-1, 0, A_LINK, -1, 1, A_CREATE | A_LINK); return o; }
-      case 303: { struct op o = PATH2(0, 1, A_LINK, 2, 3, A_CREATE | A_LINK); return o; }
-      case 83: { struct op o = PATH1(-1, 1, A_CREATE | A_LINK); return o; }
-      case 304: { struct op o = PATH1(1, 2, A_CREATE | A_LINK); return o; }
-      case 15: case 182: case 16: case 212: case 198: { struct op o = PATH1(-1, 0, A_CHMOD); return o; }
-      case 306: case 452: case 298: { struct op o = PATH1(0, 1, A_CHMOD); return o; }
-      case 92: case 193: { struct op o = PATH1(-1, 0, A_WRITE); return o; }
-      case 14: { struct op o = PATH1(-1, 0, A_CREATE); return o; }
-      case 297: { struct op o = PATH1(0, 1, A_CREATE); return o; }
-      case 192: { struct op o = {EOP_MMAP, -1, -1, 0, -1, -1, 0}; return o; }
-      case 359: { struct op o = {EOP_SOCKET, -1, -1, 0, -1, -1, 0}; return o; }
-      case 360: { struct op o = {EOP_SOCKETPAIR, -1, -1, 0, -1, -1, 0}; return o; }
-      case 361: { struct op o = {EOP_BIND, -1, -1, 0, -1, -1, 0}; return o; }
-      case 362: { struct op o = {EOP_CONNECT, -1, -1, 0, -1, -1, 0}; return o; }
-    }
-    return none;
-  }
-  /* x86_64, and x32 which shares its numbering except for a few calls. */
-  switch (nr) {
-    case 2: { struct op o = {EOP_OPEN, -1, 1, 0, -1, -1, 0}; return o; }
-    case 257: { struct op o = {EOP_OPEN, 0, 2, 0, -1, -1, 0}; return o; }
-    case 85: { struct op o = {EOP_CREAT, -1, -1, 0, -1, -1, 0}; return o; }
-    case 437: { struct op o = {EOP_OPENAT2, 0, 2, 0, -1, -1, 0}; return o; }
-    case 87: { struct op o = PATH1(-1, 0, A_DELETE); return o; }
-    case 263: { struct op o = {EOP_UNLINKAT, 0, 1, A_DELETE, -1, -1, 0}; return o; }
-    case 82: { struct op o = PATH2(-1, 0, A_DELETE, -1, 1, A_CREATE); return o; }
-    case 264: case 316: { struct op o = PATH2(0, 1, A_DELETE, 2, 3, A_CREATE); return o; }
-    case 83: { struct op o = PATH1(-1, 0, A_CREATE | A_LIST); return o; }
-    case 258: { struct op o = PATH1(0, 1, A_CREATE | A_LIST); return o; }
-    case 84: { struct op o = PATH1(-1, 0, A_DELETE | A_LIST); return o; }
-    case 86: { struct op o = PATH2(-1, 0, A_LINK, -1, 1, A_CREATE | A_LINK); return o; }
-    case 265: { struct op o = PATH2(0, 1, A_LINK, 2, 3, A_CREATE | A_LINK); return o; }
-    case 88: { struct op o = PATH1(-1, 1, A_CREATE | A_LINK); return o; }
-    case 266: { struct op o = PATH1(1, 2, A_CREATE | A_LINK); return o; }
-    case 90: case 92: case 94: { struct op o = PATH1(-1, 0, A_CHMOD); return o; }
-    case 268: case 452: case 260: { struct op o = PATH1(0, 1, A_CHMOD); return o; }
-    case 76: { struct op o = PATH1(-1, 0, A_WRITE); return o; }
-    case 133: { struct op o = PATH1(-1, 0, A_CREATE); return o; }
-    case 259: { struct op o = PATH1(0, 1, A_CREATE); return o; }
-    case 9: { struct op o = {EOP_MMAP, -1, -1, 0, -1, -1, 0}; return o; }
-    case 41: { struct op o = {EOP_SOCKET, -1, -1, 0, -1, -1, 0}; return o; }
-    case 53: { struct op o = {EOP_SOCKETPAIR, -1, -1, 0, -1, -1, 0}; return o; }
-    case 49: { struct op o = {EOP_BIND, -1, -1, 0, -1, -1, 0}; return o; }
-    case 42: { struct op o = {EOP_CONNECT, -1, -1, 0, -1, -1, 0}; return o; }
-  }
-  return none;
-}
-
-/* Argument index whose values policies filter on, or -1. */
-static __always_inline int filtered_arg(__u32 arch, __u64 nr, int* second, int* third) {
-  *second = -1;
-  *third = -1;
-  if (arch == EB_ARCH_X86) {
-    switch (nr) {
-      case 120: return 0;            /* clone flags */
-      case 359: *second = 1; *third = 2; return 0; /* socket */
-      case 136: return 0;            /* personality */
-      case 172: return 0;            /* prctl option */
-      case 54: return 1;             /* ioctl request */
-      case 192: case 125: return 2;  /* mmap2 / mprotect prot */
-    }
-    return -1;
-  }
-  switch (nr) {
-    case 56: return 0;
-    case 41: *second = 1; *third = 2; return 0;
-    case 135: return 0;
-    case 157: return 0;
-    case 16: return arch == EB_ARCH_X86_64 ? 1 : -1;
-    case 514: return arch == EB_ARCH_X32 ? 1 : -1;
-    case 9: case 10: return 2;
-  }
-  return -1;
+/* The entry of (arch, nr), or one meaning "nothing to look at" for a
+ * number outside the table. */
+static __always_inline struct eb_sem sem_of(__u32 arch, __u64 nr) {
+  struct eb_sem none = {};
+  if (arch >= EB_NARCH || nr >= EB_SEM_NR) return none;
+  return cfg_sem[arch][nr];
 }
 
 static __always_inline void remember_arg(__u32 arch, __u64 nr, struct pt_regs* regs, int i) {
@@ -525,7 +410,7 @@ static __always_inline __s64 dev_fd_of(const char* s, long n, __u32* rest) {
 __noinline int report_exec_script(__u64 filename_addr, __u64 interp_addr) {
   const char* filename = (const char*)filename_addr;
   if (!filename || filename_addr == interp_addr) return 0;
-  struct eb_path_event* ev = new_path_event(EB_EV_EXEC, A_EXEC);
+  struct eb_path_event* ev = new_path_event(EB_EV_EXEC, PROFILE_ACCESS_EXECUTE);
   if (!ev) return 0;
   ev->kind = EB_EXEC_SCRIPT;
   long n = bpf_probe_read_kernel_str(ev->data, EB_REL_BUF, filename);
@@ -539,19 +424,14 @@ __noinline int report_exec_script(__u64 filename_addr, __u64 interp_addr) {
   return send_path_string(ev, n, -100);
 }
 
-/* open flags -> access bits (the create bit from O_CREAT, not from whether
- * the file existed, so that two recordings of one behaviour agree). */
+/* open flags -> access bits (core/access.h), and "list" rather than
+ * "read" for a directory, as the ptrace recorder does. */
 static __always_inline __u32 open_access(__u64 flags, struct file* f) {
-  __u32 a = 0;
-  __u32 acc = flags & 3;
-  if (acc == 0 || acc == 2) a |= A_READ;
-  if (acc == 1 || acc == 2) a |= A_WRITE;
-  if (flags & 01000) a |= A_WRITE;  /* O_TRUNC */
-  if (flags & 02000) a |= A_APPEND; /* O_APPEND */
-  if (flags & 0100) a |= A_CREATE;  /* O_CREAT */
+  __u32 a = profile_open_access(flags);
   if (f) {
     __u16 mode = BPF_CORE_READ(f, f_inode, i_mode);
-    if ((mode & 0170000) == 0040000 && (a & A_READ)) a = (a & ~A_READ) | A_LIST;
+    if ((mode & 0170000) == 0040000 && (a & PROFILE_ACCESS_READ))
+      a = (a & ~PROFILE_ACCESS_READ) | PROFILE_ACCESS_LIST;
   }
   return a;
 }
@@ -673,10 +553,10 @@ int BPF_PROG(on_sys_exit, struct pt_regs* regs, long ret) {
      * context's now. i386 has two such calls (sigreturn for handlers set
      * without SA_SIGINFO) which cannot be told apart here. */
     if (status & EB_TS_COMPAT) {
-      note_syscall(EB_ARCH_X86, 119);
-      note_syscall(EB_ARCH_X86, 173);
-    } else {
-      note_syscall(EB_ARCH_X86_64, 15);
+      if (cfg_sigreturn_32 >= 0) note_syscall(EB_ARCH_X86, (__u64)cfg_sigreturn_32);
+      if (cfg_rt_sigreturn_32 >= 0) note_syscall(EB_ARCH_X86, (__u64)cfg_rt_sigreturn_32);
+    } else if (cfg_sigreturn_64 >= 0) {
+      note_syscall(EB_ARCH_X86_64, (__u64)cfg_sigreturn_64);
     }
     return 0;
   }
@@ -689,31 +569,26 @@ int BPF_PROG(on_sys_exit, struct pt_regs* regs, long ret) {
   } else {
     note_syscall(arch, nr);
   }
-  int second, third;
-  int i = filtered_arg(arch, nr, &second, &third);
-  if (i >= 0) {
-    remember_arg(arch, nr, regs, i);
-    if (second >= 0) remember_arg(arch, nr, regs, second);
-    if (third >= 0) remember_arg(arch, nr, regs, third);
-  }
-  struct op o = classify(arch, nr);
+  struct eb_sem o = sem_of(arch, nr);
+  for (int i = 0; i < 6; i++)
+    if (o.filtered & (1u << i)) remember_arg(arch, nr, regs, i);
   if (!seen && arch < EB_NARCH && nr < EB_MAX_NR)
-    seen_sys[arch][nr] = (i < 0 && o.kind == EOP_NONE) ? SEEN_PLAIN : SEEN_MORE;
-  switch (o.kind) {
-    case EOP_OPEN:
-    case EOP_CREAT:
-    case EOP_OPENAT2: {
+    seen_sys[arch][nr] = (o.filtered == 0 && o.op == EB_OP_NONE) ? SEEN_PLAIN : SEEN_MORE;
+  switch (o.op) {
+    case EB_OP_OPEN:
+    case EB_OP_CREAT:
+    case EB_OP_OPENAT2: {
       if (ret < 0) return 0;
       __u64 flags = 0;
-      if (o.kind == EOP_CREAT) {
-        flags = 01 | 0100 | 01000;
-      } else if (o.kind == EOP_OPEN) {
+      if (o.op == EB_OP_CREAT) {
+        flags = PROFILE_O_WRONLY | PROFILE_O_CREAT | PROFILE_O_TRUNC;
+      } else if (o.op == EB_OP_OPEN) {
         flags = arg_of(regs, arch, o.p1);
       } else {
         const void* how = (const void*)arg_of(regs, arch, 2);
         if (!how || bpf_probe_read_user(&flags, sizeof(flags), how)) return 0;
       }
-      if (flags & 010000000) return 0; /* O_PATH: no data access to record */
+      if (flags & PROFILE_O_PATH) return 0; /* no data access to record */
       struct file* f = fd_file(task, (__u64)ret);
       if (!f) return 0;
       /* Another thread sharing the descriptor table may have put another
@@ -723,27 +598,26 @@ int BPF_PROG(on_sys_exit, struct pt_regs* regs, long ret) {
        * pairing it with the call's access would grant what was never used.
        * fcntl cannot change the access mode or O_PATH. */
       __u32 fflags = BPF_CORE_READ(f, f_flags);
-      if ((fflags & (3 | 010000000)) != (flags & 3)) {
+      if ((fflags & (PROFILE_O_ACCMODE | PROFILE_O_PATH)) != (flags & PROFILE_O_ACCMODE)) {
         count_loss();
         return 0;
       }
       report_file(EB_EV_FILE, (__u64)f, open_access(flags, f));
       return 0;
     }
-    case EOP_MMAP: {
+    case EB_OP_MMAP: {
       /* Errors are -4095..-1; anything else is the mapping's address. */
       if ((__u64)ret >= (__u64)-4095) return 0;
       if (!is_exec_file_mapping(regs, arch)) return 0;
       __u32 fd = (__u32)arg_of(regs, arch, 4);
-      report_file(EB_EV_FILE, (__u64)fd_file(task, fd), A_MMAP_EXEC);
+      report_file(EB_EV_FILE, (__u64)fd_file(task, fd), PROFILE_ACCESS_MMAP_EXEC);
       return 0;
     }
-    case EOP_UNLINKAT:
-      /* AT_REMOVEDIR: the path was a directory, which "list" marks. */
-      if (arg_of(regs, arch, 2) & 0x200) o.a1 |= A_LIST;
-      /* fallthrough */
-    case EOP_PATH: {
+    case EB_OP_PATH: {
       if (ret != 0) return 0;
+      /* AT_REMOVEDIR: the path was a directory, which "list" marks. */
+      if ((o.flags & EB_SEMF_REMOVEDIR) && (arg_of(regs, arch, 2) & 0x200 /* AT_REMOVEDIR */))
+        o.a1 |= PROFILE_ACCESS_LIST;
       __s64 d1 = o.d1 >= 0 ? (__s32)arg_of(regs, arch, o.d1) : -100;
       report_path_arg(EB_EV_FILE, 0, o.a1, d1, arg_of(regs, arch, o.p1));
       if (o.p2 >= 0) {
@@ -752,8 +626,8 @@ int BPF_PROG(on_sys_exit, struct pt_regs* regs, long ret) {
       }
       return 0;
     }
-    case EOP_SOCKET:
-    case EOP_SOCKETPAIR: {
+    case EB_OP_SOCKET:
+    case EB_OP_SOCKETPAIR: {
       if (ret < 0) return 0;
       struct eb_socket_key k = {};
       k.family = (__s32)arg_of(regs, arch, 0);
@@ -762,10 +636,10 @@ int BPF_PROG(on_sys_exit, struct pt_regs* regs, long ret) {
       remember(&sockets_seen, &k);
       return 0;
     }
-    case EOP_BIND:
+    case EB_OP_BIND:
       if (ret == 0) handle_bind_connect(EB_UNIX_BIND, arch, regs, task);
       return 0;
-    case EOP_CONNECT:
+    case EB_OP_CONNECT:
       if (ret == 0 || ret == -115 /* EINPROGRESS */) handle_bind_connect(EB_UNIX_CONNECT, arch, regs, task);
       return 0;
   }
@@ -832,7 +706,7 @@ int BPF_PROG(on_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm*
   } else if (!(cfg_cgroup_id && bpf_get_current_cgroup_id() == cfg_cgroup_id)) {
     return 0;
   }
-  report_file(EB_EV_EXEC, (__u64)BPF_CORE_READ(bprm, file), A_EXEC);
+  report_file(EB_EV_EXEC, (__u64)BPF_CORE_READ(bprm, file), PROFILE_ACCESS_EXECUTE);
   report_exec_script((__u64)BPF_CORE_READ(bprm, filename), (__u64)BPF_CORE_READ(bprm, interp));
   return 0;
 }
@@ -872,8 +746,7 @@ static __always_inline void note_exit_call(struct task_struct* p) {
   __u64 nr;
   __u32 arch = current_syscall(bpf_get_current_task_btf(), &nr);
   if (arch == EB_NARCH) return;
-  int is_exit = arch == EB_ARCH_X86 ? (nr == 1 || nr == 252) : (nr == 60 || nr == 231);
-  if (is_exit) note_syscall(arch, nr);
+  if (sem_of(arch, nr).flags & EB_SEMF_EXIT) note_syscall(arch, nr);
 }
 
 SEC("tp_btf/sched_process_exit")

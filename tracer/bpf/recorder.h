@@ -8,6 +8,8 @@
 #include <linux/types.h>
 #endif
 
+#include "core/access.h"
+
 /* Architectures, as indexes into the seen-syscall table. */
 #define EB_ARCH_X86_64 0
 #define EB_ARCH_X86 1
@@ -21,7 +23,39 @@
 /* x86 thread_info.status bit: the current syscall entered through a 32-bit
  * (IA-32) entry point. */
 #define EB_TS_COMPAT 0x0002u
-#define EB_X32_SYSCALL_BIT 0x40000000ull
+#define EB_X32_SYSCALL_BIT PROFILE_X32_SYSCALL_BIT
+
+/* The syscall semantics table (core/syscall_semantics.h) by number, as the
+ * loader resolves it through libseccomp and writes it into the object's
+ * read-only data: the program holds no syscall numbers. Every x86_64 and x32
+ * number (the x32 bit removed) is below this, and every i386 one (< 463). */
+#define EB_SEM_NR 548
+
+/* eb_sem.op: what the exit program does with a call. */
+#define EB_OP_NONE 0
+#define EB_OP_OPEN 1     /* p1 = the flags argument */
+#define EB_OP_CREAT 2
+#define EB_OP_OPENAT2 3
+#define EB_OP_PATH 4     /* (d1, p1, a1) and, when p2 >= 0, (d2, p2, a2) */
+#define EB_OP_SOCKET 5
+#define EB_OP_SOCKETPAIR 6
+#define EB_OP_BIND 7
+#define EB_OP_CONNECT 8
+#define EB_OP_MMAP 9     /* worth a look only for executable file mappings */
+
+/* eb_sem.flags */
+#define EB_SEMF_REMOVEDIR 1u /* AT_REMOVEDIR in argument 2 adds "list" */
+#define EB_SEMF_EXIT 2u      /* exit/exit_group: seen when the task exits */
+
+struct eb_sem {
+  __u8 op;
+  __u8 flags;
+  __u8 filtered; /* bit i: policies filter on argument i */
+  __s8 d1, p1;   /* dirfd argument (-1: AT_FDCWD), path argument */
+  __s8 d2, p2;
+  __u8 pad;
+  __u16 a1, a2;  /* FileAccess bits of each path */
+};
 
 /* Task states in the tracked map. */
 #define EB_TASK_WAITING 1   /* in the tree, has not exec'd yet */
