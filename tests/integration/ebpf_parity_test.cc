@@ -1,6 +1,6 @@
 // Parity of the two recorders: the same workload recorded with --tracer ebpf
 // and --tracer ptrace must give the same syscall and file sets, up to the
-// documented differences (README, "eBPF recorder": differences from ptrace).
+// documented differences (docs/recorders.md, "Intended differences from the ptrace recorder").
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -71,7 +71,7 @@ void expect_parity(const std::vector<std::string>& cmd) {
   p.syscalls.erase("x86_64:futex");
   // Before Linux 6.10 (no sched_prepare_exec) a successful execveat can only
   // be seen at its return, where the kernel reports execve's number
-  // (README, "One program per syscall, at its exit").
+  // (docs/recorders.md, "What the eBPF recorder records").
   if (ebpf_detail::btf_names_present("/sys/kernel/btf/vmlinux", {"btf_trace_sched_prepare_exec"}).empty() &&
       p.syscalls.erase("x86_64:execveat") > 0)
     p.syscalls.insert("x86_64:execve");
