@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "profilegen/error.h"
+#include "core/error.h"
 
 namespace profile::cli {
 

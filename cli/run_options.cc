@@ -121,11 +121,7 @@ Status apply_run_options(const RunOptions& o, const std::set<std::string>& base_
   auto drops = names(o.cap_drop, "--cap-drop", &drop_all);
   if (!drops) return drops.error();
   auto every_cap = [] {
-    int last = 40;
-    if (FILE* f = std::fopen("/proc/sys/kernel/cap_last_cap", "r")) {
-      if (std::fscanf(f, "%d", &last) != 1 || last < 0 || last > 63) last = 40;
-      std::fclose(f);
-    }
+    int last = cap_last_cap();
     std::set<std::string> all;
     for (int i = 0; i <= last; ++i) {
       auto n = normalise_cap_name(cap_name(i));

@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "profilegen/error.h"
-#include "tracer/observations.h"
+#include "core/error.h"
+#include "core/observations.h"
 
 namespace profile {
 

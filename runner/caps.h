@@ -9,7 +9,7 @@
 #include <set>
 #include <string>
 
-#include "profilegen/error.h"
+#include "core/error.h"
 
 namespace profile {
 

@@ -22,7 +22,7 @@
 #include "profilegen/files.h"
 #include "profilegen/landlock_gen.h"
 #include "profilegen/policy.h"
-#include "runner/profile_dir.h"
+#include "core/file_io.h"
 
 #ifndef __NR_landlock_create_ruleset
 #define __NR_landlock_create_ruleset 444

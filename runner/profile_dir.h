@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/file_io.h"
 #include "profilegen/profile.h"
 
 namespace profile {
@@ -19,10 +20,6 @@ inline constexpr const char* kManifestName = "SHA256SUMS";
 // Lowercase hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
 
-Result<std::string> read_text_file(const std::string& path, size_t max_bytes = 64 << 20);
-// Writes `content` to `path` atomically (temp file in the same directory,
-// fsync, rename).
-Status write_file_atomic(const std::string& path, const std::string& content);
 
 // How much of a directory must belong to the manifest's generation.
 enum class DirCheck {

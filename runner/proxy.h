@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "profilegen/error.h"
+#include "core/error.h"
 
 namespace profile {
 

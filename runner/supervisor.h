@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "profilegen/error.h"
+#include "core/error.h"
 #include "runner/cgroup.h"
 #include "runner/landlock.h"
 #include "runner/mounts.h"

@@ -8,8 +8,8 @@
 #include <cstring>
 #include <vector>
 
-#include "profilegen/profile.h"
-#include "tracer/observations.h"
+#include "core/names.h"
+#include "core/observations.h"
 
 namespace profile {
 
