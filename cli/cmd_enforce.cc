@@ -13,7 +13,7 @@
 #include "runner/apparmor_loader.h"
 #include "runner/default_policy.h"
 #include "runner/landlock.h"
-#include "runner/profile_dir.h"
+#include "cli/app/profile_dir.h"
 #include "runner/supervisor.h"
 
 namespace profile::cli {
@@ -119,7 +119,7 @@ int run_enforce(const EnforceOptions& o) {
     note("landlock: active (ABI " + std::to_string(spec.landlock->abi) + ", " +
          std::to_string(spec.landlock->paths.size()) + " path rules, " + std::to_string(spec.landlock->ports.size()) +
          " port rules)");
-  auto outcome = run_workload(spec, nullptr, nullptr);
+  auto outcome = run_workload(spec, nullptr);
   if (!outcome) return report(outcome.error());
   print_resource_summary(o.run, *outcome);
   // Landlock denials reach the workload as EACCES and leave no trace we can

@@ -5,7 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "runner/profile_dir.h"
+#include "cli/app/profile_dir.h"
 
 namespace profile::cli {
 

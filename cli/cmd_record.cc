@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/app/traced_run.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/run_options.h"
@@ -12,7 +13,7 @@
 #include "profilegen/profile.h"
 #include "profilegen/summary.h"
 #include "runner/loaders.h"
-#include "runner/profile_dir.h"
+#include "cli/app/profile_dir.h"
 #include "runner/supervisor.h"
 #include "tracer/ebpf_tracer.h"
 #include "tracer/path_join.h"

@@ -1,5 +1,5 @@
 // Error and Result: failures carry their context up to the CLI boundary,
-// where they become one clear message (docs/architecture.md, "Errors").
+// where they become one clear message (docs/architecture.md, "Conventions").
 #pragma once
 
 #include <cstddef>

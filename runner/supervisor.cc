@@ -89,7 +89,7 @@ class SignalForwarder {
 // starts a grace period; when it ends, or at the second stop signal, every
 // process of the run's cgroup is killed, as `docker stop` does after its
 // timeout. A thread, because the main thread is blocked in waitpid or in
-// the tracer's loop, and a cgroup is no thing to kill from a signal handler.
+// the watcher's loop, and a cgroup is no thing to kill from a signal handler.
 class StopEscalator {
  public:
   StopEscalator(pid_t root, RunCgroup* cgroup, uint64_t timeout_ms)
@@ -373,7 +373,7 @@ int exit_code_from_wait_status(int st) {
   return 125;
 }
 
-Result<RunOutcome> run_workload(const RunSpec& spec, Tracer* tracer, Observations* obs) {
+Result<RunOutcome> run_workload(const RunSpec& spec, WorkloadWatcher* watcher) {
   if (spec.argv.empty()) return make_error("no command given");
   auto caps = plan_caps(spec.caps, spec.all_caps);
   if (!caps) return caps.error();
@@ -528,8 +528,8 @@ Result<RunOutcome> run_workload(const RunSpec& spec, Tracer* tracer, Observation
       if (!s) return abort_child(s.error());
     }
   }
-  if (tracer) {
-    auto a = tracer->attach(pid);
+  if (watcher) {
+    auto a = watcher->attach(pid);
     if (!a) return abort_child(a.error());
   }
   if (write(go[1], "g", 1) != 1) return abort_child(make_error(sys_error("release child")));
@@ -542,9 +542,8 @@ Result<RunOutcome> run_workload(const RunSpec& spec, Tracer* tracer, Observation
 
   StopEscalator escalator(pid, cgroup.get(), spec.stop_timeout_ms);
   int status = 0;
-  if (tracer) {
-    Observations scratch;
-    auto r = tracer->run(pid, obs ? *obs : scratch, &g_stop);
+  if (watcher) {
+    auto r = watcher->run(pid, &g_stop);
     escalator.stop();
     if (!r) {
       kill(pid, SIGKILL);

@@ -1,4 +1,4 @@
-#include "runner/profile_dir.h"
+#include "cli/app/profile_dir.h"
 
 #include <errno.h>
 #include <fcntl.h>
