@@ -58,12 +58,12 @@ int run_enforce(const EnforceOptions& o) {
   // them one by one.
   std::optional<ProfileDirLock> dir_lock;
   if (!o.profile_dir.empty()) {
-    auto l = ProfileDirLock::acquire(o.profile_dir, false);
+    auto l = ProfileDirLock::acquire(o.profile_dir, false, cli::reporter());
     if (!l) return report(l.error());
     dir_lock.emplace(std::move(*l));
     // profile.json must parse and every file must match the manifest: a
     // broken or mixed profile directory is refused whole.
-    auto p = read_profile_dir(o.profile_dir);
+    auto p = read_profile_dir(o.profile_dir, DirCheck::kAll, cli::reporter());
     if (!p) return report(p.error());
     auto caps = read_caps_file(o.profile_dir + "/caps.txt");
     if (!caps) return report(caps.error());

@@ -94,7 +94,7 @@ int run_record(const RecordOptions& o) {
   auto read_base = [&]() -> Result<std::optional<Profile>> {
     struct stat st;
     if (!o.append || stat((out + "/profile.json").c_str(), &st) != 0) return std::optional<Profile>{};
-    auto p = read_profile_dir(out, DirCheck::kSource);
+    auto p = read_profile_dir(out, DirCheck::kSource, cli::reporter());
     if (!p) return p.error();
     return std::optional<Profile>(std::move(*p));
   };
@@ -162,7 +162,7 @@ int run_record(const RecordOptions& o) {
   }
   // Read-merge-write under the directory's lock: concurrent `--append`s to
   // one directory each add their recording instead of the last one winning.
-  auto lock = ProfileDirLock::acquire(out, true);
+  auto lock = ProfileDirLock::acquire(out, true, cli::reporter());
   if (!lock) return report(lock.error());
   if (o.append) {
     auto now = read_base();

@@ -4,7 +4,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "profilegen/profile.h"
+#include "cli/common.h"
+#include "core/names.h"
 #include "runner/caps.h"
 #include "tracer/ebpf_tracer.h"
 
@@ -98,6 +99,7 @@ void add_run_options(CLI::App* sub, RunOptions& o) {
 
 Status apply_run_options(const RunOptions& o, const std::set<std::string>& base_caps,
                          const std::string& default_hostname, RunSpec* spec) {
+  spec->reporter = cli::reporter();
   // Capabilities, with Docker's rules: --privileged keeps everything;
   // --cap-add ALL is everything but the drops; --cap-drop ALL leaves only the
   // adds; otherwise the base set minus the drops plus the adds.

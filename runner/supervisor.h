@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/reporter.h"
 #include "runner/cgroup.h"
 #include "runner/landlock.h"
 #include "runner/mounts.h"
@@ -65,6 +66,9 @@ struct RunSpec {
   // to exit before everything in its run is killed (a second one kills at
   // once). 0: kill at the first.
   uint64_t stop_timeout_ms = 10000;
+  // Notes during the run (stop signals, cleanup warnings, port publishing),
+  // some from background threads.
+  Reporter reporter;
 };
 
 struct RunOutcome {

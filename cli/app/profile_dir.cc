@@ -204,14 +204,14 @@ std::string sha256_hex(std::string_view data) {
   return h.hex();
 }
 
-Result<Profile> read_profile_dir(const std::string& dir, DirCheck check) {
+Result<Profile> read_profile_dir(const std::string& dir, DirCheck check, const Reporter& reporter) {
   std::string path = dir + "/profile.json";
   std::optional<ProfileDirLock> lock;
   if (check == DirCheck::kAll) {
     // Shared: a writer renames its files one by one, and a loader must not
     // see the directory halfway. (kSource readers are writers that hold the
     // exclusive lock already, or an early check that is repeated under it.)
-    auto l = ProfileDirLock::acquire(dir, false);
+    auto l = ProfileDirLock::acquire(dir, false, reporter);
     if (!l) return l.error();
     lock.emplace(std::move(*l));
   }
@@ -335,13 +335,13 @@ Status make_dirs(const std::string& dir) {
   return {};
 }
 
-Result<ProfileDirLock> ProfileDirLock::acquire(const std::string& dir, bool exclusive) {
+Result<ProfileDirLock> ProfileDirLock::acquire(const std::string& dir, bool exclusive, const Reporter& reporter) {
   UniqueFd fd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd.get() < 0) return make_error("cannot open the profile directory '" + dir + "': " + errstr(errno));
   int op = exclusive ? LOCK_EX : LOCK_SH;
   if (flock(fd.get(), op | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK) return make_error("cannot lock '" + dir + "': " + errstr(errno));
-    std::fprintf(stderr, "profile: waiting for the lock on %s held by another profile command\n", dir.c_str());
+    report(reporter, "waiting for the lock on " + dir + " held by another profile command");
     while (flock(fd.get(), op) != 0)
       if (errno != EINTR) return make_error("cannot lock '" + dir + "': " + errstr(errno));
   }
