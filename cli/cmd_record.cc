@@ -5,15 +5,15 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/app/profile_dir.h"
 #include "cli/app/traced_run.h"
+#include "cli/app/verify_caps.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/run_options.h"
-#include "profilegen/caps_infer.h"
 #include "profilegen/profile.h"
 #include "profilegen/summary.h"
 #include "runner/loaders.h"
-#include "cli/app/profile_dir.h"
 #include "runner/supervisor.h"
 #include "tracer/ebpf_tracer.h"
 #include "tracer/path_join.h"
@@ -37,40 +37,6 @@ struct RecordOptions {
 std::string basename_of(const std::string& p) {
   auto s = p.find_last_of('/');
   return s == std::string::npos ? p : p.substr(s + 1);
-}
-
-// Replays the workload with only the computed capabilities and adds the
-// capability behind each new EPERM/EACCES failure, until none is new (or a
-// few rounds have passed: each round runs the workload again).
-Status verify_caps(const RunSpec& recorded_spec, TracerKind kind, const Observations& recorded, Profile* p) {
-  constexpr int kMaxRounds = 4;
-  for (int round = 0; round < kMaxRounds; ++round) {
-    std::set<std::string> granted;
-    for (const auto& [c, ev] : p->capabilities) granted.insert(c);
-    auto tracer = make_tracer(kind, nullptr);
-    if (!tracer) return tracer.error();
-    RunSpec spec = recorded_spec;
-    spec.caps = granted;
-    Observations replay;
-    auto outcome = run_workload(spec, tracer->get(), &replay);
-    if (!outcome) return with_context(outcome.error(), "verify-caps replay");
-    auto attr = attribute_new_failures(recorded, replay, granted);
-    for (const auto& u : attr.unexplained)
-      note("verify-caps: new failure no capability explains: " + u);
-    std::string set;
-    for (const auto& c : granted) set += (set.empty() ? "" : ",") + c;
-    if (attr.add.empty()) {
-      note("verify-caps: replay with {" + set + "} shows no new EPERM/EACCES failure (exit status " +
-           std::to_string(outcome->exit_code) + ")");
-      return {};
-    }
-    for (const auto& [cap, ev] : attr.add) {
-      note("verify-caps: adding " + cap + " (" + ev.reason + ")");
-      p->capabilities[cap] = ev;
-    }
-  }
-  note("verify-caps: still finding new failures after " + std::to_string(kMaxRounds) + " replays; caps.txt may be incomplete");
-  return {};
 }
 
 int run_record(const RecordOptions& o) {
@@ -152,7 +118,7 @@ int run_record(const RecordOptions& o) {
                              "(use --allow-loss to write it anyway, marked incomplete)"));
   }
   if (o.verify_caps) {
-    auto v = verify_caps(spec, kind, obs, &p);
+    auto v = verify_caps(spec, kind, obs, &p, cli::reporter());
     if (!v) return report(v.error());
   }
   if (out_missing) {
