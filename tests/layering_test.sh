@@ -7,6 +7,8 @@
 #   runner     -> core, runner
 #   cli/app    -> core, tracer, profilegen, runner, cli/app
 #   cli        -> anything (tests, bench: not checked)
+# Also: library code (everything but cli/*.cc) does not write to stderr or
+# stdout; it returns notes or calls a Reporter (core/reporter.h).
 # Usage: layering_test.sh SOURCE_ROOT. Exits 1 naming each wrong include.
 #        layering_test.sh --self-test: shows that a wrong include is caught.
 set -u
@@ -22,6 +24,10 @@ if [[ ${1:-} == --self-test ]]; then
   [[ $? == 1 && $out == *'runner/bad.cc:1: includes "profilegen/profile.h"'* ]] ||
     { echo "self-test: runner -> profilegen not caught: $out"; exit 1; }
   rm "$tmp"/runner/bad.cc
+  echo '  std::fprintf(stderr, "note\n");' > "$tmp"/runner/prints.cc
+  out=$(bash "$0" "$tmp")
+  [[ $? == 1 && $out == *'runner/prints.cc:1: prints'* ]] || { echo "self-test: printing in runner/ not caught: $out"; exit 1; }
+  rm "$tmp"/runner/prints.cc
   echo '#include "cli/common.h"' > "$tmp"/cli/app/bad.cc
   out=$(bash "$0" "$tmp")
   [[ $? == 1 && $out == *'cli/app/bad.cc:1:'* ]] || { echo "self-test: cli/app -> cli not caught: $out"; exit 1; }
@@ -69,6 +75,18 @@ while IFS= read -r -d '' f; do
                       s = substr($0, RSTART, RLENGTH); sub(/^[^"]*"/, "", s); sub(/"$/, "", s);
                       print FNR ":" s } }' "$f")
 done < <(find core tracer profilegen runner cli -type f \( -name '*.h' -o -name '*.cc' -o -name '*.c' \) -print0 2>/dev/null)
+
+# Files still printing, each with the reason it is allowed for now:
+#   tracer/ebpf_tracer.cc: libbpf's log callback, PROFILE_EBPF_TIMING and two
+#   warnings; owned by the recorder work, to move to a Reporter there.
+print_allowed=(tracer/ebpf_tracer.cc)
+while IFS= read -r -d '' f; do
+  [[ " ${print_allowed[*]} " == *" $f "* ]] && continue
+  while IFS=: read -r line text; do
+    echo "$f:$line: prints (library code returns notes or calls a Reporter): $text"
+    bad=1
+  done < <(grep -nE 'std::(cerr|cout|clog)|(v?fprintf|fputs|fwrite)\(.*(stderr|stdout)|(^|[^a-z_])(printf|puts|perror)\(' "$f")
+done < <(find core tracer profilegen runner cli/app -type f \( -name '*.h' -o -name '*.cc' \) -print0 2>/dev/null)
 
 if [[ $checked == 0 ]]; then
   echo "no sources found under $root"
