@@ -7,7 +7,7 @@
 
 #include "cli/app/profile_dir.h"
 #include "cli/app/traced_run.h"
-#include "cli/app/verify_caps.h"
+#include "cli/app/record.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/run_options.h"
@@ -109,34 +109,19 @@ int run_record(const RecordOptions& o) {
     exit_code = outcome->exit_code;
   }
 
-  auto prof = profile_from_observations(obs, name);
-  if (!prof) return report(prof.error());
-  Profile p = base ? merge_profiles(*base, *prof) : *prof;
-  if (obs.lost_events > 0 && !o.allow_loss) {
-    return report(make_error("the recorder lost " + std::to_string(obs.lost_events) +
-                             " events; the profile would be incomplete and was not written "
-                             "(use --allow-loss to write it anyway, marked incomplete)"));
-  }
-  if (o.verify_caps) {
-    auto v = verify_caps(spec, kind, obs, &p, cli::reporter());
-    if (!v) return report(v.error());
-  }
-  if (out_missing) {
-    auto made = make_dirs(out);
-    if (!made) return report(made.error());
-    note("created the output directory " + out);
-  }
-  // Read-merge-write under the directory's lock: concurrent `--append`s to
-  // one directory each add their recording instead of the last one winning.
-  auto lock = ProfileDirLock::acquire(out, true, cli::reporter());
-  if (!lock) return report(lock.error());
-  if (o.append) {
-    auto now = read_base();
-    if (!now) return report(now.error());
-    if (*now) p = merge_profiles(**now, p);
-  }
-  auto w = write_profile_dir(out, p);
-  if (!w) return report(w.error());
+  SaveRequest save;
+  save.dir = out;
+  save.dir_missing = out_missing;
+  save.name = name;
+  save.append = o.append;
+  save.base = std::move(base);
+  save.allow_loss = o.allow_loss;
+  save.verify_caps = o.verify_caps;
+  save.spec = &spec;
+  save.kind = kind;
+  auto saved = save_recording(obs, save, cli::reporter());
+  if (!saved) return report(saved.error());
+  const Profile& p = *saved;
   std::cerr << summarize(p);
   if (obs.unresolved_paths > 0)
     note(std::to_string(obs.unresolved_paths) +
