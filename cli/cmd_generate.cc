@@ -3,9 +3,9 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/app/profile_dir.h"
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "cli/app/profile_dir.h"
 
 namespace profile::cli {
 

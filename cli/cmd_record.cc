@@ -6,8 +6,8 @@
 #include <memory>
 
 #include "cli/app/profile_dir.h"
-#include "cli/app/traced_run.h"
 #include "cli/app/record.h"
+#include "cli/app/traced_run.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/run_options.h"
