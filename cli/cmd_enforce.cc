@@ -5,15 +5,14 @@
 #include <memory>
 #include <sstream>
 
+#include "cli/app/enforce_plan.h"
+#include "cli/app/profile_dir.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/run_options.h"
-#include "profilegen/apparmor.h"
-#include "profilegen/profile.h"
+#include "core/names.h"
 #include "runner/apparmor_loader.h"
 #include "runner/default_policy.h"
-#include "runner/landlock.h"
-#include "runner/profile_dir.h"
 #include "runner/supervisor.h"
 
 namespace profile::cli {
@@ -27,23 +26,6 @@ struct EnforceOptions {
   RunOptions run;
 };
 
-Result<std::set<std::string>> read_caps_file(const std::string& path) {
-  auto text = read_text_file(path, 1 << 20);
-  if (!text) return text.error();
-  std::set<std::string> caps;
-  std::istringstream in(*text);
-  std::string line;
-  int n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    if (line.empty() || line[0] == '#') continue;
-    auto c = normalise_cap_name(line);
-    if (!c) return make_error(path + ":" + std::to_string(n) + ": " + c.error().message);
-    caps.insert(*c);
-  }
-  return caps;
-}
-
 int run_enforce(const EnforceOptions& o) {
   if (!o.profile_dir.empty() && !o.seccomp.empty())
     return report(make_error("give at most one of --profile DIR or --seccomp FILE"));
@@ -54,45 +36,18 @@ int run_enforce(const EnforceOptions& o) {
   std::string seccomp_path = unconfined ? "" : o.seccomp;
   std::set<std::string> base_caps(docker_default_caps().begin(), docker_default_caps().end());
   std::string hostname = o.command.empty() ? "" : o.command[0].substr(o.command[0].find_last_of('/') + 1);
-  // Held while the directory's files are read: a concurrent record renames
-  // them one by one.
+  // Held until seccomp.json is compiled: a concurrent record renames the
+  // directory's files one by one.
   std::optional<ProfileDirLock> dir_lock;
   if (!o.profile_dir.empty()) {
-    auto l = ProfileDirLock::acquire(o.profile_dir, false);
-    if (!l) return report(l.error());
-    dir_lock.emplace(std::move(*l));
-    // profile.json must parse and every file must match the manifest: a
-    // broken or mixed profile directory is refused whole.
-    auto p = read_profile_dir(o.profile_dir);
-    if (!p) return report(p.error());
-    auto caps = read_caps_file(o.profile_dir + "/caps.txt");
-    if (!caps) return report(caps.error());
-    base_caps = *caps;
-    hostname = p->name;
-    seccomp_path = o.profile_dir + "/seccomp.json";
-    // File policy: AppArmor where the kernel has it, Landlock where it has
-    // it (both when both: AppArmor 3 has no port rules).
-    if (o.apparmor.empty()) {
-      if (kernel_has_apparmor()) {
-        auto l = load_apparmor_profile(o.profile_dir + "/apparmor.profile");
-        if (!l) return report(l.error());
-        spec.apparmor_exec = apparmor_exec_command(apparmor_profile_name(p->name));
-      } else {
-        note("the kernel has no AppArmor; the file policy is enforced with Landlock");
-      }
-    }
-    if (landlock_abi() == 0) {
-      note("the kernel has no Landlock either: the file and TCP port policy is NOT enforced");
-    } else {
-      std::vector<std::string> notes;
-      std::string ll = o.profile_dir + "/landlock.json";
-      if (access(ll.c_str(), F_OK) != 0)
-        return report(make_error(ll + " is missing; `profile generate " + o.profile_dir + "` writes it"));
-      auto plan = load_landlock_file(ll, &notes);
-      if (!plan) return report(plan.error());
-      for (const auto& n : notes) note(n);
-      spec.landlock = std::move(*plan);
-    }
+    auto plan = load_profile_dir_plan(o.profile_dir, o.apparmor.empty(), cli::reporter());
+    if (!plan) return report(plan.error());
+    if (plan->lock) dir_lock.emplace(std::move(*plan->lock));
+    base_caps = std::move(plan->caps);
+    hostname = plan->name;
+    seccomp_path = plan->seccomp_path;
+    spec.apparmor_exec = plan->apparmor_exec;
+    spec.landlock = std::move(plan->landlock);
   }
   if (!o.apparmor.empty()) {
     if (!kernel_has_apparmor()) return report(make_error("--apparmor " + o.apparmor + ": this kernel has no AppArmor"));
@@ -119,7 +74,7 @@ int run_enforce(const EnforceOptions& o) {
     note("landlock: active (ABI " + std::to_string(spec.landlock->abi) + ", " +
          std::to_string(spec.landlock->paths.size()) + " path rules, " + std::to_string(spec.landlock->ports.size()) +
          " port rules)");
-  auto outcome = run_workload(spec, nullptr, nullptr);
+  auto outcome = run_workload(spec, nullptr);
   if (!outcome) return report(outcome.error());
   print_resource_summary(o.run, *outcome);
   // Landlock denials reach the workload as EACCES and leave no trace we can

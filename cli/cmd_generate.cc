@@ -3,9 +3,9 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/app/profile_dir.h"
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "runner/profile_dir.h"
 
 namespace profile::cli {
 
@@ -17,9 +17,9 @@ Runner add_generate(CLI::App& app) {
   sub->add_flag("--force", *force,
                 "Render from profile.json even when the directory mixes files of different generations");
   return [dir, force] {
-    auto lock = ProfileDirLock::acquire(*dir, true);
+    auto lock = ProfileDirLock::acquire(*dir, true, cli::reporter());
     if (!lock) return report(lock.error());
-    auto p = read_profile_dir(*dir, *force ? DirCheck::kNone : DirCheck::kSource);
+    auto p = read_profile_dir(*dir, *force ? DirCheck::kNone : DirCheck::kSource, cli::reporter());
     if (!p) return report(p.error());
     auto w = write_profile_dir(*dir, *p);
     if (!w) return report(w.error());

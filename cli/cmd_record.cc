@@ -5,14 +5,15 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/app/profile_dir.h"
+#include "cli/app/record.h"
+#include "cli/app/traced_run.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/run_options.h"
-#include "profilegen/caps_infer.h"
 #include "profilegen/profile.h"
 #include "profilegen/summary.h"
 #include "runner/loaders.h"
-#include "runner/profile_dir.h"
 #include "runner/supervisor.h"
 #include "tracer/ebpf_tracer.h"
 #include "tracer/path_join.h"
@@ -38,40 +39,6 @@ std::string basename_of(const std::string& p) {
   return s == std::string::npos ? p : p.substr(s + 1);
 }
 
-// Replays the workload with only the computed capabilities and adds the
-// capability behind each new EPERM/EACCES failure, until none is new (or a
-// few rounds have passed: each round runs the workload again).
-Status verify_caps(const RunSpec& recorded_spec, TracerKind kind, const Observations& recorded, Profile* p) {
-  constexpr int kMaxRounds = 4;
-  for (int round = 0; round < kMaxRounds; ++round) {
-    std::set<std::string> granted;
-    for (const auto& [c, ev] : p->capabilities) granted.insert(c);
-    auto tracer = make_tracer(kind, nullptr);
-    if (!tracer) return tracer.error();
-    RunSpec spec = recorded_spec;
-    spec.caps = granted;
-    Observations replay;
-    auto outcome = run_workload(spec, tracer->get(), &replay);
-    if (!outcome) return with_context(outcome.error(), "verify-caps replay");
-    auto attr = attribute_new_failures(recorded, replay, granted);
-    for (const auto& u : attr.unexplained)
-      note("verify-caps: new failure no capability explains: " + u);
-    std::string set;
-    for (const auto& c : granted) set += (set.empty() ? "" : ",") + c;
-    if (attr.add.empty()) {
-      note("verify-caps: replay with {" + set + "} shows no new EPERM/EACCES failure (exit status " +
-           std::to_string(outcome->exit_code) + ")");
-      return {};
-    }
-    for (const auto& [cap, ev] : attr.add) {
-      note("verify-caps: adding " + cap + " (" + ev.reason + ")");
-      p->capabilities[cap] = ev;
-    }
-  }
-  note("verify-caps: still finding new failures after " + std::to_string(kMaxRounds) + " replays; caps.txt may be incomplete");
-  return {};
-}
-
 int run_record(const RecordOptions& o) {
   if (!o.cgroup.empty() && !o.command.empty())
     return report(make_error("--cgroup records a running service: give no command"));
@@ -93,7 +60,7 @@ int run_record(const RecordOptions& o) {
   auto read_base = [&]() -> Result<std::optional<Profile>> {
     struct stat st;
     if (!o.append || stat((out + "/profile.json").c_str(), &st) != 0) return std::optional<Profile>{};
-    auto p = read_profile_dir(out, DirCheck::kSource);
+    auto p = read_profile_dir(out, DirCheck::kSource, cli::reporter());
     if (!p) return p.error();
     return std::optional<Profile>(std::move(*p));
   };
@@ -142,34 +109,19 @@ int run_record(const RecordOptions& o) {
     exit_code = outcome->exit_code;
   }
 
-  auto prof = profile_from_observations(obs, name);
-  if (!prof) return report(prof.error());
-  Profile p = base ? merge_profiles(*base, *prof) : *prof;
-  if (obs.lost_events > 0 && !o.allow_loss) {
-    return report(make_error("the recorder lost " + std::to_string(obs.lost_events) +
-                             " events; the profile would be incomplete and was not written "
-                             "(use --allow-loss to write it anyway, marked incomplete)"));
-  }
-  if (o.verify_caps) {
-    auto v = verify_caps(spec, kind, obs, &p);
-    if (!v) return report(v.error());
-  }
-  if (out_missing) {
-    auto made = make_dirs(out);
-    if (!made) return report(made.error());
-    note("created the output directory " + out);
-  }
-  // Read-merge-write under the directory's lock: concurrent `--append`s to
-  // one directory each add their recording instead of the last one winning.
-  auto lock = ProfileDirLock::acquire(out, true);
-  if (!lock) return report(lock.error());
-  if (o.append) {
-    auto now = read_base();
-    if (!now) return report(now.error());
-    if (*now) p = merge_profiles(**now, p);
-  }
-  auto w = write_profile_dir(out, p);
-  if (!w) return report(w.error());
+  SaveRequest save;
+  save.dir = out;
+  save.dir_missing = out_missing;
+  save.name = name;
+  save.append = o.append;
+  save.base = std::move(base);
+  save.allow_loss = o.allow_loss;
+  save.verify_caps = o.verify_caps;
+  save.spec = &spec;
+  save.kind = kind;
+  auto saved = save_recording(obs, save, cli::reporter());
+  if (!saved) return report(saved.error());
+  const Profile& p = *saved;
   std::cerr << summarize(p);
   if (obs.unresolved_paths > 0)
     note(std::to_string(obs.unresolved_paths) +

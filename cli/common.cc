@@ -1,5 +1,6 @@
 #include "cli/common.h"
 
+#include <cstdio>
 #include <iostream>
 
 namespace profile::cli {
@@ -10,5 +11,12 @@ int report(const Error& e) {
 }
 
 void note(const std::string& message) { std::cerr << "profile: " << message << "\n"; }
+
+Reporter reporter() {
+  return [](const std::string& line) {
+    std::string text = "profile: " + line + "\n";
+    std::fwrite(text.data(), 1, text.size(), stderr);
+  };
+}
 
 }  // namespace profile::cli

@@ -3,7 +3,8 @@
 
 #include <string>
 
-#include "profilegen/error.h"
+#include "core/error.h"
+#include "core/reporter.h"
 
 namespace profile::cli {
 
@@ -11,5 +12,8 @@ namespace profile::cli {
 int report(const Error& e);
 // Prints "profile: NOTE" to stderr.
 void note(const std::string& message);
+// A Reporter printing each note as "profile: NOTE" on stderr, in one write
+// so that notes from background threads do not interleave.
+Reporter reporter();
 
 }  // namespace profile::cli

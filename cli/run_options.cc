@@ -4,7 +4,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "profilegen/profile.h"
+#include "cli/common.h"
+#include "core/names.h"
 #include "runner/caps.h"
 #include "tracer/ebpf_tracer.h"
 
@@ -98,6 +99,7 @@ void add_run_options(CLI::App* sub, RunOptions& o) {
 
 Status apply_run_options(const RunOptions& o, const std::set<std::string>& base_caps,
                          const std::string& default_hostname, RunSpec* spec) {
+  spec->reporter = cli::reporter();
   // Capabilities, with Docker's rules: --privileged keeps everything;
   // --cap-add ALL is everything but the drops; --cap-drop ALL leaves only the
   // adds; otherwise the base set minus the drops plus the adds.
@@ -121,11 +123,7 @@ Status apply_run_options(const RunOptions& o, const std::set<std::string>& base_
   auto drops = names(o.cap_drop, "--cap-drop", &drop_all);
   if (!drops) return drops.error();
   auto every_cap = [] {
-    int last = 40;
-    if (FILE* f = std::fopen("/proc/sys/kernel/cap_last_cap", "r")) {
-      if (std::fscanf(f, "%d", &last) != 1 || last < 0 || last > 63) last = 40;
-      std::fclose(f);
-    }
+    int last = cap_last_cap();
     std::set<std::string> all;
     for (int i = 0; i <= last; ++i) {
       auto n = normalise_cap_name(cap_name(i));

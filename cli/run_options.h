@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "profilegen/error.h"
+#include "core/error.h"
 #include "runner/supervisor.h"
 
 namespace profile::cli {

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "profilegen/error.h"
+#include "core/error.h"
 #include "profilegen/files.h"
 #include "profilegen/policy.h"
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "core/landlock_abi.h"
 #include "profilegen/files.h"
 #include "profilegen/json_writer.h"
 #include "profilegen/policy.h"
@@ -12,13 +13,7 @@ namespace profile {
 
 namespace {
 
-enum : uint64_t {
-  kExecute = 1ull << 0, kWriteFile = 1ull << 1, kReadFile = 1ull << 2, kReadDir = 1ull << 3,
-  kRemoveDir = 1ull << 4, kRemoveFile = 1ull << 5, kMakeChar = 1ull << 6, kMakeDir = 1ull << 7,
-  kMakeReg = 1ull << 8, kMakeSock = 1ull << 9, kMakeFifo = 1ull << 10, kMakeBlock = 1ull << 11,
-  kMakeSym = 1ull << 12, kRefer = 1ull << 13, kTruncate = 1ull << 14, kIoctlDev = 1ull << 15,
-};
-constexpr uint64_t kBindTcp = 1ull << 0, kConnectTcp = 1ull << 1;
+using namespace landlock_bit;
 
 std::string parent_dir(const std::string& path) {
   auto s = path.find_last_of('/');
@@ -64,32 +59,6 @@ bool under(const std::string& path, const std::string& area) {
 }
 
 }  // namespace
-
-const std::vector<LandlockRight>& landlock_fs_rights() {
-  static const std::vector<LandlockRight> t = {
-      {"execute", kExecute, 1, true},        {"write_file", kWriteFile, 1, true},
-      {"read_file", kReadFile, 1, true},     {"read_dir", kReadDir, 1, false},
-      {"remove_dir", kRemoveDir, 1, false},  {"remove_file", kRemoveFile, 1, false},
-      {"make_char", kMakeChar, 1, false},    {"make_dir", kMakeDir, 1, false},
-      {"make_reg", kMakeReg, 1, false},      {"make_sock", kMakeSock, 1, false},
-      {"make_fifo", kMakeFifo, 1, false},    {"make_block", kMakeBlock, 1, false},
-      {"make_sym", kMakeSym, 1, false},      {"refer", kRefer, 2, false},
-      {"truncate", kTruncate, 3, true},      {"ioctl_dev", kIoctlDev, 5, true},
-  };
-  return t;
-}
-
-const std::vector<LandlockRight>& landlock_net_rights() {
-  static const std::vector<LandlockRight> t = {{"bind_tcp", kBindTcp, 4, false},
-                                               {"connect_tcp", kConnectTcp, 4, false}};
-  return t;
-}
-
-const std::vector<LandlockRight>& landlock_scopes() {
-  static const std::vector<LandlockRight> t = {{"abstract_unix_socket", 1ull << 0, 6, false},
-                                               {"signal", 1ull << 1, 6, false}};
-  return t;
-}
 
 Result<std::string> render_landlock(const Profile& p) {
   std::map<std::string, uint64_t> rules;  // directory or file -> rights

@@ -1,9 +1,5 @@
 #include "profilegen/profile.h"
 
-#include <seccomp.h>
-#include <sys/capability.h>
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
@@ -15,205 +11,6 @@
 namespace profile {
 
 using nlohmann::json;
-
-const std::vector<std::string>& access_names() {
-  static const std::vector<std::string> names = {
-      "read", "write", "append", "create", "delete", "execute",
-      "mmap-exec", "link", "lock", "chmod", "list"};
-  return names;
-}
-
-Result<uint32_t> access_from_name(const std::string& name) {
-  const auto& names = access_names();
-  for (size_t i = 0; i < names.size(); ++i)
-    if (names[i] == name) return uint32_t{1u << i};
-  return make_error("unknown file access " + quote_value(name));
-}
-
-Result<uint32_t> access_from_names(const std::set<std::string>& names) {
-  uint32_t bits = 0;
-  for (const auto& n : names) {
-    auto bit = access_from_name(n);
-    if (!bit) return bit.error();
-    bits |= *bit;
-  }
-  return bits;
-}
-
-std::set<std::string> access_to_names(uint32_t bits) {
-  std::set<std::string> out;
-  const auto& names = access_names();
-  for (size_t i = 0; i < names.size(); ++i)
-    if (bits & (1u << i)) out.insert(names[i]);
-  return out;
-}
-
-namespace {
-
-struct ArchName {
-  const char* name;
-  const char* oci;
-};
-// The architectures libseccomp 2.5 knows, under both spellings.
-constexpr ArchName kArches[] = {
-    {"x86_64", "SCMP_ARCH_X86_64"}, {"x86", "SCMP_ARCH_X86"},
-    {"x32", "SCMP_ARCH_X32"},       {"arm", "SCMP_ARCH_ARM"},
-    {"aarch64", "SCMP_ARCH_AARCH64"}, {"mips", "SCMP_ARCH_MIPS"},
-    {"mips64", "SCMP_ARCH_MIPS64"}, {"mips64n32", "SCMP_ARCH_MIPS64N32"},
-    {"mipsel", "SCMP_ARCH_MIPSEL"}, {"mipsel64", "SCMP_ARCH_MIPSEL64"},
-    {"mipsel64n32", "SCMP_ARCH_MIPSEL64N32"}, {"ppc", "SCMP_ARCH_PPC"},
-    {"ppc64", "SCMP_ARCH_PPC64"},   {"ppc64le", "SCMP_ARCH_PPC64LE"},
-    {"s390", "SCMP_ARCH_S390"},     {"s390x", "SCMP_ARCH_S390X"},
-    {"parisc", "SCMP_ARCH_PARISC"}, {"parisc64", "SCMP_ARCH_PARISC64"},
-    {"riscv64", "SCMP_ARCH_RISCV64"},
-};
-
-Result<uint32_t> arch_token(const std::string& arch) {
-  for (const auto& a : kArches) {
-    if (arch == a.name) {
-      uint32_t tok = seccomp_arch_resolve_name(a.name);
-      if (tok == 0) return make_error("architecture " + quote_value(arch) + " is not supported by this libseccomp");
-      return tok;
-    }
-  }
-  return make_error("unknown architecture " + quote_value(arch));
-}
-
-}  // namespace
-
-Status check_arch(const std::string& arch) {
-  auto tok = arch_token(arch);
-  if (!tok) return tok.error();
-  return {};
-}
-
-Result<std::string> arch_to_oci(const std::string& arch) {
-  for (const auto& a : kArches)
-    if (arch == a.name) return std::string(a.oci);
-  return make_error("unknown architecture " + quote_value(arch));
-}
-
-Result<std::string> arch_from_oci(const std::string& oci) {
-  for (const auto& a : kArches)
-    if (oci == a.oci) return std::string(a.name);
-  return make_error("unknown architecture " + quote_value(oci));
-}
-
-Result<std::string> syscall_name(const std::string& arch, int nr) {
-  auto tok = arch_token(arch);
-  if (!tok) return tok.error();
-  // Recorders strip __X32_SYSCALL_BIT; libseccomp's x32 table carries it.
-  constexpr int kX32Bit = 0x40000000;
-  if (arch == "x32" && nr >= 0 && nr < kX32Bit) nr |= kX32Bit;
-  char* name = seccomp_syscall_resolve_num_arch(*tok, nr);
-  if (name == nullptr)
-    return make_error("syscall number " + std::to_string(nr) + " is unknown on " + arch);
-  std::string out(name);
-  free(name);
-  return out;
-}
-
-Result<int> syscall_number(const std::string& arch, const std::string& name) {
-  auto tok = arch_token(arch);
-  if (!tok) return tok.error();
-  int nr = seccomp_syscall_resolve_name_arch(*tok, name.c_str());
-  // Negative numbers are libseccomp pseudo-syscalls: the name does not exist
-  // on this arch (e.g. "socketcall" on x86_64).
-  if (nr == __NR_SCMP_ERROR || nr < 0)
-    return make_error("unknown syscall " + quote_value(name) + " on " + arch);
-  return nr;
-}
-
-Result<std::string> normalise_cap_name(const std::string& name) {
-  std::string lower;
-  for (char c : name) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  if (lower.rfind("cap_", 0) != 0) lower = "cap_" + lower;
-  cap_value_t v;
-  if (cap_from_name(lower.c_str(), &v) != 0 || v < 0)
-    return make_error("unknown capability " + quote_value(name));
-  return cap_name(v);
-}
-
-Result<int> cap_number(const std::string& name) {
-  auto n = normalise_cap_name(name);
-  if (!n) return n.error();
-  std::string lower = "cap_" + *n;
-  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  cap_value_t v;
-  if (cap_from_name(lower.c_str(), &v) != 0) return make_error("unknown capability " + quote_value(name));
-  return static_cast<int>(v);
-}
-
-std::string cap_name(int cap) {
-  char* text = cap_to_name(static_cast<cap_value_t>(cap));
-  std::string out = text ? text : std::to_string(cap);
-  if (text) cap_free(text);
-  if (out.rfind("cap_", 0) == 0) out = out.substr(4);
-  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-const std::vector<std::string>& docker_default_caps() {
-  static const std::vector<std::string> caps = {
-      "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
-      "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"};
-  return caps;
-}
-
-namespace {
-struct NamedNumber {
-  int number;
-  const char* name;
-};
-constexpr NamedNumber kFamilies[] = {
-    {AF_UNSPEC, "unspec"}, {AF_UNIX, "unix"}, {AF_INET, "inet"}, {AF_AX25, "ax25"},
-    {AF_IPX, "ipx"}, {AF_APPLETALK, "appletalk"}, {AF_NETROM, "netrom"},
-    {AF_BRIDGE, "bridge"}, {AF_ATMPVC, "atmpvc"}, {AF_X25, "x25"}, {AF_INET6, "inet6"},
-    {AF_ROSE, "rose"}, {AF_DECnet, "decnet"}, {AF_NETBEUI, "netbeui"},
-    {AF_SECURITY, "security"}, {AF_KEY, "key"}, {AF_NETLINK, "netlink"},
-    {AF_PACKET, "packet"}, {AF_ASH, "ash"}, {AF_ECONET, "econet"},
-    {AF_ATMSVC, "atmsvc"}, {AF_RDS, "rds"}, {AF_SNA, "sna"}, {AF_IRDA, "irda"},
-    {AF_PPPOX, "pppox"}, {AF_WANPIPE, "wanpipe"}, {AF_LLC, "llc"}, {AF_IB, "ib"},
-    {AF_MPLS, "mpls"}, {AF_CAN, "can"}, {AF_TIPC, "tipc"}, {AF_BLUETOOTH, "bluetooth"},
-    {AF_IUCV, "iucv"}, {AF_RXRPC, "rxrpc"}, {AF_ISDN, "isdn"}, {AF_PHONET, "phonet"},
-    {AF_IEEE802154, "ieee802154"}, {AF_CAIF, "caif"}, {AF_ALG, "alg"}, {AF_NFC, "nfc"},
-    {AF_VSOCK, "vsock"}, {AF_KCM, "kcm"}, {AF_QIPCRTR, "qipcrtr"}, {AF_SMC, "smc"},
-    {44, "xdp"}, {45, "mctp"},
-};
-constexpr NamedNumber kTypes[] = {
-    {SOCK_STREAM, "stream"}, {SOCK_DGRAM, "dgram"}, {SOCK_RAW, "raw"},
-    {SOCK_RDM, "rdm"}, {SOCK_SEQPACKET, "seqpacket"}, {SOCK_DCCP, "dccp"},
-    {SOCK_PACKET, "packet"},
-};
-
-template <size_t N>
-std::string name_of(const NamedNumber (&table)[N], int n, const char* prefix) {
-  for (const auto& e : table)
-    if (e.number == n) return e.name;
-  return std::string(prefix) + std::to_string(n);
-}
-
-template <size_t N>
-Result<int> number_of(const NamedNumber (&table)[N], const std::string& name, const char* prefix,
-                      const char* what) {
-  for (const auto& e : table)
-    if (name == e.name) return e.number;
-  std::string p(prefix);
-  if (name.rfind(p, 0) == 0 && name.size() > p.size() && name.size() < p.size() + 4 &&
-      std::all_of(name.begin() + p.size(), name.end(), ::isdigit))
-    return std::stoi(name.substr(p.size()));
-  return make_error(std::string("unknown socket ") + what + " " + quote_value(name));
-}
-}  // namespace
-
-std::string family_name(int family) { return name_of(kFamilies, family, "family-"); }
-Result<int> family_number(const std::string& name) {
-  return number_of(kFamilies, name, "family-", "family");
-}
-std::string socket_type_name(int type) { return name_of(kTypes, type, "type-"); }
-Result<int> socket_type_number(const std::string& name) {
-  return number_of(kTypes, name, "type-", "type");
-}
 
 namespace {
 constexpr uint64_t kCloneThread = 0x00010000;  // CLONE_THREAD
@@ -700,11 +497,6 @@ class StrictDom {
   std::vector<Frame> frames_;
 };
 
-#define RTRY(var, expr)                     \
-  auto var##_r = (expr);                    \
-  if (!var##_r.ok()) return var##_r.error(); \
-  auto var = std::move(var##_r.value())
-
 }  // namespace
 
 Result<Profile> profile_from_json(const std::string& text, const std::string& origin) {
@@ -737,11 +529,11 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
                        "recording"},
                       {"schema", "name", "syscalls"}));
   Profile p;
-  RTRY(schema, rd.integer(j["schema"], "schema", 0, 1000));
+  PROFILE_TRY(schema, rd.integer(j["schema"], "schema", 0, 1000));
   if (schema != kProfileSchema)
     return rd.fail("schema", "unsupported schema " + std::to_string(schema) + " (this build reads " +
                                  std::to_string(kProfileSchema) + ")");
-  RTRY(name, rd.str(j["name"], "name"));
+  PROFILE_TRY(name, rd.str(j["name"], "name"));
   p.name = name;
   if (!j["syscalls"].is_object()) return rd.fail("syscalls", "expected an object of arch -> names");
   for (const auto& [arch, names] : j["syscalls"].items()) {
@@ -751,7 +543,7 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
     PROFILE_TRY(rd.array(names, where));
     auto& set = p.syscalls[arch];
     for (size_t i = 0; i < names.size(); ++i) {
-      RTRY(n, rd.str(names[i], where + "[" + std::to_string(i) + "]"));
+      PROFILE_TRY(n, rd.str(names[i], where + "[" + std::to_string(i) + "]"));
       auto nr = syscall_number(arch, n);
       if (!nr) return rd.fail(where, nr.error().message);
       set.insert(n);
@@ -764,16 +556,16 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
       std::string where = "arguments[" + std::to_string(i) + "]";
       PROFILE_TRY(rd.keys(a, where, {"arch", "syscall", "index", "values"}, {"arch", "syscall", "index", "values"}));
       ArgRule r;
-      RTRY(arch, rd.str(a["arch"], where + ".arch"));
+      PROFILE_TRY(arch, rd.str(a["arch"], where + ".arch"));
       auto ok = check_arch(arch);
       if (!ok) return rd.fail(where, ok.error().message);
-      RTRY(sc, rd.str(a["syscall"], where + ".syscall"));
+      PROFILE_TRY(sc, rd.str(a["syscall"], where + ".syscall"));
       auto nr = syscall_number(arch, sc);
       if (!nr) return rd.fail(where, nr.error().message);
-      RTRY(idx, rd.integer(a["index"], where + ".index", 0, 5));
+      PROFILE_TRY(idx, rd.integer(a["index"], where + ".index", 0, 5));
       PROFILE_TRY(rd.array(a["values"], where + ".values"));
       for (const auto& v : a["values"]) {
-        RTRY(u, rd.u64(v, where + ".values"));
+        PROFILE_TRY(u, rd.u64(v, where + ".values"));
         r.values.insert(u);
       }
       r.arch = arch;
@@ -797,7 +589,7 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
     PROFILE_TRY(rd.length(fast_files.size(), "files"));
     for (size_t i = 0; i < fast_files.size(); ++i) {
       auto& f = fast_files[i];
-      RTRY(path, rd.checked(std::move(f.path), Where("files", i, ".path"), kMaxPatternText));
+      PROFILE_TRY(path, rd.checked(std::move(f.path), Where("files", i, ".path"), kMaxPatternText));
       if (path.empty() || path[0] != '/')
         return rd.fail(Where("files", i, ".path"), "path " + quote_value(path) + " is not absolute");
       const Where access_where("files", i, ".access");
@@ -805,7 +597,7 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
       auto rule = p.files.try_emplace(p.files.end(), std::move(path));
       uint32_t bits = 0;
       for (auto& a : f.access) {
-        RTRY(an, rd.checked(std::move(a), access_where));
+        PROFILE_TRY(an, rd.checked(std::move(a), access_where));
         auto bit = access_from_name(an);
         if (!bit) return rd.fail(access_where, bit.error().message);
         bits |= *bit;
@@ -819,7 +611,7 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
     for (size_t i = 0; i < files.size(); ++i) {
       const auto& f = files[i];
       PROFILE_TRY(rd.keys(f, Where("files", i, ""), {"path", "access"}, {"path", "access"}));
-      RTRY(path, rd.str(f["path"], Where("files", i, ".path"), kMaxPatternText));
+      PROFILE_TRY(path, rd.str(f["path"], Where("files", i, ".path"), kMaxPatternText));
       if (path.empty() || path[0] != '/')
         return rd.fail(Where("files", i, ".path"), "path " + quote_value(path) + " is not absolute");
       const Where access_where("files", i, ".access");
@@ -828,7 +620,7 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
       auto rule = p.files.try_emplace(p.files.end(), std::move(path));
       uint32_t bits = 0;
       for (const auto& a : f["access"]) {
-        RTRY(an, rd.str(a, access_where));
+        PROFILE_TRY(an, rd.str(a, access_where));
         auto bit = access_from_name(an);
         if (!bit) return rd.fail(access_where, bit.error().message);
         bits |= *bit;
@@ -847,14 +639,14 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
         std::string where = "network.sockets[" + std::to_string(i) + "]";
         PROFILE_TRY(rd.keys(s, where, {"family", "type", "protocol"}, {"family", "type"}));
         SocketRule r;
-        RTRY(fam, rd.str(s["family"], where + ".family"));
+        PROFILE_TRY(fam, rd.str(s["family"], where + ".family"));
         auto fn = family_number(fam);
         if (!fn) return rd.fail(where, fn.error().message);
-        RTRY(type, rd.str(s["type"], where + ".type"));
+        PROFILE_TRY(type, rd.str(s["type"], where + ".type"));
         auto tn = socket_type_number(type);
         if (!tn) return rd.fail(where, tn.error().message);
         if (s.contains("protocol")) {
-          RTRY(proto, rd.integer(s["protocol"], where + ".protocol", 0, 65535));
+          PROFILE_TRY(proto, rd.integer(s["protocol"], where + ".protocol", 0, 65535));
           r.protocol = static_cast<int>(proto);
         }
         r.family = fam;
@@ -869,12 +661,12 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
         std::string where = "network.ports[" + std::to_string(i) + "]";
         PROFILE_TRY(rd.keys(s, where, {"kind", "protocol", "port"}, {"kind", "protocol", "port"}));
         PortRule r;
-        RTRY(kind, rd.str(s["kind"], where + ".kind"));
+        PROFILE_TRY(kind, rd.str(s["kind"], where + ".kind"));
         if (kind != "bind" && kind != "connect") return rd.fail(where + ".kind", "unknown kind " + quote_value(kind));
-        RTRY(proto, rd.str(s["protocol"], where + ".protocol"));
+        PROFILE_TRY(proto, rd.str(s["protocol"], where + ".protocol"));
         if (proto != "tcp" && proto != "udp")
           return rd.fail(where + ".protocol", "unknown protocol " + quote_value(proto));
-        RTRY(port, rd.integer(s["port"], where + ".port", 0, 65535));
+        PROFILE_TRY(port, rd.integer(s["port"], where + ".port", 0, 65535));
         r.kind = kind;
         r.protocol = proto;
         r.port = static_cast<int>(port);
@@ -884,7 +676,7 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
     if (n.contains("unix")) {
       PROFILE_TRY(rd.array(n["unix"], "network.unix"));
       for (const auto& u : n["unix"]) {
-        RTRY(s, rd.str(u, "network.unix", kMaxPatternText));
+        PROFILE_TRY(s, rd.str(u, "network.unix", kMaxPatternText));
         if (s.empty()) return rd.fail("network.unix", "empty socket path");
         auto exact = unescape_path_bytes(s);
         if (!exact) return rd.fail("network.unix", exact.error().message);
@@ -898,18 +690,18 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
       const auto& c = j["capabilities"][i];
       std::string where = "capabilities[" + std::to_string(i) + "]";
       PROFILE_TRY(rd.keys(c, where, {"name", "evidence", "reason"}, {"name"}));
-      RTRY(cname, rd.str(c["name"], where + ".name"));
+      PROFILE_TRY(cname, rd.str(c["name"], where + ".name"));
       auto norm = normalise_cap_name(cname);
       if (!norm) return rd.fail(where, norm.error().message);
       CapEvidence ev{"manual", ""};
       if (c.contains("evidence")) {
-        RTRY(k, rd.str(c["evidence"], where + ".evidence"));
+        PROFILE_TRY(k, rd.str(c["evidence"], where + ".evidence"));
         if (k != "observed" && k != "inferred" && k != "verified" && k != "manual")
           return rd.fail(where + ".evidence", "unknown evidence " + quote_value(k));
         ev.kind = k;
       }
       if (c.contains("reason")) {
-        RTRY(r, rd.str(c["reason"], where + ".reason"));
+        PROFILE_TRY(r, rd.str(c["reason"], where + ".reason"));
         ev.reason = r;
       }
       p.capabilities[*norm] = ev;
@@ -919,15 +711,15 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
     const auto& r = j["recording"];
     PROFILE_TRY(rd.keys(r, "recording", {"tracer", "complete", "lost_events"}));
     if (r.contains("tracer")) {
-      RTRY(t, rd.str(r["tracer"], "recording.tracer"));
+      PROFILE_TRY(t, rd.str(r["tracer"], "recording.tracer"));
       p.recording.tracer = t;
     }
     if (r.contains("complete")) {
-      RTRY(c, rd.boolean(r["complete"], "recording.complete"));
+      PROFILE_TRY(c, rd.boolean(r["complete"], "recording.complete"));
       p.recording.complete = c;
     }
     if (r.contains("lost_events")) {
-      RTRY(l, rd.u64(r["lost_events"], "recording.lost_events"));
+      PROFILE_TRY(l, rd.u64(r["lost_events"], "recording.lost_events"));
       p.recording.lost_events = l;
     }
   }

@@ -1,5 +1,5 @@
-// Profile: the canonical, reviewable policy of one workload. profile.json is
-// its serialised form and the source of every other generated file.
+// Building, merging and (de)serialising profiles; the types are in
+// core/profile.h.
 #pragma once
 
 #include <cstdint>
@@ -8,98 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "profilegen/error.h"
-#include "tracer/observations.h"
+#include "core/error.h"
+#include "core/names.h"
+#include "core/observations.h"
+#include "core/profile.h"
 
 namespace profile {
-
-inline constexpr int kProfileSchema = 1;
-
-struct ArgRule {
-  std::string arch;     // libseccomp arch name
-  std::string syscall;  // name in that arch
-  int index = 0;
-  std::set<uint64_t> values;
-  auto key() const { return std::tie(arch, syscall, index); }
-  bool operator<(const ArgRule& o) const { return key() < o.key(); }
-  bool operator==(const ArgRule& o) const { return key() == o.key() && values == o.values; }
-};
-
-struct SocketRule {
-  std::string family;  // "unix", "inet", "inet6", "netlink", ...
-  std::string type;    // "stream", "dgram", "raw", "seqpacket", ...
-  int protocol = 0;
-  auto key() const { return std::tie(family, type, protocol); }
-  bool operator<(const SocketRule& o) const { return key() < o.key(); }
-  bool operator==(const SocketRule& o) const { return key() == o.key(); }
-};
-
-struct PortRule {
-  std::string kind;      // "bind" or "connect"
-  std::string protocol;  // "tcp" or "udp"
-  int port = 0;
-  auto key() const { return std::tie(kind, protocol, port); }
-  bool operator<(const PortRule& o) const { return key() < o.key(); }
-  bool operator==(const PortRule& o) const { return key() == o.key(); }
-};
-
-struct NetworkPolicy {
-  std::set<SocketRule> sockets;
-  std::set<PortRule> ports;
-  std::set<std::string> unix_sockets;  // filesystem paths, or "@name" for abstract
-  bool operator==(const NetworkPolicy&) const = default;
-};
-
-struct RecordingInfo {
-  std::string tracer;  // "ptrace" or "ebpf"; empty for hand-written profiles
-  bool complete = true;
-  uint64_t lost_events = 0;
-  bool operator==(const RecordingInfo&) const = default;
-};
-
-struct Profile {
-  int schema = kProfileSchema;
-  std::string name;
-  // arch (libseccomp name) -> syscall names
-  std::map<std::string, std::set<std::string>> syscalls;
-  std::set<ArgRule> args;
-  // path or pattern -> access names ("read", "write", ...; see access_names())
-  std::map<std::string, std::set<std::string>> files;
-  NetworkPolicy network;
-  // capability name without CAP_ (e.g. "NET_BIND_SERVICE") -> evidence
-  std::map<std::string, CapEvidence> capabilities;
-  RecordingInfo recording;
-  bool operator==(const Profile&) const = default;
-};
-
-// All file access names, in bit order of FileAccess.
-const std::vector<std::string>& access_names();
-Result<uint32_t> access_from_name(const std::string& name);
-std::set<std::string> access_to_names(uint32_t bits);
-// Union of the bits of access names; an unknown name is an error naming it.
-Result<uint32_t> access_from_names(const std::set<std::string>& names);
-
-// Syscall names <-> numbers, per libseccomp arch name.
-Result<std::string> syscall_name(const std::string& arch, int nr);
-Result<int> syscall_number(const std::string& arch, const std::string& name);
-// Validates a libseccomp arch name ("x86_64", "x86", "x32", "aarch64", ...).
-Status check_arch(const std::string& arch);
-// "x86_64" <-> "SCMP_ARCH_X86_64".
-Result<std::string> arch_to_oci(const std::string& arch);
-Result<std::string> arch_from_oci(const std::string& oci);
-
-// Capability names via libcap; canonical form is upper case without CAP_.
-Result<std::string> normalise_cap_name(const std::string& name);
-Result<int> cap_number(const std::string& name);
-std::string cap_name(int cap);
-// Docker's default capability set.
-const std::vector<std::string>& docker_default_caps();
-
-// Socket constants <-> names.
-std::string family_name(int family);
-Result<int> family_number(const std::string& name);
-std::string socket_type_name(int type);
-Result<int> socket_type_number(const std::string& name);
 
 // Observations -> Profile (syscall numbers to names, generalised files,
 // network, capabilities). Fails on numbers the arch does not know.

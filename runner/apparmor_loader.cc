@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "runner/profile_dir.h"
+#include "core/file_io.h"
 
 namespace profile {
 

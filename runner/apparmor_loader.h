@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "profilegen/error.h"
+#include "core/error.h"
 
 namespace profile {
 

@@ -8,22 +8,13 @@
 
 #include <fstream>
 
-#include "profilegen/profile.h"
+#include "core/names.h"
 
 namespace profile {
 
-namespace {
-int read_last_cap() {
-  std::ifstream f("/proc/sys/kernel/cap_last_cap");
-  int n = -1;
-  if (f >> n && n > 0 && n < 64) return n;
-  return CAP_LAST_CAP;
-}
-}  // namespace
-
 Result<CapPlan> plan_caps(const std::set<std::string>& names, bool all) {
   CapPlan plan;
-  plan.last_cap = read_last_cap();
+  plan.last_cap = cap_last_cap();
   if (all) plan.keep = plan.last_cap >= 63 ? ~uint64_t{0} : (uint64_t{1} << (plan.last_cap + 1)) - 1;
   for (const auto& n : names) {
     auto nr = cap_number(n);

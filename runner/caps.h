@@ -1,6 +1,6 @@
-// Capability sets of the workload, applied in the child in the order of
-// DESIGN.md: bounding set -> keepcaps -> set*id -> capset -> ambient ->
-// no_new_privs.
+// Capability sets of the workload, applied in the child in this order
+// (docs/architecture.md, "Conventions"): bounding set -> keepcaps -> set*id
+// -> capset -> ambient -> no_new_privs.
 #pragma once
 
 #include <sys/types.h>
@@ -9,7 +9,7 @@
 #include <set>
 #include <string>
 
-#include "profilegen/error.h"
+#include "core/error.h"
 
 namespace profile {
 

@@ -18,6 +18,8 @@
 #include <set>
 #include <sstream>
 
+#include "core/file_io.h"
+
 namespace profile {
 
 namespace {
@@ -33,18 +35,8 @@ struct Hierarchy {
 };
 
 std::string read_small(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return "";
-  char buf[8192];
-  std::string out;
-  for (int guard = 0; guard < 64; ++guard) {
-    ssize_t n = read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  close(fd);
-  return out;
+  auto r = read_text_file(path, 512 << 10);
+  return r ? std::move(r.value()) : std::string();
 }
 
 Status write_file(const std::string& path, const std::string& value) {

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "profilegen/error.h"
+#include "core/error.h"
 
 namespace profile {
 

@@ -4,7 +4,7 @@
 
 #include <string_view>
 
-#include "profilegen/error.h"
+#include "core/error.h"
 #include "runner/seccomp.h"
 
 namespace profile {

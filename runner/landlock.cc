@@ -19,10 +19,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "profilegen/files.h"
-#include "profilegen/landlock_gen.h"
-#include "profilegen/policy.h"
-#include "runner/profile_dir.h"
+#include "core/file_io.h"
+#include "core/landlock_abi.h"
+#include "core/path_pattern.h"
+#include "core/sensitive_paths.h"
 
 #ifndef __NR_landlock_create_ruleset
 #define __NR_landlock_create_ruleset 444

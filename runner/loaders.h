@@ -3,7 +3,7 @@
 #pragma once
 
 #include "runner/supervisor.h"
-#include "tracer/observations.h"
+#include "core/observations.h"
 
 namespace profile {
 

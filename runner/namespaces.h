@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "profilegen/error.h"
+#include "core/error.h"
 
 namespace profile {
 

@@ -12,7 +12,6 @@
 
 #include <array>
 #include <chrono>
-#include <iostream>
 
 namespace profile {
 
@@ -95,9 +94,10 @@ Result<PortSpec> parse_port_spec(const std::string& arg) {
   return PortSpec{*h, *p};
 }
 
-Result<std::unique_ptr<PortProxy>> PortProxy::bind_ports(const std::vector<PortSpec>& specs) {
+Result<std::unique_ptr<PortProxy>> PortProxy::bind_ports(const std::vector<PortSpec>& specs, Reporter reporter) {
   std::unique_ptr<PortProxy> p(new PortProxy());
   p->specs_ = specs;
+  p->reporter_ = std::move(reporter);
   for (const auto& s : specs) {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) return make_error(std::string("socket: ") + strerror(errno));
@@ -145,7 +145,7 @@ void PortProxy::loop(int netns_fd) {
   // Only this thread moves: sockets it creates live in the workload's
   // namespace, the listeners stay on the host.
   if (setns(netns_fd, CLONE_NEWNET) != 0) {
-    std::cerr << "profile: port publishing disabled: setns: " << strerror(errno) << "\n";
+    report(reporter_, std::string("port publishing disabled: setns: ") + strerror(errno));
     close(netns_fd);
     return;
   }

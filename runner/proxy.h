@@ -14,7 +14,8 @@
 #include <thread>
 #include <vector>
 
-#include "profilegen/error.h"
+#include "core/error.h"
+#include "core/reporter.h"
 
 namespace profile {
 
@@ -30,8 +31,10 @@ class PortProxy {
   // Connections relayed at once; more are accepted and closed at once.
   static constexpr size_t kMaxConnections = 64;
 
-  // Binds 127.0.0.1:host_port for each spec.
-  static Result<std::unique_ptr<PortProxy>> bind_ports(const std::vector<PortSpec>& specs);
+  // Binds 127.0.0.1:host_port for each spec. `reporter` gets the note
+  // when relaying cannot start (on the proxy's thread).
+  static Result<std::unique_ptr<PortProxy>> bind_ports(const std::vector<PortSpec>& specs,
+                                                       Reporter reporter = {});
   // Stops accepting, relays what the workload already sent (at most 2 s
   // more), then closes everything.
   ~PortProxy();
@@ -46,6 +49,7 @@ class PortProxy {
   void loop(int netns_fd);
 
   std::vector<PortSpec> specs_;
+  Reporter reporter_;
   std::vector<int> listeners_;
   int wake_[2] = {-1, -1};
   std::thread thread_;

@@ -24,9 +24,9 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "profilegen/profile.h"
-#include "runner/profile_dir.h"
-#include "tracer/unique_fd.h"
+#include "core/names.h"
+#include "core/file_io.h"
+#include "core/unique_fd.h"
 
 namespace profile {
 
@@ -38,40 +38,6 @@ constexpr int kMaxJsonDepth = 32;
 constexpr size_t kMaxSyscallEntries = 4096;
 constexpr size_t kMaxNamesPerEntry = 4096;
 constexpr size_t kMaxArgsPerEntry = 6;  // a syscall has six arguments
-
-// Architectures of the OCI runtime spec. `lib` is libseccomp's name; the
-// installed libseccomp may not know every one (LoongArch, m68k, SuperH came
-// later), which only matters if one of them is the native arch.
-struct OciArch {
-  const char* oci;
-  const char* lib;
-  const char* go;  // Go's GOARCH, what Docker's includes/excludes "arches" match
-};
-constexpr OciArch kOciArches[] = {
-    {"SCMP_ARCH_X86", "x86", "386"},
-    {"SCMP_ARCH_X86_64", "x86_64", "amd64"},
-    {"SCMP_ARCH_X32", "x32", "amd64p32"},
-    {"SCMP_ARCH_ARM", "arm", "arm"},
-    {"SCMP_ARCH_AARCH64", "aarch64", "arm64"},
-    {"SCMP_ARCH_MIPS", "mips", "mips"},
-    {"SCMP_ARCH_MIPS64", "mips64", "mips64"},
-    {"SCMP_ARCH_MIPS64N32", "mips64n32", "mips64p32"},
-    {"SCMP_ARCH_MIPSEL", "mipsel", "mipsle"},
-    {"SCMP_ARCH_MIPSEL64", "mipsel64", "mips64le"},
-    {"SCMP_ARCH_MIPSEL64N32", "mipsel64n32", "mips64p32le"},
-    {"SCMP_ARCH_PPC", "ppc", "ppc"},
-    {"SCMP_ARCH_PPC64", "ppc64", "ppc64"},
-    {"SCMP_ARCH_PPC64LE", "ppc64le", "ppc64le"},
-    {"SCMP_ARCH_S390", "s390", "s390"},
-    {"SCMP_ARCH_S390X", "s390x", "s390x"},
-    {"SCMP_ARCH_PARISC", "parisc", "parisc"},
-    {"SCMP_ARCH_PARISC64", "parisc64", "parisc64"},
-    {"SCMP_ARCH_RISCV64", "riscv64", "riscv64"},
-    {"SCMP_ARCH_LOONGARCH64", "loongarch64", "loong64"},
-    {"SCMP_ARCH_M68K", "m68k", "m68k"},
-    {"SCMP_ARCH_SH", "sh", "sh"},
-    {"SCMP_ARCH_SHEB", "sheb", "shbe"},
-};
 
 // Real Linux syscalls that an older libseccomp table may lack. A name in no
 // table of any arch is a typo and refused; these are skipped like runc skips
@@ -305,7 +271,7 @@ Result<uint32_t> Loader::action(const json& name_j, const json* errno_ret, const
 }
 
 Result<uint32_t> Loader::native_or_listed_arch(const std::string& oci, const std::string& path) const {
-  for (const auto& a : kOciArches) {
+  for (const auto& a : oci_arches()) {
     if (oci == a.oci) return seccomp_arch_resolve_name(a.lib);  // 0: this libseccomp lacks it
   }
   return fail(path, "unknown architecture " + shown(json(oci)));
@@ -382,13 +348,13 @@ Result<bool> Loader::filter_matches(const json& f, const std::string& path, bool
     auto list = strings_at(f["arches"], path + ".arches", 64);
     if (!list) return list.error();
     std::set<std::string> native_names;
-    for (const auto& a : kOciArches) {
+    for (const auto& a : oci_arches()) {
       if (seccomp_arch_resolve_name(a.lib) == native_) native_names = {a.oci, a.lib, a.go};
     }
     bool hit = false;
     for (size_t i = 0; i < list->size(); ++i) {
       const std::string& a = (*list)[i];
-      bool known = std::any_of(std::begin(kOciArches), std::end(kOciArches), [&](const OciArch& o) {
+      bool known = std::any_of(oci_arches().begin(), oci_arches().end(), [&](const ArchNames& o) {
         return a == o.oci || a == o.lib || a == o.go;
       });
       // Docker's own profile says "arm64", "amd64" (Go) but also "x86", "x32".
@@ -542,7 +508,7 @@ Result<SeccompProgram> Loader::compile() {
   }
   for (uint32_t tok : arch_tokens_) {
     const char* name = "?";
-    for (const auto& a : kOciArches)
+    for (const auto& a : oci_arches())
       if (seccomp_arch_resolve_name(a.lib) == tok) name = a.lib;
     prog.arches.push_back(name);
   }

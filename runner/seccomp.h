@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "profilegen/error.h"
+#include "core/error.h"
 
 namespace profile {
 

@@ -89,19 +89,19 @@ class SignalForwarder {
 // starts a grace period; when it ends, or at the second stop signal, every
 // process of the run's cgroup is killed, as `docker stop` does after its
 // timeout. A thread, because the main thread is blocked in waitpid or in
-// the tracer's loop, and a cgroup is no thing to kill from a signal handler.
+// the watcher's loop, and a cgroup is no thing to kill from a signal handler.
 class StopEscalator {
  public:
-  StopEscalator(pid_t root, RunCgroup* cgroup, uint64_t timeout_ms)
-      : root_(root), cgroup_(cgroup), timeout_ms_(timeout_ms) {
+  StopEscalator(pid_t root, RunCgroup* cgroup, uint64_t timeout_ms, Reporter reporter)
+      : root_(root), cgroup_(cgroup), timeout_ms_(timeout_ms), reporter_(std::move(reporter)) {
     // One pipe for the life of the process, never closed: a handler
     // running on another thread may still write to it after a run ended,
     // and must not hit a reused descriptor.
     static int wake[2] = {-1, -1};
     if (wake[0] < 0 && pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0) {
       wake[0] = wake[1] = -1;
-      std::fprintf(stderr, "profile: warning: cannot create a pipe (%s): stop signals will not escalate\n",
-                   strerror(errno));
+      report(reporter_, std::string("warning: cannot create a pipe (") + strerror(errno) +
+                            "): stop signals will not escalate");
       return;
     }
     pipe_[0] = wake[0];
@@ -164,26 +164,24 @@ class StopEscalator {
         first_signal = g_stop_signal;
         deadline = Clock::now() + std::chrono::milliseconds(timeout_ms_);
         if (timeout_ms_ > 0 && count < 2)
-          std::fprintf(stderr,
-                       "profile: SIG%s forwarded to the workload; it is killed in %s unless it exits first "
-                       "(Ctrl-C again to kill it now)\n",
-                       sigabbrev_np(first_signal) ? sigabbrev_np(first_signal) : "?", seconds(timeout_ms_).c_str());
+          report(reporter_, std::string("SIG") + signal_abbrev(first_signal) + " forwarded to the workload; it is killed in " +
+                                seconds(timeout_ms_) + " unless it exits first (Ctrl-C again to kill it now)");
       }
       if (!deadline) continue;
       if (count >= 2) {
-        std::fprintf(stderr, "profile: second stop signal: killing the workload and every process of its run\n");
+        report(reporter_, "second stop signal: killing the workload and every process of its run");
         kill_all();
         killed = true;
       } else if (Clock::now() >= *deadline) {
-        std::fprintf(stderr,
-                     "profile: the workload did not exit within %s of SIG%s: killing it and every process of "
-                     "its run (SIGKILL)\n",
-                     seconds(timeout_ms_).c_str(), sigabbrev_np(first_signal) ? sigabbrev_np(first_signal) : "?");
+        report(reporter_, "the workload did not exit within " + seconds(timeout_ms_) + " of SIG" +
+                              signal_abbrev(first_signal) + ": killing it and every process of its run (SIGKILL)");
         kill_all();
         killed = true;
       }
     }
   }
+
+  static const char* signal_abbrev(int sig) { return sigabbrev_np(sig) ? sigabbrev_np(sig) : "?"; }
 
   static std::string seconds(uint64_t ms) {
     char buf[32];
@@ -204,6 +202,7 @@ class StopEscalator {
   pid_t root_;
   RunCgroup* cgroup_;
   uint64_t timeout_ms_;
+  Reporter reporter_;
   int pipe_[2] = {-1, -1};
   std::thread thread_;
 };
@@ -373,7 +372,7 @@ int exit_code_from_wait_status(int st) {
   return 125;
 }
 
-Result<RunOutcome> run_workload(const RunSpec& spec, Tracer* tracer, Observations* obs) {
+Result<RunOutcome> run_workload(const RunSpec& spec, WorkloadWatcher* watcher) {
   if (spec.argv.empty()) return make_error("no command given");
   auto caps = plan_caps(spec.caps, spec.all_caps);
   if (!caps) return caps.error();
@@ -451,7 +450,7 @@ Result<RunOutcome> run_workload(const RunSpec& spec, Tracer* tracer, Observation
       ctx.workdir = cwd.empty() ? "/" : cwd.c_str();
     }
     if (!iso.ports.empty()) {
-      auto p = PortProxy::bind_ports(iso.ports);
+      auto p = PortProxy::bind_ports(iso.ports, spec.reporter);
       if (!p) return p.error();
       proxy = std::move(*p);
     }
@@ -528,8 +527,8 @@ Result<RunOutcome> run_workload(const RunSpec& spec, Tracer* tracer, Observation
       if (!s) return abort_child(s.error());
     }
   }
-  if (tracer) {
-    auto a = tracer->attach(pid);
+  if (watcher) {
+    auto a = watcher->attach(pid);
     if (!a) return abort_child(a.error());
   }
   if (write(go[1], "g", 1) != 1) return abort_child(make_error(sys_error("release child")));
@@ -540,11 +539,10 @@ Result<RunOutcome> run_workload(const RunSpec& spec, Tracer* tracer, Observation
     ~CloseAtEnd() { close(fd); }
   } go_write_guard{go[1]};
 
-  StopEscalator escalator(pid, cgroup.get(), spec.stop_timeout_ms);
+  StopEscalator escalator(pid, cgroup.get(), spec.stop_timeout_ms, spec.reporter);
   int status = 0;
-  if (tracer) {
-    Observations scratch;
-    auto r = tracer->run(pid, obs ? *obs : scratch, &g_stop);
+  if (watcher) {
+    auto r = watcher->run(pid, &g_stop);
     escalator.stop();
     if (!r) {
       kill(pid, SIGKILL);
@@ -574,7 +572,7 @@ Result<RunOutcome> run_workload(const RunSpec& spec, Tracer* tracer, Observation
     cgroup->kill_all();
     out.usage = cgroup->usage();
     auto r = cgroup->remove();
-    if (!r) std::fprintf(stderr, "profile: warning: %s\n", r.error().message.c_str());
+    if (!r) profile::report(spec.reporter, "warning: " + r.error().message);
   }
   proxy.reset();
 

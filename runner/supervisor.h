@@ -1,12 +1,12 @@
 // Supervisor: starts the workload with the ordered setup steps of the child
-// and waits for it (through a Tracer when recording).
+// and waits for it (through a WorkloadWatcher, a recorder, when recording).
 //
 // With isolation, the first process is created in new namespaces and, with a
 // new PID namespace, becomes the namespace's init (runner/init.h) that forks
 // the workload. Order of the steps, supervisor side:
 //   prepare everything (mount plan, caps, cgroup + limits, published ports)
 //   -> clone (root blocked on the sync pipe) -> uid/gid maps -> cgroup
-//   -> port proxy -> tracer->attach(root) -> release -> wait -> kill what is
+//   -> port proxy -> watcher->attach(root) -> release -> wait -> kill what is
 //   left in the cgroup -> resource usage -> remove the cgroup.
 // Root side: parent-death signal -> wait for release -> become root of the
 // user namespace -> cgroup namespace -> mounts (+ secrets) -> hostname
@@ -23,7 +23,8 @@
 #include <string>
 #include <vector>
 
-#include "profilegen/error.h"
+#include "core/error.h"
+#include "core/reporter.h"
 #include "runner/cgroup.h"
 #include "runner/landlock.h"
 #include "runner/mounts.h"
@@ -31,7 +32,6 @@
 #include "runner/proxy.h"
 #include "runner/seccomp.h"
 #include "runner/userns.h"
-#include "tracer/tracer.h"
 
 namespace profile {
 
@@ -66,6 +66,9 @@ struct RunSpec {
   // to exit before everything in its run is killed (a second one kills at
   // once). 0: kill at the first.
   uint64_t stop_timeout_ms = 10000;
+  // Notes during the run (stop signals, cleanup warnings, port publishing),
+  // some from background threads.
+  Reporter reporter;
 };
 
 struct RunOutcome {
@@ -75,12 +78,26 @@ struct RunOutcome {
   std::optional<ResourceUsage> usage;
 };
 
-// Exit code convention of DESIGN.md from a wait status.
+// The exit code convention (docs/architecture.md, "Conventions") from a wait
+// status.
 int exit_code_from_wait_status(int wait_status);
 
-// Runs the workload to completion. With a tracer, recording goes into `obs`.
+// What watches the workload while it runs (a recorder). The runner knows
+// nothing of recorders: the app layer adapts one to this.
+class WorkloadWatcher {
+ public:
+  virtual ~WorkloadWatcher() = default;
+  // `root` is blocked before execve; called once, before it is released.
+  virtual Status attach(pid_t root) = 0;
+  // Called instead of the supervisor's own wait: returns when root and all
+  // it watches have exited, with root's wait status (root reaped). A
+  // non-zero *stop_requested asks it to stop early (Ctrl-C).
+  virtual Result<int> run(pid_t root, const volatile int* stop_requested) = 0;
+};
+
+// Runs the workload to completion, watched by `watcher` when not null.
 // Setup failures in the child come back as an Error whose exit_code is 125,
 // 126 (cannot execute) or 127 (not found).
-Result<RunOutcome> run_workload(const RunSpec& spec, Tracer* tracer, Observations* obs);
+Result<RunOutcome> run_workload(const RunSpec& spec, WorkloadWatcher* watcher);
 
 }  // namespace profile

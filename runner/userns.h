@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "profilegen/error.h"
+#include "core/error.h"
 
 namespace profile {
 

@@ -27,12 +27,12 @@
 #include <vector>
 
 #include "recorder.skel.h"
-#include "profilegen/profile.h"
+#include "core/names.h"
 #include "tracer/bpf/recorder.h"
 #include "tracer/btf_cache.h"
 #include "tracer/kernel_symbols.h"
 #include "tracer/path_join.h"
-#include "tracer/unique_fd.h"
+#include "core/unique_fd.h"
 
 namespace profile {
 

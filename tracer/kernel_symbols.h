@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "profilegen/error.h"
+#include "core/error.h"
 
 namespace profile {
 

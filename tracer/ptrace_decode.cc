@@ -8,7 +8,8 @@
 #include <cstring>
 #include <vector>
 
-#include "tracer/observations.h"
+#include "core/names.h"
+#include "core/observations.h"
 
 namespace profile {
 

@@ -38,10 +38,11 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "profilegen/profile.h"
+#include "core/file_io.h"
+#include "core/names.h"
+#include "core/unique_fd.h"
 #include "tracer/ptrace_decode.h"
 #include "tracer/syscall_arch.h"
-#include "tracer/unique_fd.h"
 
 namespace profile {
 
@@ -82,27 +83,12 @@ struct Task {
   std::string exec_unresolved;  // or that name as given, when it could not be resolved
 };
 
-// Reads a small /proc file into buf (NUL-terminated); returns its length or -1.
-ssize_t read_small(const char* path, char* buf, size_t cap) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  size_t got = 0;
-  while (got + 1 < cap) {
-    ssize_t n = read(fd, buf + got, cap - 1 - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += static_cast<size_t>(n);
-  }
-  close(fd);
-  buf[got] = '\0';
-  return static_cast<ssize_t>(got);
-}
 
 bool proc_status(pid_t tid, ProcStatus* out) {
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/status", tid);
   char buf[4096];
-  ssize_t n = read_small(path, buf, sizeof buf);
+  ssize_t n = read_small_file(path, buf, sizeof buf);
   if (n <= 0) return false;
   *out = parse_proc_status(std::string_view(buf, static_cast<size_t>(n)));
   return true;
@@ -379,7 +365,7 @@ void PtraceTracer::add_opened_file(pid_t tid, Task& t, int fd, uint64_t flags, u
   snprintf(info, sizeof info, "/proc/self/fdinfo/%d", local.get());
   std::string p;
   char buf[1024];
-  ssize_t n = read_small(info, buf, sizeof buf);
+  ssize_t n = read_small_file(info, buf, sizeof buf);
   auto file_flags = n > 0 ? parse_fdinfo_flags(std::string_view(buf, static_cast<size_t>(n))) : std::nullopt;
   struct stat st;
   // fcntl cannot change these, so the call's own must be there.
@@ -600,7 +586,7 @@ void PtraceTracer::on_entry(pid_t tid, Task& t, SysKind k) {
       char path[96];
       snprintf(path, sizeof path, "/proc/%d/root/proc/%d/status", tid, target);
       char buf[4096];
-      ssize_t n = read_small(path, buf, sizeof buf);
+      ssize_t n = read_small_file(path, buf, sizeof buf);
       if (n <= 0) break;
       ProcStatus ts = parse_proc_status(std::string_view(buf, static_cast<size_t>(n)));
       if (!ts.has_creds) break;

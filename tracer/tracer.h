@@ -8,8 +8,8 @@
 #include <memory>
 #include <string>
 
-#include "profilegen/error.h"
-#include "tracer/observations.h"
+#include "core/error.h"
+#include "core/observations.h"
 
 namespace profile {
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "cli/app/traced_run.h"
 #include "profilegen/profile.h"
 #include "runner/supervisor.h"
 #include "test_util.h"

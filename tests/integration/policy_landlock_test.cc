@@ -12,6 +12,7 @@
 
 #include <filesystem>
 
+#include "cli/app/traced_run.h"
 #include "profilegen/landlock_gen.h"
 #include "runner/landlock.h"
 #include "runner/supervisor.h"

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli/app/traced_run.h"
 #include "profilegen/profile.h"
 #include "runner/supervisor.h"
 #include "test_util.h"

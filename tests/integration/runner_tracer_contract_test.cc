@@ -9,6 +9,7 @@
 
 #include <map>
 
+#include "cli/app/traced_run.h"
 #include "runner/supervisor.h"
 #include "test_util.h"
 

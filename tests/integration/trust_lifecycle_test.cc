@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "runner/profile_dir.h"
+#include "cli/app/profile_dir.h"
 #include "test_util.h"
 
 namespace profile {

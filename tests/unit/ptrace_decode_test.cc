@@ -13,7 +13,7 @@
 #include <string>
 
 #include "profilegen/profile.h"
-#include "tracer/observations.h"
+#include "core/observations.h"
 #include "tracer/ptrace_decode.h"
 #include "tracer/syscall_arch.h"
 

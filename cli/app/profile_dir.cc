@@ -1,4 +1,4 @@
-#include "runner/profile_dir.h"
+#include "cli/app/profile_dir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +19,8 @@
 #include <vector>
 
 #include "profilegen/render.h"
-#include "tracer/unique_fd.h"
+#include "core/file_io.h"
+#include "core/unique_fd.h"
 
 namespace profile {
 
@@ -195,43 +196,6 @@ void remove_stale_temporaries(const std::string& dir) {
   for (const auto& n : stale) unlinkat(dfd.get(), n.c_str(), 0);
 }
 
-struct PendingFile {
-  std::string path, tmp;
-};
-
-// The first half of write_file_atomic: the content durable under a
-// temporary name.
-Result<PendingFile> write_temporary(const std::string& path, const std::string& content) {
-  PendingFile f{path, path + ".tmp." + std::to_string(getpid())};
-  UniqueFd fd(open(f.tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644));
-  if (fd.get() < 0) return make_error("cannot create '" + f.tmp + "': " + errstr(errno));
-  size_t off = 0;
-  while (off < content.size()) {
-    ssize_t n = write(fd.get(), content.data() + off, content.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int e = errno;
-      unlink(f.tmp.c_str());
-      return make_error("cannot write '" + f.tmp + "': " + errstr(e));
-    }
-    off += static_cast<size_t>(n);
-  }
-  if (fsync(fd.get()) != 0 || close(fd.release()) != 0) {
-    int e = errno;
-    unlink(f.tmp.c_str());
-    return make_error("cannot write '" + f.tmp + "': " + errstr(e));
-  }
-  return f;
-}
-
-Status commit(const PendingFile& f) {
-  if (rename(f.tmp.c_str(), f.path.c_str()) != 0) {
-    int e = errno;
-    unlink(f.tmp.c_str());
-    return make_error("cannot rename '" + f.tmp + "' to '" + f.path + "': " + errstr(e));
-  }
-  return {};
-}
 }  // namespace
 
 std::string sha256_hex(std::string_view data) {
@@ -240,42 +204,14 @@ std::string sha256_hex(std::string_view data) {
   return h.hex();
 }
 
-Result<std::string> read_text_file(const std::string& path, size_t max_bytes) {
-  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
-  if (fd.get() < 0) return make_error("cannot open '" + path + "': " + errstr(errno));
-  struct stat st;
-  if (fstat(fd.get(), &st) != 0) return make_error("cannot stat '" + path + "': " + errstr(errno));
-  if (S_ISDIR(st.st_mode)) return make_error("'" + path + "' is a directory");
-  std::string out;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = read(fd.get(), buf, sizeof(buf));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return make_error("cannot read '" + path + "': " + errstr(errno));
-    }
-    if (n == 0) break;
-    if (out.size() + static_cast<size_t>(n) > max_bytes)
-      return make_error("'" + path + "' is larger than " + std::to_string(max_bytes) + " bytes");
-    out.append(buf, static_cast<size_t>(n));
-  }
-  return out;
-}
-
-Status write_file_atomic(const std::string& path, const std::string& content) {
-  auto f = write_temporary(path, content);
-  if (!f) return f.error();
-  return commit(*f);
-}
-
-Result<Profile> read_profile_dir(const std::string& dir, DirCheck check) {
+Result<Profile> read_profile_dir(const std::string& dir, DirCheck check, const Reporter& reporter) {
   std::string path = dir + "/profile.json";
   std::optional<ProfileDirLock> lock;
   if (check == DirCheck::kAll) {
     // Shared: a writer renames its files one by one, and a loader must not
     // see the directory halfway. (kSource readers are writers that hold the
     // exclusive lock already, or an early check that is repeated under it.)
-    auto l = ProfileDirLock::acquire(dir, false);
+    auto l = ProfileDirLock::acquire(dir, false, reporter);
     if (!l) return l.error();
     lock.emplace(std::move(*l));
   }
@@ -342,7 +278,7 @@ Status write_profile_dir(const std::string& dir, const Profile& p) {
     return s;
   }
   for (size_t i = 0; i < pending.size(); ++i) {
-    auto c = commit(pending[i]);
+    auto c = commit_temporary(pending[i]);
     if (!c) {
       for (size_t j = i + 1; j < pending.size(); ++j) unlink(pending[j].tmp.c_str());
       return c;
@@ -399,13 +335,13 @@ Status make_dirs(const std::string& dir) {
   return {};
 }
 
-Result<ProfileDirLock> ProfileDirLock::acquire(const std::string& dir, bool exclusive) {
+Result<ProfileDirLock> ProfileDirLock::acquire(const std::string& dir, bool exclusive, const Reporter& reporter) {
   UniqueFd fd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd.get() < 0) return make_error("cannot open the profile directory '" + dir + "': " + errstr(errno));
   int op = exclusive ? LOCK_EX : LOCK_SH;
   if (flock(fd.get(), op | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK) return make_error("cannot lock '" + dir + "': " + errstr(errno));
-    std::fprintf(stderr, "profile: waiting for the lock on %s held by another profile command\n", dir.c_str());
+    report(reporter, "waiting for the lock on " + dir + " held by another profile command");
     while (flock(fd.get(), op) != 0)
       if (errno != EINTR) return make_error("cannot lock '" + dir + "': " + errstr(errno));
   }

@@ -1,5 +1,5 @@
 // Error and Result: failures carry their context up to the CLI boundary,
-// where they become one clear message (DESIGN.md, convention 4).
+// where they become one clear message (docs/architecture.md, "Conventions").
 #pragma once
 
 #include <cstddef>
@@ -136,9 +136,17 @@ using Status = Result<void>;
 
 }  // namespace profile
 
-// Returns the error of an expression yielding a Result, if any.
-#define PROFILE_TRY(expr)                              \
-  do {                                                 \
-    auto _profile_try_r = (expr);                      \
+// PROFILE_TRY(expr): returns the error of an expression yielding a Result,
+// if any. PROFILE_TRY(var, expr): the same, and on success declares `var`
+// holding the value (moved out of the Result).
+#define PROFILE_TRY_STATUS_(expr)                            \
+  do {                                                       \
+    auto _profile_try_r = (expr);                            \
     if (!_profile_try_r.ok()) return _profile_try_r.error(); \
   } while (0)
+#define PROFILE_TRY_BIND_(var, expr)                   \
+  auto var##_profile_try_r = (expr);                   \
+  if (!var##_profile_try_r.ok()) return var##_profile_try_r.error(); \
+  auto var = std::move(var##_profile_try_r).value()
+#define PROFILE_TRY_PICK_(a, b, name, ...) name
+#define PROFILE_TRY(...) PROFILE_TRY_PICK_(__VA_ARGS__, PROFILE_TRY_BIND_, PROFILE_TRY_STATUS_, unused)(__VA_ARGS__)

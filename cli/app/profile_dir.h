@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/file_io.h"
+#include "core/reporter.h"
 #include "profilegen/profile.h"
 
 namespace profile {
@@ -19,10 +21,6 @@ inline constexpr const char* kManifestName = "SHA256SUMS";
 // Lowercase hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
 
-Result<std::string> read_text_file(const std::string& path, size_t max_bytes = 64 << 20);
-// Writes `content` to `path` atomically (temp file in the same directory,
-// fsync, rename).
-Status write_file_atomic(const std::string& path, const std::string& content);
 
 // How much of a directory must belong to the manifest's generation.
 enum class DirCheck {
@@ -40,7 +38,9 @@ enum class DirCheck {
 // A directory without a manifest (written before manifests existed) is not
 // checked. kAll takes the directory's shared lock while it reads; kSource
 // callers hold the exclusive lock themselves (or repeat the read under it).
-Result<Profile> read_profile_dir(const std::string& dir, DirCheck check = DirCheck::kAll);
+// `reporter` gets the note when the lock has to be waited for.
+Result<Profile> read_profile_dir(const std::string& dir, DirCheck check = DirCheck::kAll,
+                                 const Reporter& reporter = {});
 // Renders every output of `p` and writes them into `dir`, which must exist.
 // Callers hold the directory's exclusive lock.
 Status write_profile_dir(const std::string& dir, const Profile& p);
@@ -53,11 +53,11 @@ Status check_output_dir(const std::string& dir, bool* missing);
 Status make_dirs(const std::string& dir);
 
 // flock() on the directory itself: no lock file to leave behind in a
-// directory users commit. Writers take it exclusive, loaders shared. Prints
-// one line on stderr when it has to wait.
+// directory users commit. Writers take it exclusive, loaders shared. Sends
+// one note to `reporter` when it has to wait.
 class ProfileDirLock {
  public:
-  static Result<ProfileDirLock> acquire(const std::string& dir, bool exclusive);
+  static Result<ProfileDirLock> acquire(const std::string& dir, bool exclusive, const Reporter& reporter = {});
   ProfileDirLock(ProfileDirLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
   ProfileDirLock& operator=(ProfileDirLock&&) = delete;
   ProfileDirLock(const ProfileDirLock&) = delete;

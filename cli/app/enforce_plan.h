@@ -1,0 +1,39 @@
+// A profile directory -> the parts of an enforcement plan it decides:
+// capabilities, hostname, the file policy (AppArmor and/or Landlock, by
+// what the kernel has) and the seccomp file. The runner then only applies
+// the plan.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+
+#include "cli/app/profile_dir.h"
+#include "core/error.h"
+#include "core/reporter.h"
+#include "runner/landlock.h"
+
+namespace profile {
+
+struct ProfileDirPlan {
+  // Held until the caller has read every file it names (seccomp.json is
+  // compiled later): a concurrent record renames them one by one.
+  std::optional<ProfileDirLock> lock;
+  std::string name;                   // the profile's name, the default hostname
+  std::set<std::string> caps;         // from caps.txt
+  std::string seccomp_path;           // DIR/seccomp.json
+  std::string apparmor_exec;          // "exec NAME"; empty: none
+  std::optional<LandlockPlan> landlock;
+};
+
+// caps.txt: one capability a line; empty lines and '#' comments are
+// skipped. Errors name the file and line.
+Result<std::set<std::string>> read_caps_file(const std::string& path);
+
+// Loads `dir` (checked whole against its manifest) under its shared lock.
+// With `choose_apparmor`, AppArmor is loaded when the kernel has it;
+// Landlock is used whenever the kernel has it (both when both: AppArmor 3
+// has no port rules). Notes (what is not enforced and why) go to `reporter`.
+Result<ProfileDirPlan> load_profile_dir_plan(const std::string& dir, bool choose_apparmor, const Reporter& reporter);
+
+}  // namespace profile

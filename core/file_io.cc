@@ -1,0 +1,93 @@
+#include "core/file_io.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/unique_fd.h"
+
+namespace profile {
+
+namespace {
+std::string errstr(int e) { return strerror(e); }
+}  // namespace
+
+Result<std::string> read_text_file(const std::string& path, size_t max_bytes) {
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  if (fd.get() < 0) return make_error("cannot open '" + path + "': " + errstr(errno));
+  struct stat st;
+  if (fstat(fd.get(), &st) != 0) return make_error("cannot stat '" + path + "': " + errstr(errno));
+  if (S_ISDIR(st.st_mode)) return make_error("'" + path + "' is a directory");
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(fd.get(), buf, sizeof(buf));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return make_error("cannot read '" + path + "': " + errstr(errno));
+    }
+    if (n == 0) break;
+    if (out.size() + static_cast<size_t>(n) > max_bytes)
+      return make_error("'" + path + "' is larger than " + std::to_string(max_bytes) + " bytes");
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+ssize_t read_small_file(const char* path, char* buf, size_t cap) noexcept {
+  if (cap == 0) return -1;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  size_t got = 0;
+  while (got + 1 < cap) {
+    ssize_t n = read(fd, buf + got, cap - 1 - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  close(fd);
+  buf[got] = '\0';
+  return static_cast<ssize_t>(got);
+}
+
+Result<PendingFile> write_temporary(const std::string& path, const std::string& content) {
+  PendingFile f{path, path + ".tmp." + std::to_string(getpid())};
+  UniqueFd fd(open(f.tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644));
+  if (fd.get() < 0) return make_error("cannot create '" + f.tmp + "': " + errstr(errno));
+  size_t off = 0;
+  while (off < content.size()) {
+    ssize_t n = write(fd.get(), content.data() + off, content.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      unlink(f.tmp.c_str());
+      return make_error("cannot write '" + f.tmp + "': " + errstr(e));
+    }
+    off += static_cast<size_t>(n);
+  }
+  if (fsync(fd.get()) != 0 || close(fd.release()) != 0) {
+    int e = errno;
+    unlink(f.tmp.c_str());
+    return make_error("cannot write '" + f.tmp + "': " + errstr(e));
+  }
+  return f;
+}
+
+Status commit_temporary(const PendingFile& f) {
+  if (rename(f.tmp.c_str(), f.path.c_str()) != 0) {
+    int e = errno;
+    unlink(f.tmp.c_str());
+    return make_error("cannot rename '" + f.tmp + "' to '" + f.path + "': " + errstr(e));
+  }
+  return {};
+}
+
+Status write_file_atomic(const std::string& path, const std::string& content) {
+  auto f = write_temporary(path, content);
+  if (!f) return f.error();
+  return commit_temporary(*f);
+}
+
+}  // namespace profile
