@@ -75,7 +75,7 @@ int landlock_abi() noexcept;
 // Opens every path and cuts rights down to `kernel_abi` (best effort), adding
 // one line to `notes` per thing that cannot be enforced here. Patterns are
 // expanded to the matching entries present now; a sensitive path (see
-// profilegen/policy.h) is never reached through a pattern or a rule on a
+// core/sensitive_paths.h) is never reached through a pattern or a rule on a
 // directory above it, only through a rule naming it.
 Result<LandlockPlan> plan_landlock(const LandlockSpec& spec, int kernel_abi, std::vector<std::string>* notes);
 

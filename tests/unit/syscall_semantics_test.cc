@@ -16,7 +16,7 @@
 #include "core/syscall_semantics.h"
 #include "tracer/bpf/recorder.h"
 #include "tracer/ebpf_tracer.h"
-#include "tracer/observations.h"
+#include "core/observations.h"
 #include "tracer/ptrace_decode.h"
 
 namespace profile {
