@@ -3,8 +3,12 @@
 #include <sys/stat.h>
 
 #include "cli/app/profile_dir.h"
+#include "cli/app/traced_run.h"
 #include "cli/app/verify_caps.h"
+#include "core/names.h"
 #include "profilegen/profile.h"
+#include "runner/loaders.h"
+#include "tracer/ebpf_tracer.h"
 
 namespace profile {
 
@@ -32,5 +36,97 @@ Result<Profile> save_recording(const Observations& obs, const SaveRequest& req, 
   PROFILE_TRY(write_profile_dir(req.dir, p));
   return p;
 }
+
+namespace app {
+
+namespace {
+std::string basename_of(const std::string& p) {
+  auto s = p.find_last_of('/');
+  return s == std::string::npos ? p : p.substr(s + 1);
+}
+}  // namespace
+
+Result<RecordResult> record(const RecordRequest& o, const Reporter& reporter) {
+  if (!o.cgroup.empty() && !o.command.empty())
+    return make_error("--cgroup records a running service: give no command");
+  if (!o.duration.empty() && o.cgroup.empty()) return make_error("--duration needs --cgroup");
+  if (o.cgroup.empty() && o.command.empty())
+    return make_error("no command given: profile record [OPTIONS] -- CMD [ARGS...]");
+  std::string cg = o.cgroup;
+  while (cg.size() > 1 && cg.back() == '/') cg.pop_back();
+  std::string name = o.name.empty() ? basename_of(o.cgroup.empty() ? o.command[0] : cg) : o.name;
+  if (name.empty() || name.find('/') != std::string::npos) return make_error("invalid profile name '" + name + "'");
+  std::string out = o.out.empty() ? "profiles/" + name : o.out;
+
+  // Everything about the output is checked before the workload runs: a
+  // recording must not be lost to a typo in -o.
+  bool out_missing = false;
+  PROFILE_TRY(check_output_dir(out, &out_missing));
+  std::optional<Profile> base;
+  struct stat st;
+  if (o.append && stat((out + "/profile.json").c_str(), &st) == 0) {
+    PROFILE_TRY(p, read_profile_dir(out, DirCheck::kSource, reporter));
+    base = std::move(p);
+  }
+
+  Observations obs;
+  int exit_code = 0;
+  RunSpec spec;
+  TracerKind kind = TracerKind::kAuto;
+  if (o.tracer == "ebpf") {
+    kind = TracerKind::kEbpf;
+  } else if (o.tracer == "ptrace") {
+    kind = TracerKind::kPtrace;
+  } else if (o.tracer != "auto") {
+    return make_error("unknown tracer '" + o.tracer + "' (auto, ebpf or ptrace)");
+  }
+  if (!o.cgroup.empty()) {
+    if (kind == TracerKind::kPtrace) return make_error("--cgroup needs the eBPF recorder");
+    if (o.verify_caps) return make_error("--verify-caps replays a command; it cannot be used with --cgroup");
+    uint64_t ms = 0;
+    if (!o.duration.empty()) {
+      PROFILE_TRY(d, parse_duration_ms(o.duration));
+      ms = d;
+    }
+    PROFILE_TRY(r, record_cgroup_ebpf(o.cgroup, ms));
+    obs = std::move(r);
+  } else {
+    std::string fallback;
+    PROFILE_TRY(tracer, make_tracer(kind, &fallback));
+    if (!fallback.empty()) report(reporter, fallback);
+    spec.argv = o.command;
+    // Recorded under the conditions it will be enforced in: the same
+    // isolation options, Docker's default capabilities as the base.
+    PROFILE_TRY(apply_isolation(o.isolation,
+                                std::set<std::string>(docker_default_caps().begin(), docker_default_caps().end()),
+                                name, reporter, &spec));
+    PROFILE_TRY(outcome, run_workload(spec, tracer.get(), &obs));
+    add_exec_loaders(spec, &obs);
+    if (o.on_exit) o.on_exit(outcome);
+    exit_code = outcome.exit_code;
+  }
+
+  SaveRequest save;
+  save.dir = out;
+  save.dir_missing = out_missing;
+  save.name = name;
+  save.append = o.append;
+  save.base = std::move(base);
+  save.allow_loss = o.allow_loss;
+  save.verify_caps = o.verify_caps;
+  save.spec = &spec;
+  save.kind = kind;
+  PROFILE_TRY(saved, save_recording(obs, save, reporter));
+  RecordResult result;
+  result.exit_code = exit_code;
+  result.dir = out;
+  result.profile = std::move(saved);
+  result.unresolved_paths = obs.unresolved_paths;
+  result.first_unresolved_path = obs.first_unresolved_path;
+  result.partial = obs.partial;
+  return result;
+}
+
+}  // namespace app
 
 }  // namespace profile

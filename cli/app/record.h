@@ -1,8 +1,14 @@
-// profile record, after the run: a recording -> the profile directory.
+// profile record: run a command (or watch a cgroup) under a recorder and
+// write its profile directory.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "cli/app/isolation.h"
 
 #include "core/error.h"
 #include "core/observations.h"
@@ -33,5 +39,44 @@ struct SaveRequest {
 // profile.json there for --append, so concurrent appends all count).
 // Returns the profile written. Notes go to `reporter`.
 Result<Profile> save_recording(const Observations& obs, const SaveRequest& req, const Reporter& reporter);
+
+namespace app {
+
+// `profile record`, its options as given on the command line.
+struct RecordRequest {
+  std::string out;           // empty: profiles/NAME
+  std::string name;          // empty: the command's (or cgroup's) base name
+  std::string tracer = "auto";  // auto, ebpf or ptrace
+  bool append = false;
+  bool allow_loss = false;
+  std::string cgroup;        // attach mode: record this running cgroup v2
+  std::string duration;      // attach mode: how long
+  bool verify_caps = false;
+  std::vector<std::string> command;
+  IsolationOptions isolation;
+  // Called once a started workload has ended, before the profile is built
+  // and written: the CLI prints the resource summary there, ahead of the
+  // notes of writing.
+  std::function<void(const RunOutcome&)> on_exit;
+};
+
+struct RecordResult {
+  int exit_code = 0;  // the workload's (0 in attach mode)
+  std::string dir;    // the profile directory written
+  Profile profile;    // as written
+  // From the recording, for the CLI's closing notes.
+  uint64_t unresolved_paths = 0;
+  std::string first_unresolved_path;
+  bool partial = false;
+};
+
+// Checks the request and everything about the output before anything runs
+// (a recording must not be lost to a typo in -o), chooses the recorder,
+// runs the workload under the isolation options with Docker's default
+// capabilities as the base (recorded under the conditions it will be
+// enforced in), and saves the recording. Notes go to `reporter`.
+Result<RecordResult> record(const RecordRequest& req, const Reporter& reporter);
+
+}  // namespace app
 
 }  // namespace profile

@@ -1,0 +1,34 @@
+// profile enforce: run a command confined by a profile directory, a seccomp
+// file or the built-in default policy.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "cli/app/isolation.h"
+#include "core/error.h"
+#include "core/reporter.h"
+#include "runner/supervisor.h"
+
+namespace profile::app {
+
+// `profile enforce`, its options as given on the command line.
+struct EnforceRequest {
+  std::string profile_dir;  // --profile
+  std::string seccomp;      // --seccomp FILE, or "unconfined"
+  std::string apparmor;     // --apparmor NAME
+  std::vector<std::string> command;
+  IsolationOptions isolation;
+  // Called once the workload has ended, before the closing notes: the CLI
+  // prints the resource summary there.
+  std::function<void(const RunOutcome&)> on_exit;
+};
+
+// Builds the plan (capabilities, hostname, AppArmor and/or Landlock, the
+// compiled seccomp program) and runs the workload under it. Without
+// --profile or --seccomp FILE the built-in default seccomp policy applies.
+// Returns the workload's exit status. Notes go to `reporter`.
+Result<int> enforce(const EnforceRequest& req, const Reporter& reporter);
+
+}  // namespace profile::app
