@@ -1,9 +1,12 @@
 #include "profilegen/render.h"
 
 #include <nlohmann/json.hpp>
+#include <iterator>
+#include <string_view>
 #include <utility>
 
-#include "profilegen/render_extra.h"
+#include "profilegen/apparmor.h"
+#include "profilegen/landlock_gen.h"
 
 namespace profile {
 
@@ -50,20 +53,46 @@ std::string render_caps(const Profile& p) {
   return out;
 }
 
+namespace {
+
+Result<std::string> render_profile_json(const Profile& p) { return profile_to_json(p); }
+Result<std::string> render_caps_file(const Profile& p) { return render_caps(p); }
+
+struct OutputFile {
+  std::string_view name;  // file name inside the profile directory
+  Result<std::string> (*render)(const Profile&);
+};
+
+// The single registry of generated files: render_all and profile_dir_files
+// both read it, so a new format is one row here.
+constexpr OutputFile kOutputFiles[] = {
+    {"profile.json", render_profile_json},
+    {"seccomp.json", render_seccomp},
+    {"caps.txt", render_caps_file},
+    {"apparmor.profile", render_apparmor},
+    {"landlock.json", render_landlock},
+};
+
+}  // namespace
+
 Result<std::vector<RenderedFile>> render_all(const Profile& p) {
   std::vector<RenderedFile> out;
-  out.reserve(3 + extra_renderers().size());
-  out.push_back({"profile.json", profile_to_json(p)});
-  auto sec = render_seccomp(p);
-  if (!sec) return with_context(sec.error(), "seccomp.json");
-  out.push_back({"seccomp.json", std::move(*sec)});
-  out.push_back({"caps.txt", render_caps(p)});
-  for (const auto& r : extra_renderers()) {
-    auto text = r.render(p);
-    if (!text) return with_context(text.error(), r.name);
-    out.push_back({r.name, std::move(*text)});  // megabytes for large profiles
+  out.reserve(std::size(kOutputFiles));
+  for (const auto& f : kOutputFiles) {
+    auto text = f.render(p);
+    if (!text) return with_context(text.error(), std::string(f.name));
+    out.push_back({std::string(f.name), std::move(*text)});  // megabytes for large profiles
   }
   return out;
+}
+
+const std::vector<std::string_view>& profile_dir_files() {
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> v;
+    for (const auto& f : kOutputFiles) v.push_back(f.name);
+    return v;
+  }();
+  return names;
 }
 
 }  // namespace profile

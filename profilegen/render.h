@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "profilegen/profile.h"
@@ -17,7 +18,11 @@ struct RenderedFile {
 Result<std::string> render_seccomp(const Profile& p);
 // caps.txt: one capability a line, empty when none.
 std::string render_caps(const Profile& p);
-// Every file of the profile directory, profile.json first.
+// Every file of the profile directory, in profile_dir_files() order
+// (profile.json first).
 Result<std::vector<RenderedFile>> render_all(const Profile& p);
+// The names of the files render_all produces, in the same order: the one
+// list of a profile directory's generated files.
+const std::vector<std::string_view>& profile_dir_files();
 
 }  // namespace profile
