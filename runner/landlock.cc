@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/file_io.h"
+#include "core/json_read.h"
 #include "core/landlock_abi.h"
 #include "core/path_pattern.h"
 #include "core/sensitive_paths.h"
@@ -157,20 +158,17 @@ Result<LandlockSpec> parse_landlock_json(const std::string& text, const std::str
   auto fail = [&](const std::string& where, const std::string& what) {
     return make_error(origin + ": " + where + ": " + what);
   };
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::exception& e) {
-    return make_error(origin + ": invalid JSON: " + e.what());
-  }
+  StrictJson parsed = parse_json_strict(text, "landlock");
+  // A repeated key would otherwise keep its last value: a reviewer reading
+  // the first would see other rights than the ones enforced.
+  if (parsed.duplicate_at)
+    return fail(*parsed.duplicate_at, "duplicate key " + quote_value(parsed.duplicate_key) + " (each key may appear once)");
+  if (!parsed.ok) return make_error(origin + ": invalid JSON: " + parsed.syntax_error);
+  json& j = parsed.value;
   if (!j.is_object()) return fail("landlock", "expected an object");
-  static const char* const kKeys[] = {"schema", "abi", "handled_access_fs", "handled_access_net",
-                                      "scoped", "path_beneath", "path_pattern", "net_port", "notes"};
-  for (const auto& [k, v] : j.items()) {
-    bool known = false;
-    for (const char* a : kKeys) known = known || k == a;
-    if (!known) return fail("landlock", "unknown key '" + k + "'");
-  }
+  if (auto k = first_unknown_key(j, {"schema", "abi", "handled_access_fs", "handled_access_net", "scoped",
+                                     "path_beneath", "path_pattern", "net_port", "notes"}))
+    return fail("landlock", "unknown key '" + *k + "'");
   for (const char* req : {"schema", "abi", "handled_access_fs"})
     if (!j.contains(req)) return fail("landlock", std::string("missing key '") + req + "'");
   if (!j["schema"].is_number_integer() || j["schema"].get<int64_t>() != kLandlockSchema)
@@ -210,8 +208,7 @@ Result<LandlockSpec> parse_landlock_json(const std::string& text, const std::str
       std::string where = "path_beneath[" + std::to_string(i) + "]";
       const auto& r = a[i];
       if (!r.is_object()) return fail(where, "expected an object");
-      for (const auto& [k, v] : r.items())
-        if (k != "path" && k != "access") return fail(where, "unknown key '" + k + "'");
+      if (auto k = first_unknown_key(r, {"path", "access"})) return fail(where, "unknown key '" + *k + "'");
       if (!r.contains("path") || !r["path"].is_string()) return fail(where + ".path", "expected a string");
       auto exact = unescape_path_bytes(r["path"].get<std::string>());
       if (!exact) return fail(where + ".path", exact.error().message);
@@ -235,8 +232,7 @@ Result<LandlockSpec> parse_landlock_json(const std::string& text, const std::str
       std::string where = "path_pattern[" + std::to_string(i) + "]";
       const auto& r = a[i];
       if (!r.is_object()) return fail(where, "expected an object");
-      for (const auto& [k, v] : r.items())
-        if (k != "pattern" && k != "access") return fail(where, "unknown key '" + k + "'");
+      if (auto k = first_unknown_key(r, {"pattern", "access"})) return fail(where, "unknown key '" + *k + "'");
       if (!r.contains("pattern") || !r["pattern"].is_string()) return fail(where + ".pattern", "expected a string");
       std::string pattern = r["pattern"].get<std::string>();
       auto parsed = parse_path_pattern(pattern, &flat);
@@ -267,8 +263,7 @@ Result<LandlockSpec> parse_landlock_json(const std::string& text, const std::str
       std::string where = "net_port[" + std::to_string(i) + "]";
       const auto& r = a[i];
       if (!r.is_object()) return fail(where, "expected an object");
-      for (const auto& [k, v] : r.items())
-        if (k != "port" && k != "access") return fail(where, "unknown key '" + k + "'");
+      if (auto k = first_unknown_key(r, {"port", "access"})) return fail(where, "unknown key '" + *k + "'");
       if (!r.contains("port") || !r["port"].is_number_integer() || r["port"].get<int64_t>() < 0 ||
           r["port"].get<int64_t>() > 65535)
         return fail(where + ".port", "expected a port number 0..65535");
