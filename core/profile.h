@@ -58,6 +58,24 @@ struct RecordingInfo {
   bool operator==(const RecordingInfo&) const = default;
 };
 
+// One rule granted beyond what the recording literally observed: a syscall
+// family member, a timing-dependent call, a collapsed or generalised path, a
+// created tree, a runtime's needs, a hand-written addition. Kept in
+// profile.json so that a reviewer reads what was generalised and why.
+inline constexpr size_t kMaxWideningEvidence = 8;
+struct Widening {
+  std::string kind;    // one of widening_kinds()
+  std::string rule;    // what was granted: "syscall x86_64 readlinkat" or a path pattern
+  std::string reason;  // one sentence for a reviewer
+  // Observations behind it (paths, syscalls), at most kMaxWideningEvidence.
+  std::vector<std::string> evidence;
+  auto key() const { return std::tie(kind, rule); }
+  bool operator<(const Widening& o) const { return key() < o.key(); }
+  bool operator==(const Widening& o) const {
+    return key() == o.key() && reason == o.reason && evidence == o.evidence;
+  }
+};
+
 struct Profile {
   int schema = kProfileSchema;
   std::string name;
@@ -70,8 +88,19 @@ struct Profile {
   // capability name without CAP_ (e.g. "NET_BIND_SERVICE") -> evidence
   std::map<std::string, CapEvidence> capabilities;
   RecordingInfo recording;
+  // Keyed by (kind, rule); see Widening.
+  std::set<Widening> widenings;
   bool operator==(const Profile&) const = default;
 };
+
+// The named classes of widening, each documented in docs/policy.md.
+const std::vector<std::string>& widening_kinds();
+bool is_widening_kind(const std::string& kind);
+// Records a widening, or adds `evidence` to the one with the same kind and
+// rule (keeping the first reason). Evidence beyond kMaxWideningEvidence is
+// dropped: the list illustrates, the rule is what is granted.
+void add_widening(Profile* p, const std::string& kind, const std::string& rule, const std::string& reason,
+                  const std::vector<std::string>& evidence);
 
 // All file access names, in bit order of FileAccess.
 const std::vector<std::string>& access_names();

@@ -113,6 +113,27 @@ std::string profile_to_json(const Profile& p) {
     w.string_array(names);
   }
   w.end_object();
+  // Only present when something was widened, so that a profile without
+  // widenings reads as it always has.
+  if (!p.widenings.empty()) {
+    w.key("widenings");
+    w.begin_array();
+    for (const auto& wd : p.widenings) {
+      w.begin_object();
+      w.key("evidence");
+      w.begin_array();
+      for (const auto& e : wd.evidence) w.value(escape_path_bytes(e));
+      w.end_array();
+      w.key("kind");
+      w.value(wd.kind);
+      w.key("reason");
+      w.value(wd.reason);
+      w.key("rule");
+      w.value(escape_path_bytes(wd.rule));
+      w.end_object();
+    }
+    w.end_array();
+  }
   w.end_object();
   std::string out = w.take();
   out.push_back('\n');
@@ -440,7 +461,7 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
   }
   PROFILE_TRY(rd.keys(j, "profile",
                       {"schema", "name", "syscalls", "arguments", "files", "network", "capabilities",
-                       "recording"},
+                       "recording", "widenings"},
                       {"schema", "name", "syscalls"}));
   Profile p;
   PROFILE_TRY(schema, rd.integer(j["schema"], "schema", 0, 1000));
@@ -635,6 +656,37 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
     if (r.contains("lost_events")) {
       PROFILE_TRY(l, rd.u64(r["lost_events"], "recording.lost_events"));
       p.recording.lost_events = l;
+    }
+  }
+  if (j.contains("widenings")) {
+    PROFILE_TRY(rd.array(j["widenings"], "widenings"));
+    for (size_t i = 0; i < j["widenings"].size(); ++i) {
+      const auto& wj = j["widenings"][i];
+      std::string where = "widenings[" + std::to_string(i) + "]";
+      PROFILE_TRY(rd.keys(wj, where, {"kind", "rule", "reason", "evidence"}, {"kind", "rule", "reason"}));
+      PROFILE_TRY(kind, rd.str(wj["kind"], where + ".kind"));
+      if (!is_widening_kind(kind)) return rd.fail(where + ".kind", "unknown widening kind " + quote_value(kind));
+      PROFILE_TRY(rule, rd.str(wj["rule"], where + ".rule"));
+      auto exact_rule = unescape_path_bytes(rule);
+      if (!exact_rule) return rd.fail(where + ".rule", exact_rule.error().message);
+      PROFILE_TRY(reason, rd.str(wj["reason"], where + ".reason"));
+      std::vector<std::string> evidence;
+      if (wj.contains("evidence")) {
+        PROFILE_TRY(rd.array(wj["evidence"], where + ".evidence"));
+        if (wj["evidence"].size() > kMaxWideningEvidence)
+          return rd.fail(where + ".evidence", "more than " + std::to_string(kMaxWideningEvidence) + " entries");
+        for (size_t k = 0; k < wj["evidence"].size(); ++k) {
+          PROFILE_TRY(e, rd.str(wj["evidence"][k], where + ".evidence[" + std::to_string(k) + "]"));
+          auto exact = unescape_path_bytes(e);
+          if (!exact) return rd.fail(where + ".evidence", exact.error().message);
+          evidence.push_back(std::move(*exact));
+        }
+      }
+      Widening probe;
+      probe.kind = kind;
+      probe.rule = *exact_rule;
+      if (p.widenings.count(probe)) return rd.fail(where, "repeats kind " + quote_value(kind) + " and rule " + quote_value(rule));
+      add_widening(&p, kind, *exact_rule, reason, evidence);
     }
   }
   return p;

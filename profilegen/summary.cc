@@ -97,6 +97,19 @@ std::string summarize(const Profile& p) {
     first = false;
   }
   o << "\n";
+  if (!p.widenings.empty()) {
+    // A reviewer's list of everything granted beyond what was observed.
+    o << "  widened beyond the recording (" << p.widenings.size() << "):\n";
+    size_t shown = 0;
+    for (const auto& w : p.widenings) {
+      if (shown == 20) {
+        o << "    ... " << (p.widenings.size() - shown) << " more in profile.json \"widenings\"\n";
+        break;
+      }
+      o << "    " << w.kind << ": " << printable_message(w.rule) << " (" << printable_message(w.reason) << ")\n";
+      ++shown;
+    }
+  }
   if (!p.recording.complete)
     o << "  WARNING: recording incomplete (" << p.recording.lost_events
       << " events lost or recording interrupted)\n";
