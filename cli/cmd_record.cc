@@ -1,12 +1,15 @@
 // profile record: run a command under a recorder and write its profile.
 #include <iostream>
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "cli/app/profile_dir.h"
 #include "cli/app/record.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/run_options.h"
+#include "profilegen/render.h"
 #include "profilegen/summary.h"
 #include "tracer/path_join.h"
 
@@ -23,8 +26,9 @@ int run_record(app::RecordRequest req) {
     note(std::to_string(r->unresolved_paths) +
          " path argument(s) left out of the profile: a \"..\" follows a name that may be a symbolic link, so "
          "which file the call used is unknown (first: \"" + escape_for_message(r->first_unresolved_path) + "\")");
-  std::cerr << "  written to " << r->dir << "/ (profile.json, seccomp.json, apparmor.profile, landlock.json, caps.txt, "
-            << kManifestName << ")\n";
+  std::string files;
+  for (std::string_view f : profile_dir_files()) files += std::string(f) + ", ";
+  std::cerr << "  written to " << r->dir << "/ (" << files << kManifestName << ")\n";
   if (r->partial) note("recording interrupted: the profile is marked partial");
   return r->exit_code;
 }

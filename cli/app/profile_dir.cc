@@ -10,7 +10,6 @@
 #include <dirent.h>
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <map>
@@ -27,12 +26,10 @@ namespace profile {
 namespace {
 std::string errstr(int e) { return strerror(e); }
 
-// The fixed contract of a profile directory; the manifest covers exactly these.
-constexpr std::array<const char*, 5> kProfileFiles = {"apparmor.profile", "caps.txt", "landlock.json",
-                                                      "profile.json", "seccomp.json"};
-
+// The fixed contract of a profile directory (profilegen's registry); the
+// manifest covers exactly these.
 bool is_profile_file(const std::string& name) {
-  for (const char* f : kProfileFiles)
+  for (std::string_view f : profile_dir_files())
     if (name == f) return true;
   return false;
 }
@@ -147,8 +144,8 @@ Result<std::map<std::string, std::string>> parse_manifest(const std::string& tex
     if (!is_profile_file(name)) return make_error(where + "'" + name + "' is not a file of a profile directory");
     if (!out.emplace(name, digest).second) return make_error(where + "'" + name + "' is listed twice");
   }
-  for (const char* f : kProfileFiles)
-    if (!out.count(f)) return make_error(path + " has no entry for " + f);
+  for (std::string_view f : profile_dir_files())
+    if (!out.count(std::string(f))) return make_error(path + " has no entry for " + std::string(f));
   return out;
 }
 
@@ -180,7 +177,7 @@ Result<std::vector<std::string>> mismatched_files(const std::string& dir) {
 // Removes what a writer killed before its renames left behind: under the
 // exclusive lock no other writer can own a temporary file here.
 void remove_stale_temporaries(const std::string& dir) {
-  std::vector<std::string> names(kProfileFiles.begin(), kProfileFiles.end());
+  std::vector<std::string> names(profile_dir_files().begin(), profile_dir_files().end());
   names.push_back(kManifestName);
   UniqueFd dfd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dfd.get() < 0) return;

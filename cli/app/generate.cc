@@ -1,0 +1,14 @@
+#include "cli/app/generate.h"
+
+#include "cli/app/profile_dir.h"
+
+namespace profile::app {
+
+Result<GenerateResult> generate(const GenerateRequest& req, const Reporter& reporter) {
+  PROFILE_TRY(lock, ProfileDirLock::acquire(req.dir, true, reporter));
+  PROFILE_TRY(p, read_profile_dir(req.dir, req.force ? DirCheck::kNone : DirCheck::kSource, reporter));
+  PROFILE_TRY(write_profile_dir(req.dir, p));
+  return GenerateResult{req.dir};
+}
+
+}  // namespace profile::app
