@@ -7,7 +7,7 @@ namespace profile::app {
 Result<GenerateResult> generate(const GenerateRequest& req, const Reporter& reporter) {
   PROFILE_TRY(lock, ProfileDirLock::acquire(req.dir, true, reporter));
   PROFILE_TRY(p, read_profile_dir(req.dir, req.force ? DirCheck::kNone : DirCheck::kSource, reporter));
-  PROFILE_TRY(write_profile_dir(req.dir, p));
+  PROFILE_TRY(write_profile_dir_with_yaml(req.dir, p, reporter, nullptr));
   return GenerateResult{req.dir};
 }
 

@@ -21,8 +21,8 @@ struct GenerateResult {
 };
 
 // Takes the directory's exclusive lock, reads profile.json (checked against
-// the manifest unless `force`) and writes every rendered file and a new
-// manifest. Notes go to `reporter`.
+// the manifest unless `force`), applies profile.yaml when there is one, and
+// writes every rendered file and a new manifest. Notes go to `reporter`.
 Result<GenerateResult> generate(const GenerateRequest& req, const Reporter& reporter);
 
 }  // namespace profile::app

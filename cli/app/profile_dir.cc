@@ -17,6 +17,7 @@
 #include <sstream>
 #include <vector>
 
+#include "profilegen/profile_yaml.h"
 #include "profilegen/render.h"
 #include "core/file_io.h"
 #include "core/unique_fd.h"
@@ -125,6 +126,34 @@ std::string render_manifest(const std::map<std::string, std::string>& digests) {
   return out;
 }
 
+// The text of a profile.yaml, or nothing when there is none. The user's
+// repository decides what is there, so the open must not block on a FIFO
+// or read a device: only a regular file, bounded.
+Result<std::optional<std::string>> read_yaml_text(const std::string& path) {
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+  if (fd.get() < 0) {
+    if (errno == ENOENT) return std::optional<std::string>();
+    return make_error("cannot open '" + path + "': " + errstr(errno));
+  }
+  struct stat st;
+  if (fstat(fd.get(), &st) != 0) return make_error("cannot stat '" + path + "': " + errstr(errno));
+  if (!S_ISREG(st.st_mode)) return make_error("'" + path + "' is not a regular file");
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return make_error("cannot read '" + path + "': " + errstr(errno));
+    }
+    if (n == 0) break;
+    if (out.size() + static_cast<size_t>(n) > kMaxProfileYamlBytes)
+      return make_error("'" + path + "' is larger than " + std::to_string(kMaxProfileYamlBytes) + " bytes");
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return std::optional<std::string>(std::move(out));
+}
+
 // Parses SHA256SUMS strictly: it decides whether a profile is enforced, so
 // anything but the exact lines we write is an error naming the line.
 Result<std::map<std::string, std::string>> parse_manifest(const std::string& text, const std::string& path) {
@@ -141,7 +170,8 @@ Result<std::map<std::string, std::string>> parse_manifest(const std::string& tex
     for (char c : digest)
       if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
         return make_error(where + "the digest is not 64 lowercase hex digits");
-    if (!is_profile_file(name)) return make_error(where + "'" + name + "' is not a file of a profile directory");
+    if (!is_profile_file(name) && name != kProfileYamlName)
+      return make_error(where + "'" + name + "' is not a file of a profile directory");
     if (!out.emplace(name, digest).second) return make_error(where + "'" + name + "' is listed twice");
   }
   for (std::string_view f : profile_dir_files())
@@ -150,7 +180,10 @@ Result<std::map<std::string, std::string>> parse_manifest(const std::string& tex
 }
 
 // Names the files of `dir` whose content is not what the manifest says, in
-// the manifest's order. Empty when the directory has no manifest.
+// the manifest's order. Empty when the directory has no manifest. A
+// profile.yaml counts as not matching when it is there and the manifest
+// does not list it, or the other way round: the generated files then did
+// not come from the changes it now holds.
 Result<std::vector<std::string>> mismatched_files(const std::string& dir) {
   std::string mpath = dir + "/" + kManifestName;
   struct stat st;
@@ -160,8 +193,18 @@ Result<std::vector<std::string>> mismatched_files(const std::string& dir) {
   auto manifest = parse_manifest(*text, mpath);
   if (!manifest) return manifest.error();
   std::vector<std::string> bad;
+  if (!manifest->count(kProfileYamlName)) {
+    std::string ypath = dir + "/" + kProfileYamlName;
+    if (lstat(ypath.c_str(), &st) == 0 || errno != ENOENT) bad.push_back(kProfileYamlName);
+  }
   for (const auto& [name, digest] : *manifest) {
     std::string path = dir + "/" + name;
+    if (name == kProfileYamlName) {
+      auto y = read_yaml_text(path);
+      if (!y) return y.error();
+      if (!*y || sha256_hex(**y) != digest) bad.push_back(name);
+      continue;
+    }
     auto content = read_text_file(path);
     if (!content) {
       if (access(path.c_str(), F_OK) != 0)
@@ -216,14 +259,22 @@ Result<Profile> read_profile_dir(const std::string& dir, DirCheck check, const R
     auto bad = mismatched_files(dir);
     if (!bad) return bad.error();
     std::string manifest = dir + "/" + kManifestName;
-    bool source_bad = false;
+    bool source_bad = false, yaml_bad = false;
     std::string other;
     for (const auto& n : *bad) {
       if (n == "profile.json")
         source_bad = true;
+      else if (n == kProfileYamlName)
+        yaml_bad = true;
       else if (other.empty())
         other = n;
     }
+    // profile.yaml is a source like profile.json: `generate` applies it, so
+    // only what is enforced must match it.
+    if (check == DirCheck::kAll && yaml_bad && !source_bad && other.empty())
+      return make_error(dir + "/" + kProfileYamlName +
+                        " was added, changed or removed after the other files were generated (it does not match " +
+                        manifest + "): run `profile generate " + dir + "` to apply it");
     if (check == DirCheck::kAll && source_bad && other.empty())
       return make_error(path + " was changed after the other files were generated from it (it does not match " +
                         manifest + "): run `profile generate " + dir + "` to render them again");
@@ -241,13 +292,14 @@ Result<Profile> read_profile_dir(const std::string& dir, DirCheck check, const R
   return profile_from_json(*text, path);
 }
 
-Status write_profile_dir(const std::string& dir, const Profile& p) {
+Status write_profile_dir(const std::string& dir, const Profile& p, const std::string* applied_yaml) {
   // Render everything first: a rendering error must not leave a directory
   // with some files new and some old.
   auto files = render_all(p);
   if (!files) return files.error();
   std::map<std::string, std::string> digests;
   for (const auto& f : *files) digests[f.name] = sha256_hex(f.content);
+  if (applied_yaml != nullptr) digests[kProfileYamlName] = sha256_hex(*applied_yaml);
   remove_stale_temporaries(dir);
   // Every file durable under its temporary name before the first rename, so
   // that the renames, the only non-atomic part, take microseconds. The
@@ -347,6 +399,31 @@ Result<ProfileDirLock> ProfileDirLock::acquire(const std::string& dir, bool excl
 
 ProfileDirLock::~ProfileDirLock() {
   if (fd_ >= 0) close(fd_);
+}
+
+Result<std::optional<ProfileYamlFile>> read_profile_yaml(const std::string& dir) {
+  std::string path = dir + "/" + kProfileYamlName;
+  PROFILE_TRY(text, read_yaml_text(path));
+  if (!text) return std::optional<ProfileYamlFile>();
+  PROFILE_TRY(parsed, parse_profile_yaml(*text, path));
+  return std::optional<ProfileYamlFile>(ProfileYamlFile{std::move(*text), std::move(parsed)});
+}
+
+Status write_profile_dir_with_yaml(const std::string& dir, const Profile& p, const Reporter& reporter,
+                                   Profile* written) {
+  PROFILE_TRY(yaml, read_profile_yaml(dir));
+  if (!yaml) {
+    if (written != nullptr) *written = p;
+    return write_profile_dir(dir, p);
+  }
+  std::vector<std::string> notes;
+  PROFILE_TRY(changed, apply_profile_yaml(p, yaml->parsed, &notes));
+  for (const auto& n : notes) report(reporter, n);
+  report(reporter, "applied " + yaml->parsed.origin + " (" + std::to_string(yaml->parsed.add.size()) + " to add, " +
+                       std::to_string(yaml->parsed.remove.size()) + " to remove)");
+  PROFILE_TRY(write_profile_dir(dir, changed, &yaml->text));
+  if (written != nullptr) *written = std::move(changed);
+  return {};
 }
 
 }  // namespace profile

@@ -12,6 +12,7 @@
 #include "core/file_io.h"
 #include "core/reporter.h"
 #include "profilegen/profile.h"
+#include "profilegen/profile_yaml.h"
 
 namespace profile {
 
@@ -42,8 +43,24 @@ enum class DirCheck {
 Result<Profile> read_profile_dir(const std::string& dir, DirCheck check = DirCheck::kAll,
                                  const Reporter& reporter = {});
 // Renders every output of `p` and writes them into `dir`, which must exist.
-// Callers hold the directory's exclusive lock.
-Status write_profile_dir(const std::string& dir, const Profile& p);
+// Callers hold the directory's exclusive lock. `applied_yaml`: the text of
+// the profile.yaml applied to `p`, whose digest the manifest then lists.
+Status write_profile_dir(const std::string& dir, const Profile& p, const std::string* applied_yaml = nullptr);
+
+// DIR/profile.yaml (profilegen/profile_yaml.h), its text and its parse.
+struct ProfileYamlFile {
+  std::string text;
+  ProfileYaml parsed;
+};
+// Nothing when DIR has no profile.yaml; an error naming the file and line
+// when it cannot be read or parsed (a regular file only, bounded).
+Result<std::optional<ProfileYamlFile>> read_profile_yaml(const std::string& dir);
+// write_profile_dir of `p` with DIR/profile.yaml (if any) applied, read
+// under the caller's exclusive lock so the manifest lists the text that was
+// applied. Notes (removals that removed nothing) go to `reporter`; the
+// profile as written goes to *written.
+Status write_profile_dir_with_yaml(const std::string& dir, const Profile& p, const Reporter& reporter,
+                                   Profile* written);
 
 // Early check of an output directory, before a workload runs: it is a
 // writable directory, or it can be created (its nearest existing ancestor is

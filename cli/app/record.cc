@@ -33,8 +33,12 @@ Result<Profile> save_recording(const Observations& obs, const SaveRequest& req, 
     PROFILE_TRY(now, read_profile_dir(req.dir, DirCheck::kSource, reporter));
     p = merge_profiles(now, p);
   }
-  PROFILE_TRY(write_profile_dir(req.dir, p));
-  return p;
+  // profile.yaml goes on top of the merged recording every time, so its
+  // additions survive a recording without --append and its removals one
+  // that sees the removed behaviour again.
+  Profile written;
+  PROFILE_TRY(write_profile_dir_with_yaml(req.dir, p, reporter, &written));
+  return written;
 }
 
 namespace app {
@@ -62,6 +66,9 @@ Result<RecordResult> record(const RecordRequest& o, const Reporter& reporter) {
   // recording must not be lost to a typo in -o.
   bool out_missing = false;
   PROFILE_TRY(check_output_dir(out, &out_missing));
+  // A mistake in profile.yaml is reported now; it is read again, under the
+  // lock, when the recording is written.
+  if (!out_missing) PROFILE_TRY(read_profile_yaml(out));
   std::optional<Profile> base;
   struct stat st;
   if (o.append && stat((out + "/profile.json").c_str(), &st) == 0) {

@@ -48,5 +48,35 @@ TEST(AppGenerate, RendersAHandEditedProfileJsonAndRefusesAMixUnlessForced) {
   EXPECT_EQ(test::read_file(dir / "caps.txt"), "");
 }
 
+TEST(AppGenerate, AppliesProfileYamlAndListsItInTheManifest) {
+  test::TempDir dir;
+  ASSERT_TRUE(write_profile_dir(dir.path(), small()).ok());
+  test::write_file(dir / "profile.yaml",
+                   "add:\n  capabilities:\n    - name: NET_BIND_SERVICE\n      reason: port 443\n"
+                   "remove:\n  capabilities:\n    - name: SYS_ADMIN\n      reason: never\n");
+  std::vector<std::string> notes;
+  app::GenerateRequest req;
+  req.dir = dir.path();
+  auto r = app::generate(req, [&](const std::string& n) { notes.push_back(n); });
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(test::read_file(dir / "caps.txt"), "NET_BIND_SERVICE\n");
+  EXPECT_NE(test::read_file(dir / "SHA256SUMS").find(sha256_hex(test::read_file(dir / "profile.yaml")) +
+                                                     "  profile.yaml\n"),
+            std::string::npos);
+  ASSERT_EQ(notes.size(), 2u);
+  EXPECT_NE(notes[0].find("profile.yaml:7:"), std::string::npos) << notes[0];
+  EXPECT_NE(notes[1].find("applied"), std::string::npos) << notes[1];
+  EXPECT_TRUE(read_profile_dir(dir.path()).ok());
+
+  // A changed profile.yaml is what enforce must not miss.
+  test::write_file(dir / "profile.yaml", "");
+  auto stale = read_profile_dir(dir.path());
+  ASSERT_FALSE(stale.ok());
+  EXPECT_NE(stale.error().message.find("profile.yaml"), std::string::npos) << stale.error().message;
+  ASSERT_TRUE(app::generate(req, {}).ok());
+  EXPECT_EQ(test::read_file(dir / "caps.txt"), "NET_BIND_SERVICE\n") << "profile.json keeps what was applied";
+  EXPECT_TRUE(read_profile_dir(dir.path()).ok());
+}
+
 }  // namespace
 }  // namespace profile
