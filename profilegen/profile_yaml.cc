@@ -421,6 +421,14 @@ Status read_changes(const Reader& rd, const YNode& n, const std::string& field, 
   return {};
 }
 
+// Widening rules, spelled as docs/policy.md gives them.
+std::string syscall_rule(const std::string& arch, const std::string& name) { return "syscall " + arch + " " + name; }
+std::string capability_rule(const std::string& name) { return "capability " + name; }
+std::string port_rule(const PortRule& r) { return "port " + r.kind + " " + r.protocol + " " + std::to_string(r.port); }
+std::string socket_rule(const SocketRule& r) {
+  return "socket " + r.family + " " + r.type + " " + std::to_string(r.protocol);
+}
+
 // One thing both added and removed is a contradiction the reader of the
 // file cannot resolve; refused, naming both lines.
 Status check_contradictions(const Reader& rd, const ProfileYaml& y) {
@@ -495,6 +503,12 @@ Result<Profile> apply_profile_yaml(const Profile& in, const ProfileYaml& y, std:
   for (const auto& [arch, names] : in.syscalls)
     if (!names.empty()) arches.push_back(arch);
 
+  // A removed rule is no longer granted: its widening would tell a
+  // reviewer otherwise.
+  auto drop_widenings = [&](const std::string& rule) {
+    for (auto w = p.widenings.begin(); w != p.widenings.end();)
+      w = w->rule == rule ? p.widenings.erase(w) : std::next(w);
+  };
   for (const auto& r : y.remove.files) {
     auto it = p.files.find(r.path);
     if (it == p.files.end()) {
@@ -503,12 +517,16 @@ Result<Profile> apply_profile_yaml(const Profile& in, const ProfileYaml& y, std:
     }
     if (r.access.empty()) {
       p.files.erase(it);
+      drop_widenings(r.path);
       continue;
     }
     size_t removed = 0;
     for (const auto& a : r.access) removed += it->second.erase(a);
     if (removed == 0) note(r.line, "access of " + quote_value(r.path));
-    if (it->second.empty()) p.files.erase(it);
+    if (it->second.empty()) {
+      p.files.erase(it);
+      drop_widenings(r.path);
+    }
   }
   for (const auto& r : y.remove.syscalls) {
     for (const auto& name : r.names) {
@@ -517,6 +535,7 @@ Result<Profile> apply_profile_yaml(const Profile& in, const ProfileYaml& y, std:
         if (!r.arch.empty() && arch != r.arch) continue;
         if (names.erase(name) == 0) continue;
         removed = true;
+        drop_widenings(syscall_rule(arch, name));
         // Argument rules of a syscall that is no longer allowed mean nothing.
         for (auto a = p.args.begin(); a != p.args.end();)
           a = a->arch == arch && a->syscall == name ? p.args.erase(a) : std::next(a);
@@ -524,23 +543,43 @@ Result<Profile> apply_profile_yaml(const Profile& in, const ProfileYaml& y, std:
       if (!removed) note(r.line, "syscall " + quote_value(name) + (r.arch.empty() ? "" : " on " + r.arch));
     }
   }
-  for (const auto& r : y.remove.ports)
-    if (p.network.ports.erase(r.rule) == 0)
-      note(r.line, "port " + r.rule.kind + " " + r.rule.protocol + " " + std::to_string(r.rule.port));
+  for (const auto& r : y.remove.ports) {
+    if (p.network.ports.erase(r.rule) == 0) note(r.line, port_rule(r.rule));
+    drop_widenings(port_rule(r.rule));
+  }
   for (const auto& r : y.remove.sockets) {
     size_t removed = 0;
     for (auto s = p.network.sockets.begin(); s != p.network.sockets.end();) {
       bool match = s->family == r.family && (r.type.empty() || s->type == r.type) &&
                    (!r.protocol || s->protocol == *r.protocol);
-      if (match) ++removed;
+      if (match) {
+        ++removed;
+        drop_widenings(socket_rule(*s));
+      }
       s = match ? p.network.sockets.erase(s) : std::next(s);
     }
     if (removed == 0) note(r.line, "socket family " + quote_value(r.family));
   }
-  for (const auto& r : y.remove.capabilities)
+  for (const auto& r : y.remove.capabilities) {
     if (p.capabilities.erase(r.name) == 0) note(r.line, "capability " + r.name);
+    drop_widenings(capability_rule(r.name));
+  }
 
-  for (const auto& a : y.add.files) p.files[a.path].insert(a.access.begin(), a.access.end());
+  // Every addition is listed as a "manual" widening with the user's reason
+  // (the current one: an edited reason replaces the one a previous run
+  // wrote), so a reviewer of profile.json sees what was added by hand.
+  auto manual = [&](const std::string& rule, const std::string& reason) {
+    Widening probe;
+    probe.kind = "manual";
+    probe.rule = rule;
+    p.widenings.erase(probe);
+    add_widening(&p, "manual", rule, reason, {});
+  };
+
+  for (const auto& a : y.add.files) {
+    p.files[a.path].insert(a.access.begin(), a.access.end());
+    manual(a.path, a.reason);
+  }
   for (const auto& a : y.add.syscalls) {
     std::vector<std::string> targets = a.arch.empty() ? arches : std::vector<std::string>{a.arch};
     if (targets.empty())
@@ -550,11 +589,25 @@ Result<Profile> apply_profile_yaml(const Profile& in, const ProfileYaml& y, std:
         auto nr = syscall_number(arch, name);
         if (!nr) return rd.fail(a.line, "add.syscalls.names: " + nr.error().message);
       }
-    for (const auto& arch : targets) p.syscalls[arch].insert(a.names.begin(), a.names.end());
+    for (const auto& arch : targets)
+      for (const auto& name : a.names) {
+        p.syscalls[arch].insert(name);
+        manual(syscall_rule(arch, name), a.reason);
+      }
   }
-  for (const auto& a : y.add.ports) p.network.ports.insert(a.rule);
-  for (const auto& a : y.add.sockets) p.network.sockets.insert(SocketRule{a.family, a.type, a.protocol.value_or(0)});
-  for (const auto& a : y.add.capabilities) p.capabilities.emplace(a.name, CapEvidence{"manual", a.reason});
+  for (const auto& a : y.add.ports) {
+    p.network.ports.insert(a.rule);
+    manual(port_rule(a.rule), a.reason);
+  }
+  for (const auto& a : y.add.sockets) {
+    SocketRule r{a.family, a.type, a.protocol.value_or(0)};
+    p.network.sockets.insert(r);
+    manual(socket_rule(r), a.reason);
+  }
+  for (const auto& a : y.add.capabilities) {
+    p.capabilities.emplace(a.name, CapEvidence{"manual", a.reason});
+    manual(capability_rule(a.name), a.reason);
+  }
   return p;
 }
 

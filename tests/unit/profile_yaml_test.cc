@@ -9,6 +9,7 @@
 #include "profilegen/profile.h"
 #include "profilegen/profile_yaml.h"
 #include "profilegen/render.h"
+#include "test_util.h"
 
 namespace profile {
 namespace {
@@ -38,6 +39,8 @@ Profile recorded() {
   p.network.sockets.insert(SocketRule{"inet", "stream", 0});
   p.network.sockets.insert(SocketRule{"netlink", "raw", 0});
   p.capabilities["SYS_PTRACE"] = CapEvidence{"observed", "ptrace"};
+  add_widening(&p, "syscall-family", "syscall x86_64 ptrace", "a family member", {"syscall x86_64 read"});
+  add_widening(&p, "temporary-name", "/tmp/debug.log", "a random name", {"/tmp/debug.log"});
   return p;
 }
 
@@ -100,6 +103,22 @@ TEST(ProfileYaml, AdditionsAndRemovalsAreAppliedAndEveryRenderedFileSeesThem) {
   EXPECT_EQ(p->capabilities.at("NET_BIND_SERVICE").reason, "binds port 443 in production");
   EXPECT_FALSE(p->capabilities.count("SYS_PTRACE"));
 
+  // A reviewer reads every addition, with its reason, in profile.json.
+  std::map<std::string, std::string> manual;
+  for (const auto& w : p->widenings) {
+    EXPECT_NE(w.rule, "syscall x86_64 ptrace") << "the widening of a removed syscall stays";
+    if (w.kind == "manual") manual[w.rule] = w.reason;
+  }
+  EXPECT_EQ(manual, (std::map<std::string, std::string>{
+                        {"/srv/www/**", "serve every page, not only the ones the tests fetched"},
+                        {"capability NET_BIND_SERVICE", "binds port 443 in production"},
+                        {"port bind tcp 8443", "TLS listener, not exercised by the tests"},
+                        {"socket inet6 stream 0", "IPv6 clients"},
+                        {"syscall x86_64 sendfile", "large files are sent with sendfile"},
+                    }));
+  // Only some access of /tmp/debug.log went: its rule and widening stay.
+  EXPECT_EQ(p->widenings.size(), manual.size() + 1);
+
   auto files = rendered(*p);
   EXPECT_NE(files["seccomp.json"].find("\"sendfile\""), std::string::npos);
   EXPECT_EQ(files["seccomp.json"].find("\"ptrace\""), std::string::npos);
@@ -107,6 +126,26 @@ TEST(ProfileYaml, AdditionsAndRemovalsAreAppliedAndEveryRenderedFileSeesThem) {
   EXPECT_NE(files["landlock.json"].find("/srv/www"), std::string::npos);
   EXPECT_NE(files["apparmor.profile"].find("/srv/www/**"), std::string::npos);
   EXPECT_NE(files["profile.json"].find("binds port 443 in production"), std::string::npos);
+  auto back = profile_from_json(files["profile.json"], "profile.json");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, *p);
+}
+
+TEST(ProfileYaml, AnEditedReasonReplacesTheOneAPreviousRunWrote) {
+  auto first = parse_profile_yaml("add:\n  syscalls:\n    - names: [getpid]\n      reason: old\n", "f");
+  auto second = parse_profile_yaml("add:\n  syscalls:\n    - names: [getpid]\n      reason: new\n", "f");
+  ASSERT_TRUE(first.ok() && second.ok());
+  auto once = apply_profile_yaml(recorded(), *first, nullptr);
+  ASSERT_TRUE(once.ok());
+  auto again = apply_profile_yaml(*once, *second, nullptr);
+  ASSERT_TRUE(again.ok());
+  bool found = false;
+  for (const auto& w : again->widenings)
+    if (w.kind == "manual" && w.rule == "syscall x86_64 getpid") {
+      found = true;
+      EXPECT_EQ(w.reason, "new");
+    }
+  EXPECT_TRUE(found);
 }
 
 TEST(ProfileYaml, ApplyingTwiceChangesNothingMore) {
@@ -184,6 +223,36 @@ TEST(ProfileYaml, ALiteralSensitivePathMayBeAddedAWideningWildcardMayNot) {
   EXPECT_NE(e.find("'/etc'"), std::string::npos) << e;
   // A directory below is the user's to name.
   EXPECT_EQ(parse_error("add:\n  files:\n    - path: /etc/app/**\n      access: [write]\n      reason: r\n"), "");
+}
+
+// The examples of the documentation, taken from the pages themselves so
+// they cannot drift from what the parser accepts.
+std::vector<std::string> yaml_blocks(const std::string& page) {
+  std::vector<std::string> out;
+  const std::string text = test::read_file(std::string(PROFILE_SOURCE_DIR) + "/" + page);
+  size_t at = 0;
+  while ((at = text.find("```yaml\n", at)) != std::string::npos) {
+    at += 8;
+    size_t end = text.find("```\n", at);
+    if (end == std::string::npos) break;
+    out.push_back(text.substr(at, end - at));
+    at = end;
+  }
+  return out;
+}
+
+TEST(ProfileYaml, TheDocumentedExamplesParseAndApply) {
+  for (const char* page : {"README.md", "docs/policy.md"}) {
+    auto blocks = yaml_blocks(page);
+    ASSERT_FALSE(blocks.empty()) << page << " has no yaml example";
+    for (const auto& b : blocks) {
+      auto y = parse_profile_yaml(b, page);
+      ASSERT_TRUE(y.ok()) << y.error().message;
+      EXPECT_GT(y->add.size() + y->remove.size(), 0u) << b;
+      auto p = apply_profile_yaml(recorded(), *y, nullptr);
+      EXPECT_TRUE(p.ok()) << p.error().message;
+    }
+  }
 }
 
 struct BadCase {
