@@ -217,6 +217,14 @@ TEST(ProfileYaml, ALiteralSensitivePathMayBeAddedAWideningWildcardMayNot) {
   auto p = apply_profile_yaml(recorded(), *lit, nullptr);
   ASSERT_TRUE(p.ok());
   EXPECT_NE(rendered(*p)["landlock.json"].find("/etc/shadow"), std::string::npos);
+  EXPECT_EQ(rendered(*p)["apparmor.profile"].find("deny /etc/shadow "), std::string::npos);
+
+  // A wildcard addition keeps sensitive paths out, as a recorded one does.
+  auto wild = parse_profile_yaml("add:\n  files:\n    - path: /etc/**\n      access: [read]\n      reason: r\n", "f");
+  ASSERT_TRUE(wild.ok()) << wild.error().message;
+  auto w = apply_profile_yaml(recorded(), *wild, nullptr);
+  ASSERT_TRUE(w.ok());
+  EXPECT_NE(rendered(*w)["apparmor.profile"].find("deny /etc/shadow "), std::string::npos);
 
   std::string e = parse_error("add:\n  files:\n    - path: /etc/**\n      access: [write]\n      reason: r\n");
   EXPECT_NE(e.find("dir/profile.yaml:3:"), std::string::npos) << e;
