@@ -51,15 +51,15 @@ TEST(RunnerLimits, ForkBombStopsAtPidsLimit) {
 
 TEST(RunnerLimits, SummaryLineReportsMemoryCpuAndPids) {
   PROFILE_NEEDS_ROOT();
-  auto r = run_profile({"enforce", "--cpus", "1.5", "--io-weight", "500", "--", helper("rn_busy"), "200"}, 60);
+  auto r = run_profile({"enforce", "--cpus", "1.5", "--io-weight", "500", "--", helper("rn_busy"), "200", "cpu"}, 60);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("profile: resources: peak memory "), std::string::npos) << r.err;
   double cpu = -1;
   auto at = r.err.find(", CPU ");
   ASSERT_NE(at, std::string::npos) << r.err;
   cpu = std::stod(r.err.substr(at + 6));
-  // A 200 ms busy loop used CPU time; the quota of 1.5 CPUs cannot slow one thread.
-  EXPECT_GT(cpu, 0.05) << r.err;
+  // The loop spins for 200 ms of its own CPU time, however loaded the host is.
+  EXPECT_GE(cpu, 0.19) << r.err;
   EXPECT_NE(r.err.find("peak pids 2"), std::string::npos) << r.err;
 }
 
