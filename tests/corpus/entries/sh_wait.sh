@@ -1,0 +1,16 @@
+DESCRIPTION="sh: a script waiting for a background job; recorded when the job finished first, enforced when it is still running at wait"
+INTERPRETED=1
+prepare() {
+  cat >jobs.sh <<'SH'
+worker_delay=$1 main_delay=$2
+( sleep "$worker_delay"; echo "worker done" >worker.log ) &
+sleep "$main_delay"
+echo "main done"
+wait
+cat worker.log
+SH
+}
+record_job() { RECORD=(sh jobs.sh 0 0.5); }
+enforce_job() { ENFORCE=(sh jobs.sh 0.5 0); }
+KNOWN_FAILURE="F4 syscalls of another path through the same program: a shell waiting for a background job still running (docs/corpus.md)"
+KNOWN_DENIAL='timed out after'
