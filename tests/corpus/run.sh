@@ -249,6 +249,10 @@ if [ "$SERVER" = 1 ]; then
 fi
 export PORT D
 run_pair ref
+# A port of its own for the confined run: the reference server's connections
+# may still hold the first one (TIME_WAIT). Recording and enforcing share it,
+# as the profile's port rule requires.
+if [ "$SERVER" = 1 ]; then PORT=$(free_port); fi
 run_pair run
 
 if [ -f "$W/actual" ]; then
