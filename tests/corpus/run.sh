@@ -276,7 +276,7 @@ fi
 # entries: what every container gets) and the file-rule limit for programs run
 # by an interpreter.
 if [ -f "$P/seccomp.json" ]; then
-  read -r NSYS NDOCKER NFILES < <(/usr/bin/python3 - "$P/seccomp.json" "$HERE/../../runner/default_seccomp.json" "$P/profile.json" <<'PY'
+  read -r NSYS NDOCKER NFILES NWIDE < <(/usr/bin/python3 - "$P/seccomp.json" "$HERE/../../runner/default_seccomp.json" "$P/profile.json" <<'PY'
 import json, sys
 mine = json.load(open(sys.argv[1]))
 docker = json.load(open(sys.argv[2]))
@@ -285,11 +285,11 @@ allowed = {n for s in mine["syscalls"] if s["action"] == "SCMP_ACT_ALLOW" for n 
 base = {n for s in docker["syscalls"]
         if s["action"] == "SCMP_ACT_ALLOW" and not s.get("includes") and not s.get("excludes") and not s.get("args")
         for n in s["names"]}
-print(len(allowed), len(base), len(prof["files"]))
+print(len(allowed), len(base), len(prof["files"]), len(prof.get("widenings", [])))
 PY
 )
   PCT=$(( NSYS * 100 / NDOCKER ))
-  echo "corpus $NAME: size: syscalls $NSYS/$NDOCKER (${PCT}% of Docker's default allow list), file rules $NFILES"
+  echo "corpus $NAME: size: syscalls $NSYS/$NDOCKER (${PCT}% of Docker's default allow list), file rules $NFILES, widenings $NWIDE"
   if [ $(( NSYS * 4 )) -gt "$NDOCKER" ]; then fail "size: $NSYS syscalls is more than 25% of Docker's $NDOCKER"; fi
   if [ "$INTERPRETED" = 1 ] && [ "$NFILES" -gt 60 ]; then fail "size: $NFILES file rules, more than 60 for an interpreter-based program"; fi
 fi
