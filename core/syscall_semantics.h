@@ -29,12 +29,12 @@ enum class SysKind : uint8_t {
   kMmap,        // mmap/mmap2(addr, len, prot, flags, fd, off)
   kPath,        // the row's path arguments, with the row's access
   kChmodFd,     // fchmod(fd)
-  kUtimensat,   // utimensat(dirfd, path|NULL, times, flags)
-  kChown,       // chown/lchown(path, uid, gid) with 32-bit ids
+  kUtimensat,   // utimensat(dirfd, path|NULL, times, flags): the row's path, or the descriptor when NULL
+  kChown,       // chown/lchown(path, uid, gid) with 32-bit ids: the row's path, uid and gid after it
   kChown16,     // the i386 16-bit-id chown/lchown
   kFchown,      // fchown(fd, uid, gid)
   kFchown16,
-  kFchownat,    // fchownat(dirfd, path, uid, gid, flags)
+  kFchownat,    // fchownat(dirfd, path, uid, gid, flags): as kChown
   kFlock,       // flock(fd, op)
   kGetdents,    // getdents/getdents64(fd, ...)
   kSocket,      // socket(domain, type, protocol)
@@ -60,6 +60,8 @@ enum SemFlag : uint8_t {
   kSemEmptyPathIsFd = 4,   // an empty path names the directory descriptor itself
   kSemEmptyPathFlag4 = 8,  // ... only with AT_EMPTY_PATH in argument 4
   kSemExit = 16,           // never returns: seen when the task exits
+  kSemNoFollow = 32,       // a final symbolic link is not followed (lchown)
+  kSemNoFollowFlag4 = 64,  // ... only with AT_SYMLINK_NOFOLLOW in argument 4
 };
 
 struct SemPath {

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <string_view>
 
 #include "core/file_io.h"
+#include "core/unique_fd.h"
 
 namespace profile::tracee {
 
@@ -32,8 +34,17 @@ bool read_link(const char* path, std::string* out) {
   return true;
 }
 
+namespace {
+
 int pidfd_open(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
 int pidfd_getfd(int pidfd, int fd) { return static_cast<int>(syscall(SYS_pidfd_getfd, pidfd, fd, 0)); }
+
+UniqueFd borrow_fd(pid_t tgid, int fd) {
+  UniqueFd pidfd(pidfd_open(tgid));
+  return UniqueFd(pidfd.get() >= 0 ? pidfd_getfd(pidfd.get(), fd) : -1);
+}
+
+}  // namespace
 
 bool read_mem(pid_t tid, uint64_t addr, void* buf, size_t len) {
   if (len == 0) return true;
@@ -90,6 +101,27 @@ PathJoin resolve_at(pid_t tid, int dirfd, uint64_t addr, bool empty_is_fd, std::
   PathJoin r = join_clean(root, dir, name, out);
   if (r == PathJoin::kDotDotAfterName) *out = name[0] == '/' ? std::string(name) : dir + "/" + name;
   return r;
+}
+
+bool snapshot_fd(pid_t tgid, int fd, OpenFile* out) {
+  UniqueFd local = borrow_fd(tgid, fd);
+  if (local.get() < 0) return false;
+  char link[64], info[64];
+  snprintf(link, sizeof link, "/proc/self/fd/%d", local.get());
+  snprintf(info, sizeof info, "/proc/self/fdinfo/%d", local.get());
+  char buf[1024];
+  ssize_t n = read_small_file(info, buf, sizeof buf);
+  auto flags = n > 0 ? parse_fdinfo_flags(std::string_view(buf, static_cast<size_t>(n))) : std::nullopt;
+  if (!read_link(link, &out->path) || !flags || fstat(local.get(), &out->st) != 0) return false;
+  out->flags = *flags;
+  return true;
+}
+
+bool socket_type(pid_t tgid, int fd, int* type) {
+  UniqueFd local = borrow_fd(tgid, fd);
+  if (local.get() < 0) return false;
+  socklen_t tl = sizeof *type;
+  return getsockopt(local.get(), SOL_SOCKET, SO_TYPE, type, &tl) == 0;
 }
 
 }  // namespace profile::tracee

@@ -6,6 +6,7 @@
 // counts it as a lost event when it loses something the profile needed.
 #pragma once
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <cstddef>
@@ -37,7 +38,19 @@ bool fd_path(pid_t tid, int fd, std::string* out);
 // kDotDotAfterName with the name as given, on its directory, for messages.
 PathJoin resolve_at(pid_t tid, int dirfd, uint64_t addr, bool empty_is_fd, std::string* out);
 
-int pidfd_open(pid_t pid);
-int pidfd_getfd(int pidfd, int fd);
+// One open file of a task, seen through a borrowed reference to it
+// (pidfd_getfd): its path, open flags and inode then all describe the same
+// open file, even when another thread sharing the descriptor table closes
+// the number and opens something else at it meanwhile.
+struct OpenFile {
+  std::string path;  // as /proc shows it: "/x", "/x (deleted)", "pipe:[N]", ...
+  uint64_t flags = 0;  // from fdinfo
+  struct stat st {};
+};
+// false when the descriptor (or the task) is gone or could not be read.
+bool snapshot_fd(pid_t tgid, int fd, OpenFile* out);
+
+// SO_TYPE of the socket at descriptor `fd` of thread group `tgid`.
+bool socket_type(pid_t tgid, int fd, int* type);
 
 }  // namespace profile::tracee

@@ -34,6 +34,32 @@ constexpr size_t kMaxArgValues = 65536;
 constexpr size_t kMaxFiles = 262144;
 constexpr size_t kMaxNetEntries = 16384;
 
+// How /proc shows a descriptor's file once its name was unlinked; a file
+// can also be named so, which its link count tells apart.
+bool names_deleted_file(std::string_view p) {
+  constexpr std::string_view kDeleted = " (deleted)";
+  return p.size() > kDeleted.size() && p.compare(p.size() - kDeleted.size(), kDeleted.size(), kDeleted) == 0;
+}
+
+int fd_arg(uint64_t v) { return static_cast<int>(v); }
+
+int dirfd_of(const SemPath& sp, const uint64_t* a) { return sp.dirfd >= 0 ? fd_arg(a[sp.dirfd]) : AT_FDCWD; }
+
+// Whether an empty path of the row's first path argument names its
+// directory descriptor itself.
+bool empty_path_is_fd(const SyscallSemantics& row, const uint64_t* a) {
+  return (row.flags & kSemEmptyPathIsFd) || ((row.flags & kSemEmptyPathFlag4) && (a[4] & AT_EMPTY_PATH));
+}
+
+// A uid/gid argument; the i386 16-bit calls spell "unchanged" as 0xffff.
+uint32_t id_arg(uint64_t v, bool sixteen_bit) {
+  if (!sixteen_bit) return static_cast<uint32_t>(v);
+  return (v & 0xffff) == 0xffff ? UINT32_MAX : static_cast<uint32_t>(v & 0xffff);
+}
+
+// Policies match a socket's type without its creation flags.
+uint64_t without_socket_flags(uint64_t type) { return type & ~static_cast<uint64_t>(SOCK_NONBLOCK | SOCK_CLOEXEC); }
+
 }  // namespace
 
 void SyscallObserver::begin(Observations* obs) {
@@ -101,62 +127,44 @@ void SyscallObserver::add_path_at(pid_t tid, int dirfd, uint64_t addr, uint32_t 
 // Files known by descriptor. Descriptors that are not files (pipes, sockets,
 // anonymous inodes) have no path and are skipped, as are unlinked files
 // (O_TMPFILE, memfd): there is no name a policy could allow.
-void SyscallObserver::add_fd_file(pid_t tid, int fd, uint32_t access, std::string* recorded) {
+void SyscallObserver::add_fd_file(pid_t tid, int fd, uint32_t access) {
   std::string p;
   if (!fd_path(tid, fd, &p)) {
     lost();
     return;
   }
   if (p.empty() || p[0] != '/') return;
-  constexpr std::string_view kDeleted = " (deleted)";
-  if (p.size() > kDeleted.size() && p.compare(p.size() - kDeleted.size(), kDeleted.size(), kDeleted) == 0) {
+  if (names_deleted_file(p)) {
     char link[64];
     snprintf(link, sizeof link, "/proc/%d/fd/%d", tid, fd);
     struct stat st;
     if (stat(link, &st) == 0 && st.st_nlink == 0) return;
   }
   add_file(p, access);
-  if (recorded != nullptr) *recorded = std::move(p);
 }
 
-// The file an open call returned, through one borrowed reference to it: its
-// path, type and mode then all describe the same open file, even when
-// another thread sharing the descriptor table closes the number and opens
-// something else at it before they are read. A descriptor that was not
+// The file an open call returned, through one snapshot of the descriptor
+// (tracee::snapshot_fd), so a thread swapping the number meanwhile cannot
+// pair the call with another file's path or mode. A descriptor that was not
 // opened with the mode the call asked for is not the call's file: the event
 // is lost rather than paired with a file the call did not open.
 void SyscallObserver::add_opened_file(pid_t tid, Task& t, int fd, uint64_t flags, uint32_t access) {
-  UniqueFd pidfd(tracee::pidfd_open(tgid(tid, t)));
-  UniqueFd local(pidfd.get() >= 0 ? tracee::pidfd_getfd(pidfd.get(), fd) : -1);
-  if (local.get() < 0) {
-    lost();
-    return;
-  }
-  char link[64], info[64];
-  snprintf(link, sizeof link, "/proc/self/fd/%d", local.get());
-  snprintf(info, sizeof info, "/proc/self/fdinfo/%d", local.get());
-  std::string p;
-  char buf[1024];
-  ssize_t n = read_small_file(info, buf, sizeof buf);
-  auto file_flags = n > 0 ? parse_fdinfo_flags(std::string_view(buf, static_cast<size_t>(n))) : std::nullopt;
-  struct stat st;
+  tracee::OpenFile f;
   // fcntl cannot change these, so the call's own must be there.
   constexpr uint64_t kFixed = O_ACCMODE | O_PATH;
-  if (!read_link(link, &p) || !file_flags || (*file_flags & kFixed) != (flags & kFixed) ||
-      fstat(local.get(), &st) != 0) {
+  if (!tracee::snapshot_fd(tgid(tid, t), fd, &f) || (f.flags & kFixed) != (flags & kFixed)) {
     lost();
     return;
   }
+  const std::string& p = f.path;
+  const struct stat& st = f.st;
   // Reading a directory is listing it (the eBPF recorder decides the same
   // way from the inode), and "list" marks it as a directory.
   if ((access & kAccessRead) && S_ISDIR(st.st_mode)) access = (access & ~uint32_t{kAccessRead}) | kAccessList;
   // Pipes, sockets and anonymous inodes have no path; unlinked files
   // (O_TMPFILE) no name a policy could allow.
   if (p.empty() || p[0] != '/') return;
-  constexpr std::string_view kDeleted = " (deleted)";
-  if (p.size() > kDeleted.size() && p.compare(p.size() - kDeleted.size(), kDeleted.size(), kDeleted) == 0 &&
-      st.st_nlink == 0)
-    return;
+  if (names_deleted_file(p) && st.st_nlink == 0) return;
   add_file(p, access);
   check_dac(tid, t, st, access, p);
 }
@@ -249,22 +257,8 @@ void SyscallObserver::record_socket_addr(pid_t tid, Task& t, int fd, uint64_t ad
   }
   if (sa.family != AF_INET && sa.family != AF_INET6) return;
   // The socket's type is not in the call: borrow the descriptor and ask.
-  int pidfd = tracee::pidfd_open(tgid(tid, t));
-  if (pidfd < 0) {
-    lost();
-    return;
-  }
-  int local = tracee::pidfd_getfd(pidfd, fd);
-  close(pidfd);
-  if (local < 0) {
-    lost();
-    return;
-  }
   int type = 0;
-  socklen_t tl = sizeof type;
-  bool ok = getsockopt(local, SOL_SOCKET, SO_TYPE, &type, &tl) == 0;
-  close(local);
-  if (!ok) {
+  if (!tracee::socket_type(tgid(tid, t), fd, &type)) {
     lost();
     return;
   }
@@ -284,8 +278,7 @@ void SyscallObserver::on_entry(pid_t tid, Task& t, SysKind k, bool recording) {
     for (int i = 0; i < 6; ++i) {
       if (!(row->filtered & (1u << i))) continue;
       uint64_t v = a[i];
-      // Policies match the socket type without its creation flags.
-      if (k == SysKind::kSocket && i == 1) v &= ~static_cast<uint64_t>(SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (k == SysKind::kSocket && i == 1) v = without_socket_flags(v);
       add_arg(t, i, v);
     }
   }
@@ -343,7 +336,6 @@ void SyscallObserver::on_exit(pid_t tid, Task& t, SysKind k, int64_t rval, bool 
                          k == SysKind::kBind ? PortUse::kBind : PortUse::kConnect);
     return;
   }
-  auto fd_arg = [](uint64_t v) { return static_cast<int>(v); };
   switch (k) {
     case SysKind::kOpen:
     case SysKind::kOpenat:
@@ -377,21 +369,24 @@ void SyscallObserver::on_exit(pid_t tid, Task& t, SysKind k, int64_t rval, bool 
         uint32_t access = sp.access;
         // AT_REMOVEDIR: the path was a directory, which "list" marks.
         if (i == 0 && (row->flags & kSemRemoveDir) && (a[2] & AT_REMOVEDIR)) access |= kAccessList;
-        bool empty_is_fd = i == 0 && ((row->flags & kSemEmptyPathIsFd) ||
-                                      ((row->flags & kSemEmptyPathFlag4) && (a[4] & AT_EMPTY_PATH)));
-        add_path_at(tid, sp.dirfd >= 0 ? fd_arg(a[sp.dirfd]) : AT_FDCWD, a[sp.path], access, empty_is_fd);
+        add_path_at(tid, dirfd_of(sp, a), a[sp.path], access, i == 0 && empty_path_is_fd(*row, a));
       }
       break;
     }
     case SysKind::kChmodFd:
       add_fd_file(tid, fd_arg(a[0]), kAccessChmod);
       break;
-    case SysKind::kUtimensat:
-      if (a[1] == 0)
-        add_fd_file(tid, fd_arg(a[0]), kAccessChmod);
+    case SysKind::kUtimensat: {
+      const SyscallSemantics* row = table_->row(t.arch, t.nr);
+      if (row == nullptr) break;
+      const SemPath& sp = row->path[0];
+      // A NULL path changes the times of the descriptor itself.
+      if (a[sp.path] == 0)
+        add_fd_file(tid, dirfd_of(sp, a), sp.access);
       else
-        add_path_at(tid, fd_arg(a[0]), a[1], kAccessChmod, true);
+        add_path_at(tid, dirfd_of(sp, a), a[sp.path], sp.access, empty_path_is_fd(*row, a));
       break;
+    }
     case SysKind::kFlock:
       add_fd_file(tid, fd_arg(a[0]), kAccessLock);
       break;
@@ -401,48 +396,36 @@ void SyscallObserver::on_exit(pid_t tid, Task& t, SysKind k, int64_t rval, bool 
     case SysKind::kChown:
     case SysKind::kChown16:
     case SysKind::kFchownat: {
-      bool at = k == SysKind::kFchownat;
-      int dirfd = at ? fd_arg(a[0]) : AT_FDCWD;
-      uint64_t path = at ? a[1] : a[0];
-      uint64_t uid = at ? a[2] : a[1], gid = at ? a[3] : a[2];
-      bool nofollow = at && (a[4] & AT_SYMLINK_NOFOLLOW);
-      if (k == SysKind::kChown16) {
-        uid = (uid & 0xffff) == 0xffff ? UINT32_MAX : uid & 0xffff;
-        gid = (gid & 0xffff) == 0xffff ? UINT32_MAX : gid & 0xffff;
-      }
-      if (!nofollow && !at) {
-        // lchown shares the kind with chown; tell them apart by name.
-        auto n = syscall_name(sys_arch_name(t.arch), t.nr);
-        nofollow = n && n->rfind("lchown", 0) == 0;
-      }
+      const SyscallSemantics* row = table_->row(t.arch, t.nr);
+      if (row == nullptr) break;
+      const SemPath& sp = row->path[0];
+      uint32_t uid = id_arg(a[sp.path + 1], k == SysKind::kChown16);
+      uint32_t gid = id_arg(a[sp.path + 2], k == SysKind::kChown16);
+      bool nofollow = (row->flags & kSemNoFollow) || ((row->flags & kSemNoFollowFlag4) && (a[4] & AT_SYMLINK_NOFOLLOW));
       std::string p;
-      PathJoin r = resolve_at(tid, dirfd, path, at && (a[4] & AT_EMPTY_PATH), &p);
+      PathJoin r = resolve_at(tid, dirfd_of(sp, a), a[sp.path], empty_path_is_fd(*row, a), &p);
       if (r == PathJoin::kDotDotAfterName) obs_->add_unresolved_path(p);
       if (r == PathJoin::kInvalid) lost();
       if (r != PathJoin::kOk) break;
-      add_file(p, kAccessChmod);
+      add_file(p, sp.access);
       // The path is the tracee's: reach it through its root (mount namespace).
       std::string in_root = "/proc/" + std::to_string(tid) + "/root" + p;
-      check_chown(tid, t, in_root.c_str(), nofollow, static_cast<uint32_t>(uid), static_cast<uint32_t>(gid));
+      check_chown(tid, t, in_root.c_str(), nofollow, uid, gid);
       break;
     }
     case SysKind::kFchown:
     case SysKind::kFchown16: {
-      uint64_t uid = a[1], gid = a[2];
-      if (k == SysKind::kFchown16) {
-        uid = (uid & 0xffff) == 0xffff ? UINT32_MAX : uid & 0xffff;
-        gid = (gid & 0xffff) == 0xffff ? UINT32_MAX : gid & 0xffff;
-      }
+      uint32_t uid = id_arg(a[1], k == SysKind::kFchown16);
+      uint32_t gid = id_arg(a[2], k == SysKind::kFchown16);
       add_fd_file(tid, fd_arg(a[0]), kAccessChmod);
       char link[64];
       snprintf(link, sizeof link, "/proc/%d/fd/%d", tid, fd_arg(a[0]));
-      check_chown(tid, t, link, false, static_cast<uint32_t>(uid), static_cast<uint32_t>(gid));
+      check_chown(tid, t, link, false, uid, gid);
       break;
     }
     case SysKind::kSocket:
     case SysKind::kSocketpair: {
-      SocketUse s{static_cast<int>(a[0]), static_cast<int>(a[1] & ~static_cast<uint64_t>(SOCK_NONBLOCK | SOCK_CLOEXEC)),
-                  static_cast<int>(a[2])};
+      SocketUse s{static_cast<int>(a[0]), static_cast<int>(without_socket_flags(a[1])), static_cast<int>(a[2])};
       if (obs_->sockets.size() >= kMaxNetEntries && obs_->sockets.count(s) == 0) {
         lost();
         break;
