@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <string_view>
+
+#include "core/path_lex.h"
 
 namespace profile {
 
@@ -21,19 +24,13 @@ namespace {
 // destination cannot climb out of the rootfs.
 Result<std::string> normalise_dst(const std::string& p, const std::string& what) {
   if (p.empty() || p[0] != '/') return make_error(what + ": '" + p + "' is not an absolute path");
-  std::string out;
-  size_t i = 0;
-  while (i < p.size()) {
-    while (i < p.size() && p[i] == '/') ++i;
-    size_t j = p.find('/', i);
-    if (j == std::string::npos) j = p.size();
-    std::string comp = p.substr(i, j - i);
-    i = j;
-    if (comp.empty() || comp == ".") continue;
-    if (comp == "..") return make_error(what + ": '" + p + "' contains '..'");
-    out += "/" + comp;
-  }
-  if (out.empty()) out = "/";
+  bool dotdot = false;
+  for_each_path_component(p, [&dotdot](std::string_view c) {
+    dotdot = c == "..";
+    return !dotdot;
+  });
+  if (dotdot) return make_error(what + ": '" + p + "' contains '..'");
+  std::string out = lexical_normalise(p);
   if (out.size() >= PATH_MAX - 256) return make_error(what + ": '" + p + "' is too long");
   return out;
 }
@@ -169,28 +166,6 @@ int write_sysctl(const char* path, const std::string& value) noexcept {
   return e;
 }
 
-// Lexical normalisation of an absolute path, ".." included: what the path
-// names if none of its components is a symbolic link.
-std::string lexical(const std::string& p) {
-  std::vector<std::string> parts;
-  size_t i = 0;
-  while (i < p.size()) {
-    size_t j = p.find('/', i);
-    if (j == std::string::npos) j = p.size();
-    std::string comp = p.substr(i, j - i);
-    i = j + 1;
-    if (comp.empty() || comp == ".") continue;
-    if (comp == "..") {
-      if (!parts.empty()) parts.pop_back();
-      continue;
-    }
-    parts.push_back(comp);
-  }
-  std::string out;
-  for (const auto& c : parts) out += "/" + c;
-  return out.empty() ? "/" : out;
-}
-
 bool is_device(const std::string& p) {
   struct stat st;
   return stat(p.c_str(), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode));
@@ -274,7 +249,7 @@ Result<BindSpec> parse_bind(const std::string& arg, bool read_only) {
     if (getcwd(cwd, sizeof cwd) == nullptr) return make_error(std::string(opt) + ": getcwd: " + strerror(errno));
     absolute = std::string(cwd) + "/" + src;
   }
-  if (lexical(absolute) != *rs)
+  if (lexical_normalise(absolute) != *rs)
     return make_error(std::string(opt) + " '" + arg + "': the source '" + src +
                       "' is or passes through a symbolic link (it resolves to '" + *rs +
                       "'); name the real path if that is what should be mounted");

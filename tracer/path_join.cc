@@ -2,27 +2,17 @@
 
 #include <vector>
 
+#include "core/path_lex.h"
+
 namespace profile {
 
 namespace {
-
-template <class Fn>
-void each_component(std::string_view s, Fn fn) {
-  size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && s[i] == '/') ++i;
-    size_t j = i;
-    while (j < s.size() && s[j] != '/') ++j;
-    if (j > i && !fn(s.substr(i, j - i))) return;
-    i = j;
-  }
-}
 
 // Components of a directory the kernel resolved; "." and ".." cannot occur
 // in one (d_path and the dentry walk produce none), so they are kept as
 // names rather than reinterpreted.
 void push_resolved(std::string_view s, std::vector<std::string_view>* parts) {
-  each_component(s, [parts](std::string_view c) {
+  for_each_path_component(s, [parts](std::string_view c) {
     parts->push_back(c);
     return true;
   });
@@ -41,41 +31,20 @@ PathJoin join_resolved(std::string_view root, std::string_view dir, std::string_
   if (root.empty() || root[0] != '/') return PathJoin::kInvalid;
   std::vector<std::string_view> root_parts;
   push_resolved(root, &root_parts);
-  std::vector<std::string_view> parts;
-  size_t floor = 0;
+  LexPath path;
   if (!name.empty() && name[0] == '/') {
-    parts = root_parts;
-    floor = parts.size();
+    path.parts = root_parts;
+    path.floor = root_parts.size();
   } else {
     if (dir.empty() || dir[0] != '/') return PathJoin::kInvalid;
-    push_resolved(dir, &parts);
+    push_resolved(dir, &path.parts);
     // A directory outside the root (a chroot without chdir) climbs freely:
     // the kernel stops a ".." only at the root itself.
-    if (is_under(parts, root_parts)) floor = root_parts.size();
+    if (is_under(path.parts, root_parts)) path.floor = root_parts.size();
   }
-  size_t resolved = parts.size();  // parts[0, resolved) came from the kernel
-  bool unknown = false;
-  each_component(name, [&](std::string_view c) {
-    if (c == ".") return true;
-    if (c == "..") {
-      if (parts.size() > resolved) {
-        unknown = true;
-        return false;
-      }
-      if (parts.size() > floor) parts.pop_back();
-      resolved = parts.size();
-      return true;
-    }
-    parts.push_back(c);
-    return true;
-  });
-  if (unknown) return PathJoin::kDotDotAfterName;
-  out->clear();
-  for (auto c : parts) {
-    out->push_back('/');
-    out->append(c);
-  }
-  if (out->empty()) out->push_back('/');
+  path.resolved = path.parts.size();  // what came from the kernel
+  if (lex_walk(&path, name, /*trust_names=*/false) != LexWalk::kOk) return PathJoin::kDotDotAfterName;
+  *out = lex_join(path.parts);
   return PathJoin::kOk;
 }
 
