@@ -14,6 +14,7 @@
 #include "cli/app/traced_run.h"
 #include "profilegen/profile.h"
 #include "runner/supervisor.h"
+#include "recording_helpers.h"
 #include "test_util.h"
 #include "tracer/btf_cache.h"
 #include "tracer/ebpf_tracer.h"
@@ -47,12 +48,8 @@ struct Recorded {
 };
 
 Recorded record(const TempDir& d, std::vector<std::string> cmd, std::vector<std::string> extra = {}) {
-  std::vector<std::string> args = {"record", "--tracer", "ebpf", "-o", d / "p"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  args.push_back("--");
-  args.insert(args.end(), cmd.begin(), cmd.end());
   Recorded r;
-  r.result = run_profile(args, 60);
+  r.result = record_with("ebpf", d / "p", cmd, extra, 60);
   std::string text = read_file(d / "p/profile.json");
   if (!text.empty()) r.profile = json::parse(text);
   return r;

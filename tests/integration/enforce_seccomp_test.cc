@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "recording_helpers.h"
 #include "test_util.h"
 
 namespace profile {
@@ -16,7 +17,7 @@ using test::run;
 using test::run_profile;
 using test::TempDir;
 
-const std::string kDockerDefault = std::string(PROFILE_FIXTURES_DIR) + "/docker-default-seccomp.json";
+using test::kDockerDefaultSeccomp;
 const std::string kDataDir = std::string(PROFILE_SOURCE_DIR) + "/tests/data/seccomp/";
 
 bool exists(const std::string& p) {
@@ -29,7 +30,7 @@ TEST(EnforceSeccomp, DockerDefaultDeniesUserNamespace) {
   // As root unshare -U works without a filter, so a failure here is the filter.
   auto plain = run({"unshare", "-U", "true"});
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
-  auto r = run_profile({"enforce", "--seccomp", kDockerDefault, "--", "unshare", "-U", "true"});
+  auto r = run_profile({"enforce", "--seccomp", kDockerDefaultSeccomp, "--", "unshare", "-U", "true"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.exit_code, 125) << "profile itself failed: " << r.err;
   EXPECT_NE(r.err.find("unshare"), std::string::npos) << r.err;
@@ -40,7 +41,7 @@ TEST(EnforceSeccomp, DockerDefaultRunsLsUnchanged) {
   PROFILE_NEEDS_ROOT();
   auto plain = run({"ls", "/"});
   ASSERT_EQ(plain.exit_code, 0);
-  auto r = run_profile({"enforce", "--seccomp", kDockerDefault, "--", "ls", "/"});
+  auto r = run_profile({"enforce", "--seccomp", kDockerDefaultSeccomp, "--", "ls", "/"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, plain.out);
   EXPECT_FALSE(r.out.empty());
@@ -49,7 +50,7 @@ TEST(EnforceSeccomp, DockerDefaultRunsLsUnchanged) {
 TEST(EnforceSeccomp, DockerDefaultArgumentRules) {
   PROFILE_NEEDS_ROOT();
   auto try_sc = [](std::vector<std::string> args) {
-    std::vector<std::string> a = {"enforce", "--seccomp", kDockerDefault, "--", helper("try_syscall")};
+    std::vector<std::string> a = {"enforce", "--seccomp", kDockerDefaultSeccomp, "--", helper("try_syscall")};
     a.insert(a.end(), args.begin(), args.end());
     return run_profile(a);
   };
@@ -113,17 +114,17 @@ TEST(EnforceSeccomp, MalformedFileNeverStartsWorkload) {
     EXPECT_FALSE(exists(marker)) << f << ": the workload ran";
   }
   // The same command does create the marker when the profile is good.
-  auto good = run_profile({"enforce", "--seccomp", kDockerDefault, "--", "touch", marker});
+  auto good = run_profile({"enforce", "--seccomp", kDockerDefaultSeccomp, "--", "touch", marker});
   EXPECT_EQ(good.exit_code, 0) << good.err;
   EXPECT_TRUE(exists(marker));
 }
 
 TEST(EnforceSeccomp, CommandNotFoundAndNotExecutable) {
   PROFILE_NEEDS_ROOT();
-  auto r = run_profile({"enforce", "--seccomp", kDockerDefault, "--", "no-such-command-for-profile-tests"});
+  auto r = run_profile({"enforce", "--seccomp", kDockerDefaultSeccomp, "--", "no-such-command-for-profile-tests"});
   EXPECT_EQ(r.exit_code, 127) << r.err;
   EXPECT_NE(r.err.find("no-such-command-for-profile-tests"), std::string::npos) << r.err;
-  auto dir = run_profile({"enforce", "--seccomp", kDockerDefault, "--", "/"});
+  auto dir = run_profile({"enforce", "--seccomp", kDockerDefaultSeccomp, "--", "/"});
   EXPECT_EQ(dir.exit_code, 126) << dir.err;
 }
 

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "recording_helpers.h"
 #include "test_util.h"
 
 namespace profile {
@@ -27,7 +28,7 @@ using test::run;
 using test::run_profile;
 using test::TempDir;
 
-const std::string kDockerDefault = std::string(PROFILE_FIXTURES_DIR) + "/docker-default-seccomp.json";
+using test::kDockerDefaultSeccomp;
 
 enum class Mode { kNoProfile, kDockerSeccomp, kRecordedProfile };
 
@@ -167,7 +168,7 @@ TEST_P(EscapeBattery, Fails) {
   ASSERT_EQ(at.name, name);
 
   std::vector<std::string> argv = {"enforce"};
-  if (mode == Mode::kDockerSeccomp) argv.insert(argv.end(), {"--seccomp", kDockerDefault});
+  if (mode == Mode::kDockerSeccomp) argv.insert(argv.end(), {"--seccomp", kDockerDefaultSeccomp});
   if (mode == Mode::kRecordedProfile) argv.insert(argv.end(), {"--profile", shared().profile_dir});
   argv.insert(argv.end(), at.opts.begin(), at.opts.end());
   argv.push_back("--");

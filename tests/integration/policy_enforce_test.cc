@@ -11,6 +11,7 @@
 
 #include "runner/apparmor_loader.h"
 #include "runner/landlock.h"
+#include "recording_helpers.h"
 #include "test_util.h"
 
 namespace profile {
@@ -20,17 +21,11 @@ using test::CommandResult;
 using test::TempDir;
 
 
-CommandResult record(const std::string& dir, std::vector<std::string> cmd) {
-  std::vector<std::string> args = {"record", "--tracer", "ptrace", "--verify-caps", "-o", dir, "--"};
-  args.insert(args.end(), cmd.begin(), cmd.end());
-  return test::run_profile(args, 120);
+CommandResult record(const std::string& dir, const std::vector<std::string>& cmd) {
+  return test::record_with("ptrace", dir, cmd, {"--verify-caps"});
 }
 
-CommandResult enforce(const std::string& dir, std::vector<std::string> cmd) {
-  std::vector<std::string> args = {"enforce", "--profile", dir, "--"};
-  args.insert(args.end(), cmd.begin(), cmd.end());
-  return test::run_profile(args, 120);
-}
+using test::enforce_with;
 
 void expect_apparmor_compiles(const std::string& dir) {
   auto r = test::run({"apparmor_parser", "-Q", "-K", dir + "/apparmor.profile"}, 60);
@@ -80,7 +75,7 @@ TEST(PolicyEnforce, WebServerOnPrivilegedPortRoundTrip) {
   EXPECT_NE(rec.out.find("hello-from-httpd"), std::string::npos);
   EXPECT_EQ(test::read_file(dir / "prof/caps.txt"), "NET_BIND_SERVICE\n");
   expect_apparmor_compiles(dir / "prof");
-  auto enf = enforce(dir / "prof", cmd);
+  auto enf = enforce_with(dir / "prof", cmd);
   EXPECT_EQ(enf.exit_code, 0) << enf.err;
   EXPECT_NE(enf.out.find("hello-from-httpd"), std::string::npos) << enf.err;
   EXPECT_NE(enf.err.find("landlock: active"), std::string::npos) << enf.err;
@@ -105,7 +100,7 @@ TEST(PolicyEnforce, PythonTempFilesRoundTripNeedsNoCapability) {
   EXPECT_EQ(test::read_file(dir / "prof/caps.txt"), "");
   expect_apparmor_compiles(dir / "prof");
   // Fresh random names on this run: the temp rules must cover them.
-  auto enf = enforce(dir / "prof", cmd);
+  auto enf = enforce_with(dir / "prof", cmd);
   EXPECT_EQ(enf.exit_code, 0) << enf.err;
   EXPECT_NE(enf.out.find("temp-ok"), std::string::npos) << enf.err;
 }
@@ -123,12 +118,12 @@ TEST(PolicyEnforce, PrivilegedBindNeedsExactlyNetBindService) {
   auto rec = record(dir / "prof", {test::helper("gd_caps"), "--bind", port, "--chown", file, "0"});
   ASSERT_EQ(rec.exit_code, 0) << rec.err;
   EXPECT_EQ(test::read_file(dir / "prof/caps.txt"), "NET_BIND_SERVICE\n");
-  auto enf = enforce(dir / "prof", {test::helper("gd_caps"), "--bind", port, "--chown", file, "0"});
+  auto enf = enforce_with(dir / "prof", {test::helper("gd_caps"), "--bind", port, "--chown", file, "0"});
   EXPECT_EQ(enf.exit_code, 0) << enf.out << enf.err;
   // Exactly NET_BIND_SERVICE (bit 10), not Docker's defaults.
   EXPECT_NE(enf.out.find("CapEff:\t0000000000000400\n"), std::string::npos) << enf.out;
   EXPECT_NE(enf.out.find("CapBnd:\t0000000000000400\n"), std::string::npos) << enf.out;
-  auto other = enforce(dir / "prof", {test::helper("gd_caps"), "--bind", port, "--chown", file, "4242"});
+  auto other = enforce_with(dir / "prof", {test::helper("gd_caps"), "--bind", port, "--chown", file, "4242"});
   EXPECT_EQ(other.exit_code, EPERM) << other.out << other.err;
   EXPECT_NE(other.out.find("--chown: Operation not permitted"), std::string::npos) << other.out << other.err;
 }
@@ -142,12 +137,12 @@ TEST(PolicyEnforce, DenialsOfFilesPortsAndCapabilitiesAreReported) {
   ASSERT_EQ(rec.exit_code, 0) << rec.err;
   expect_apparmor_compiles(dir / "open");
 
-  auto ok = enforce(dir / "open", {test::helper("pl_open"), dir / "recorded.txt", "r"});
+  auto ok = enforce_with(dir / "open", {test::helper("pl_open"), dir / "recorded.txt", "r"});
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
-  auto outside = enforce(dir / "open", {test::helper("pl_open"), dir / "other.txt", "r"});
+  auto outside = enforce_with(dir / "open", {test::helper("pl_open"), dir / "other.txt", "r"});
   EXPECT_EQ(outside.exit_code, EACCES) << outside.err;
   EXPECT_NE(outside.err.find("Landlock may have denied it"), std::string::npos) << outside.err;
-  auto write = enforce(dir / "open", {test::helper("pl_open"), dir / "recorded.txt", "w"});
+  auto write = enforce_with(dir / "open", {test::helper("pl_open"), dir / "recorded.txt", "w"});
   EXPECT_EQ(write.exit_code, EACCES) << write.err;
 
   int port = test::free_loopback_port();
@@ -157,7 +152,7 @@ TEST(PolicyEnforce, DenialsOfFilesPortsAndCapabilitiesAreReported) {
   auto brec = record(dir / "bind", {test::helper("pl_bind"), std::to_string(port)});
   ASSERT_EQ(brec.exit_code, 0) << brec.err;
   EXPECT_EQ(test::read_file(dir / "bind/caps.txt"), "");
-  auto unrecorded = enforce(dir / "bind", {test::helper("pl_bind"), std::to_string(other)});
+  auto unrecorded = enforce_with(dir / "bind", {test::helper("pl_bind"), std::to_string(other)});
   EXPECT_EQ(unrecorded.exit_code, EACCES) << unrecorded.err;
   // A port the profile allows, with the capability it needs taken out of
   // caps.txt: only the missing capability can refuse it (Landlock would
@@ -167,12 +162,12 @@ TEST(PolicyEnforce, DenialsOfFilesPortsAndCapabilitiesAreReported) {
   auto prec = record(dir / "priv", priv);
   ASSERT_EQ(prec.exit_code, 0) << prec.err;
   ASSERT_EQ(test::read_file(dir / "priv/caps.txt"), "NET_BIND_SERVICE\n");
-  auto granted = enforce(dir / "priv", priv);
+  auto granted = enforce_with(dir / "priv", priv);
   EXPECT_EQ(granted.exit_code, 0) << granted.out << granted.err;
   auto gen = test::set_profile_caps(dir / "priv", {});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
   ASSERT_EQ(test::read_file(dir / "priv/caps.txt"), "");
-  auto dropped = enforce(dir / "priv", priv);
+  auto dropped = enforce_with(dir / "priv", priv);
   EXPECT_EQ(dropped.exit_code, EACCES) << dropped.out << dropped.err;
   EXPECT_NE(dropped.out.find("Permission denied"), std::string::npos) << dropped.out;
 }
@@ -202,10 +197,10 @@ TEST(PolicyEnforce, HandMadeProfileLandlockDenialIsHinted) {
   auto gen = test::run_profile({"generate", prof});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
   expect_apparmor_compiles(prof);
-  auto ok = enforce(prof, {test::helper("pl_open"), dir / "ok.txt", "r"});
+  auto ok = enforce_with(prof, {test::helper("pl_open"), dir / "ok.txt", "r"});
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_NE(ok.err.find("landlock: active"), std::string::npos) << ok.err;
-  auto denied = enforce(prof, {test::helper("pl_open"), dir / "secret.txt", "r"});
+  auto denied = enforce_with(prof, {test::helper("pl_open"), dir / "secret.txt", "r"});
   EXPECT_EQ(denied.exit_code, EACCES) << denied.err;
   EXPECT_NE(denied.err.find("Landlock may have denied it"), std::string::npos) << denied.err;
 }

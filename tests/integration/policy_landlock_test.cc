@@ -16,6 +16,7 @@
 #include "profilegen/landlock_gen.h"
 #include "runner/landlock.h"
 #include "runner/supervisor.h"
+#include "recording_helpers.h"
 #include "test_util.h"
 
 namespace profile {
@@ -23,10 +24,6 @@ namespace {
 
 using test::TempDir;
 
-#define NEEDS_LANDLOCK()                                                          \
-  do {                                                                            \
-    if (landlock_abi() == 0) GTEST_SKIP() << "kernel lacks Landlock";            \
-  } while (0)
 
 
 int try_open(const std::string& path, int flags) {

@@ -13,6 +13,7 @@
 #include "profilegen/files.h"
 #include "profilegen/profile.h"
 #include "runner/landlock.h"
+#include "recording_helpers.h"
 #include "test_util.h"
 
 namespace profile {
@@ -20,7 +21,6 @@ namespace {
 
 using test::helper;
 using test::run;
-using test::run_profile;
 
 // The names tn_names creates, in the same order (name i goes to g<i % 4>).
 std::vector<std::string> created_names() {
@@ -30,41 +30,18 @@ std::vector<std::string> created_names() {
   return v;
 }
 
-// Inside the build tree: the workload's /tmp may be private.
-class BuildTempDir {
- public:
-  BuildTempDir() {
-    std::string tmpl = std::string(PROFILE_BINARY_DIR) + "/names-test.XXXXXX";
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    if (char* p = mkdtemp(buf.data())) {
-      char* real = realpath(p, nullptr);
-      path_ = real ? real : p;
-      free(real);
-    }
-  }
-  ~BuildTempDir() {
-    if (!path_.empty()) run({"rm", "-rf", path_});
-  }
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& n) const { return path_ + "/" + n; }
-
- private:
-  std::string path_;
-};
-
 bool under(const std::string& path, const std::string& dir) {
   return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/');
 }
 
 void record_hostile_names(const std::string& tracer) {
   PROFILE_NEEDS_ROOT();
-  BuildTempDir work;
+  test::BuildTempDir work("names-test");
   ASSERT_FALSE(work.path().empty());
   const std::string d = work / "D";
   for (const char* g : {"", "/g0", "/g1", "/g2", "/g3"}) ASSERT_EQ(run({"mkdir", "-p", d + g}).exit_code, 0);
   const std::string out = work / "prof";
-  auto r = run_profile({"record", "--tracer", tracer, "-o", out, "--", helper("tn_names"), d}, 120);
+  auto r = test::record_with(tracer, out, {helper("tn_names"), d});
   if (tracer == "ebpf" && r.exit_code == 125 && r.err.find("eBPF") != std::string::npos) {
     if (test::require_privileged()) FAIL() << "the eBPF recorder does not load, and CI requires it: " << r.err;
     GTEST_SKIP() << "the eBPF recorder cannot load on this kernel: " << r.err;

@@ -16,6 +16,7 @@
 #include "cli/app/traced_run.h"
 #include "profilegen/profile.h"
 #include "runner/supervisor.h"
+#include "recording_helpers.h"
 #include "test_util.h"
 #include "tracer/ptrace_tracer.h"
 
@@ -26,29 +27,11 @@ using test::helper;
 using test::run;
 using test::run_profile;
 
-// A directory inside the build tree: recorded paths stay out of /tmp, which
-// policy generalisation may treat specially.
-class BuildTempDir {
+// Recorded paths stay out of /tmp, which policy generalisation may treat
+// specially.
+class BuildTempDir : public test::BuildTempDir {
  public:
-  BuildTempDir() {
-    std::string tmpl = std::string(PROFILE_BINARY_DIR) + "/ptrace-test.XXXXXX";
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    char* p = mkdtemp(buf.data());
-    if (p != nullptr) {
-      char* real = realpath(p, nullptr);
-      path_ = real ? real : p;
-      free(real);
-    }
-  }
-  ~BuildTempDir() {
-    if (!path_.empty()) run({"rm", "-rf", path_});
-  }
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& n) const { return path_ + "/" + n; }
-
- private:
-  std::string path_;
+  BuildTempDir() : test::BuildTempDir("ptrace-test") {}
 };
 
 struct Recorded {
@@ -58,10 +41,8 @@ struct Recorded {
 };
 
 Recorded record(const std::string& dir, const std::vector<std::string>& cmd) {
-  std::vector<std::string> args = {"record", "--tracer", "ptrace", "-o", dir, "--"};
-  args.insert(args.end(), cmd.begin(), cmd.end());
   Recorded r;
-  r.result = run_profile(args, 60);
+  r.result = test::record_with("ptrace", dir, cmd, {}, 60);
   std::string text = test::read_file(dir + "/profile.json");
   if (!text.empty()) {
     auto p = profile_from_json(text, dir + "/profile.json");
@@ -98,9 +79,7 @@ std::string where_realpath(const std::string& p) {
 // status. Skips while the seccomp compiler is not in this build.
 void expect_enforce_round_trip(const std::string& dir, const std::vector<std::string>& cmd,
                                const test::CommandResult& recorded) {
-  std::vector<std::string> args = {"enforce", "--profile", dir, "--"};
-  args.insert(args.end(), cmd.begin(), cmd.end());
-  auto e = run_profile(args, 60);
+  auto e = test::enforce_with(dir, cmd, 60);
   EXPECT_EQ(e.exit_code, recorded.exit_code) << e.err;
   EXPECT_EQ(e.out, recorded.out) << e.err;
 }

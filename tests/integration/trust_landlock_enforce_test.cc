@@ -13,6 +13,7 @@
 
 #include "profilegen/policy.h"
 #include "runner/landlock.h"
+#include "recording_helpers.h"
 #include "test_util.h"
 
 namespace profile {
@@ -21,22 +22,11 @@ namespace {
 using test::CommandResult;
 using test::TempDir;
 
-#define NEEDS_LANDLOCK()                                               \
-  do {                                                                 \
-    if (landlock_abi() == 0) GTEST_SKIP() << "kernel lacks Landlock"; \
-  } while (0)
-
-CommandResult record(const std::string& dir, std::vector<std::string> cmd) {
-  std::vector<std::string> args = {"record", "--tracer", "ptrace", "-o", dir, "--"};
-  args.insert(args.end(), cmd.begin(), cmd.end());
-  return test::run_profile(args, 120);
+CommandResult record(const std::string& dir, const std::vector<std::string>& cmd) {
+  return test::record_with("ptrace", dir, cmd);
 }
 
-CommandResult enforce(const std::string& dir, std::vector<std::string> cmd) {
-  std::vector<std::string> args = {"enforce", "--profile", dir, "--"};
-  args.insert(args.end(), cmd.begin(), cmd.end());
-  return test::run_profile(args, 120);
-}
+using test::enforce_with;
 
 // Eight readable regular files of /etc, none of them sensitive.
 std::vector<std::string> ordinary_etc_files() {
@@ -72,10 +62,10 @@ TEST(TrustLandlockEnforce, ReadingEightFilesOfEtcDoesNotOpenEtcShadow) {
   auto ll = nlohmann::json::parse(test::read_file(dir / "prof/landlock.json"));
   for (const auto& r : ll["path_beneath"]) EXPECT_NE(r["path"], "/etc") << ll.dump(2);
 
-  auto ok = enforce(dir / "prof", cmd(files[1]));
+  auto ok = enforce_with(dir / "prof", cmd(files[1]));
   EXPECT_EQ(ok.exit_code, 0) << ok.err << ok.out;
   EXPECT_NE(ok.err.find("landlock: active"), std::string::npos) << ok.err;
-  auto shadow = enforce(dir / "prof", cmd("/etc/shadow"));
+  auto shadow = enforce_with(dir / "prof", cmd("/etc/shadow"));
   EXPECT_EQ(shadow.exit_code, EACCES) << "read /etc/shadow under a profile that only read " << cat << "\n"
                                       << shadow.err << shadow.out;
 }
@@ -105,7 +95,7 @@ TEST(TrustLandlockEnforce, WorkloadWrittenShebangGrantsNothing) {
 
   std::string body = test::read_file(script);
   test::write_file(script, "#!/\n" + body.substr(body.find('\n') + 1));
-  auto r = enforce(dir / "prof", {"/bin/sh", "-c", "exec " + pl_open + " /etc/shadow r"});
+  auto r = enforce_with(dir / "prof", {"/bin/sh", "-c", "exec " + pl_open + " /etc/shadow r"});
   EXPECT_EQ(r.exit_code, EACCES) << "a #! line the workload wrote granted /etc/shadow\n" << r.err << r.out;
   EXPECT_EQ(r.err.find("execve opens: /,"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("execve opens: /\n"), std::string::npos) << r.err;
@@ -141,7 +131,7 @@ TEST(TrustLandlockEnforce, ReadOnlyScriptStillGetsItsInterpreter) {
   test::write_file(dir / "prof/profile.json", pj.dump(2) + "\n");
   auto gen = test::run_profile({"generate", dir / "prof"});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
-  auto r = enforce(dir / "prof", {script});
+  auto r = enforce_with(dir / "prof", {script});
   EXPECT_EQ(r.exit_code, 7) << r.err;
   // Granted from the "#!" line, whether or not the recording had it.
   EXPECT_NE(r.err.find("execve opens: " + sh), std::string::npos) << r.err;
