@@ -378,7 +378,7 @@ void SyscallObserver::on_exit(pid_t tid, Task& t, SysKind k, int64_t rval, bool 
       break;
     case SysKind::kUtimensat: {
       const SyscallSemantics* row = table_->row(t.arch, t.nr);
-      if (row == nullptr) break;
+      if (row == nullptr || row->path[0].path < 0) break;
       const SemPath& sp = row->path[0];
       // A NULL path changes the times of the descriptor itself.
       if (a[sp.path] == 0)
@@ -397,7 +397,8 @@ void SyscallObserver::on_exit(pid_t tid, Task& t, SysKind k, int64_t rval, bool 
     case SysKind::kChown16:
     case SysKind::kFchownat: {
       const SyscallSemantics* row = table_->row(t.arch, t.nr);
-      if (row == nullptr) break;
+      // The ids follow the path: a row without room for them is not a chown.
+      if (row == nullptr || row->path[0].path < 0 || row->path[0].path + 2 > 5) break;
       const SemPath& sp = row->path[0];
       uint32_t uid = id_arg(a[sp.path + 1], k == SysKind::kChown16);
       uint32_t gid = id_arg(a[sp.path + 2], k == SysKind::kChown16);

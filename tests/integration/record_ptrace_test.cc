@@ -345,6 +345,54 @@ TEST(RecordPtrace, InferredCapabilities) {
   EXPECT_EQ(plain.profile.capabilities.count("DAC_OVERRIDE"), 0u);
 }
 
+// lchown and fchownat(AT_SYMLINK_NOFOLLOW) change the link itself: the
+// CHOWN check must look at the link (root's own), not at the file it
+// points to (another user's), or a capability the call never needed is
+// inferred. Which calls follow is data of the semantics table.
+TEST(RecordPtrace, ChownOfALinkJudgesTheLinkNotItsTarget) {
+  PROFILE_NEEDS_ROOT();
+  BuildTempDir w;
+  std::string target = w / "theirs";
+  test::write_file(target, "t\n");
+  ASSERT_EQ(chown(target.c_str(), 65534, 65534), 0);
+  std::string link = w / "link";
+  ASSERT_EQ(symlink(target.c_str(), link.c_str()), 0);
+  for (const char* op : {"lchown", "fchownat-nofollow"}) {
+    test::TempDir d;
+    auto r = record(d.path(), {helper("pt_owner"), op, link, "0"});
+    ASSERT_EQ(r.result.exit_code, 0) << op << ": " << r.result.err;
+    ASSERT_TRUE(r.parsed) << op;
+    EXPECT_TRUE(has_access(r.profile, link, "chmod")) << op;
+    EXPECT_EQ(r.profile.capabilities.count("CHOWN"), 0u)
+        << op << " of a link root owns was judged on the target: " << r.profile.capabilities.at("CHOWN").reason;
+  }
+  // The same change through the link, following it, is a change of the
+  // other user's file's group.
+  test::TempDir d;
+  auto r = record(d.path(), {"chgrp", "0", link});
+  ASSERT_EQ(r.result.exit_code, 0) << r.result.err;
+  EXPECT_EQ(r.profile.capabilities.count("CHOWN"), 1u);
+}
+
+// utimensat on a descriptor (NULL path) records the descriptor's file; with
+// a path, the path. Both read the row's argument positions.
+TEST(RecordPtrace, UtimensatRecordsTheDescriptorOrThePath) {
+  PROFILE_NEEDS_ROOT();
+  BuildTempDir w;
+  std::string by_fd = w / "by-fd";
+  std::string by_path = w / "by-path";
+  test::write_file(by_fd, "a\n");
+  test::write_file(by_path, "b\n");
+  test::TempDir d1;
+  auto r1 = record(d1.path(), {helper("pt_owner"), "utimensat-fd", by_fd});
+  ASSERT_EQ(r1.result.exit_code, 0) << r1.result.err;
+  EXPECT_TRUE(has_access(r1.profile, by_fd, "chmod")) << test::read_file(d1 / "profile.json");
+  test::TempDir d2;
+  auto r2 = record(d2.path(), {helper("pt_owner"), "utimensat-path", by_path});
+  ASSERT_EQ(r2.result.exit_code, 0) << r2.result.err;
+  EXPECT_TRUE(has_access(r2.profile, by_path, "chmod")) << test::read_file(d2 / "profile.json");
+}
+
 TEST(RecordPtrace, InterruptMarksPartialAndReturns) {
   PROFILE_NEEDS_ROOT();
   test::TempDir d;

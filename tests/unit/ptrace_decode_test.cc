@@ -103,6 +103,61 @@ std::string joined(std::string_view root, std::string_view dir, std::string_view
   return out;
 }
 
+// The chown family and utimensat are decoded from their rows: where the
+// path and ids are, and whether a final link is followed, on every arch.
+TEST(PtraceDecode, ChownAndUtimensatRowsSayWhereAndWhetherToFollow) {
+  const auto& t = SyscallTable::get();
+  auto row = [&t](SysArch a, const char* arch, const char* name) -> const SyscallSemantics* {
+    auto n = syscall_number(arch, name);
+    if (!n) {
+      ADD_FAILURE() << arch << " " << name;
+      return nullptr;
+    }
+    const SyscallSemantics* r = t.row(a, static_cast<int>(static_cast<uint64_t>(*n) & ~kX32Bit));
+    EXPECT_NE(r, nullptr) << arch << " " << name;
+    return r;
+  };
+  struct Case {
+    SysArch a;
+    const char* arch;
+    const char* name;
+    int dirfd, path;
+    bool nofollow, nofollow_flag4, empty_flag4;
+  };
+  const Case cases[] = {
+      {SysArch::kX86_64, "x86_64", "chown", -1, 0, false, false, false},
+      {SysArch::kX86_64, "x86_64", "lchown", -1, 0, true, false, false},
+      {SysArch::kX86_64, "x86_64", "fchownat", 0, 1, false, true, true},
+      {SysArch::kX86, "x86", "chown", -1, 0, false, false, false},
+      {SysArch::kX86, "x86", "lchown", -1, 0, true, false, false},
+      {SysArch::kX86, "x86", "lchown32", -1, 0, true, false, false},
+      {SysArch::kX86, "x86", "chown32", -1, 0, false, false, false},
+      {SysArch::kX32, "x32", "lchown", -1, 0, true, false, false},
+  };
+  for (const Case& c : cases) {
+    const SyscallSemantics* r = row(c.a, c.arch, c.name);
+    if (r == nullptr) continue;
+    std::string where = std::string(c.arch) + " " + c.name;
+    EXPECT_EQ(r->path[0].dirfd, c.dirfd) << where;
+    EXPECT_EQ(r->path[0].path, c.path) << where;
+    EXPECT_EQ(r->path[0].access, kAccessChmod) << where;
+    EXPECT_EQ((r->flags & kSemNoFollow) != 0, c.nofollow) << where;
+    EXPECT_EQ((r->flags & kSemNoFollowFlag4) != 0, c.nofollow_flag4) << where;
+    EXPECT_EQ((r->flags & kSemEmptyPathFlag4) != 0, c.empty_flag4) << where;
+  }
+  for (const char* name : {"utimensat"}) {
+    const SyscallSemantics* r = row(SysArch::kX86_64, "x86_64", name);
+    if (r == nullptr) continue;
+    EXPECT_EQ(r->kind, SysKind::kUtimensat);
+    EXPECT_EQ(r->path[0].dirfd, 0);
+    EXPECT_EQ(r->path[0].path, 1);
+    EXPECT_EQ(r->path[0].access, kAccessChmod);
+    EXPECT_TRUE(r->flags & kSemEmptyPathIsFd);
+    // Not the eBPF recorder's: it has the file from its open already.
+    EXPECT_FALSE(r->flags & kSemEbpf);
+  }
+}
+
 TEST(PtraceDecode, PathsJoinOntoResolvedDirectories) {
   EXPECT_EQ(joined("/", "/home/u", "a.txt"), "/home/u/a.txt");
   EXPECT_EQ(joined("/", "/home/u", "/etc//passwd"), "/etc/passwd");
