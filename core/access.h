@@ -33,6 +33,13 @@
 #define PROFILE_O_APPEND 02000u
 #define PROFILE_O_PATH 010000000u
 
+/* creat(path, mode) is open(path, O_CREAT | O_WRONLY | O_TRUNC, mode). */
+#define PROFILE_CREAT_FLAGS (PROFILE_O_WRONLY | PROFILE_O_CREAT | PROFILE_O_TRUNC)
+
+/* mmap protection and flags (x86 values), checked like the open flags. */
+#define PROFILE_PROT_EXEC 0x4u
+#define PROFILE_MAP_ANONYMOUS 0x20u
+
 /* __X32_SYSCALL_BIT: x32 syscalls enter the 64-bit entry with it set in
  * the number; the recorders strip it, libseccomp's x32 table carries it. */
 #define PROFILE_X32_SYSCALL_BIT 0x40000000ull
@@ -60,6 +67,13 @@ static inline __u32 profile_open_access(__u64 flags) {
   /* Truncation destroys contents: a write, even with O_APPEND or O_RDONLY. */
   if (flags & PROFILE_O_TRUNC) a |= PROFILE_ACCESS_WRITE;
   return a;
+}
+
+/* Whether mmap/mmap2 with this prot (argument 2) and these flags
+ * (argument 3) maps a file executable: AppArmor's `m` permission, which
+ * shared libraries need. An anonymous mapping's fd is ignored. */
+static inline int profile_mmap_execs_file(__u64 prot, __u64 flags) {
+  return (prot & PROFILE_PROT_EXEC) && !(flags & PROFILE_MAP_ANONYMOUS);
 }
 
 #endif

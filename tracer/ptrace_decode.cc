@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -23,6 +24,7 @@ static_assert(kAccessRead == PROFILE_ACCESS_READ && kAccessWrite == PROFILE_ACCE
               kAccessList == PROFILE_ACCESS_LIST);
 static_assert(O_ACCMODE == PROFILE_O_ACCMODE && O_WRONLY == PROFILE_O_WRONLY && O_CREAT == PROFILE_O_CREAT &&
               O_TRUNC == PROFILE_O_TRUNC && O_APPEND == PROFILE_O_APPEND && O_PATH == PROFILE_O_PATH);
+static_assert(PROT_EXEC == PROFILE_PROT_EXEC && MAP_ANONYMOUS == PROFILE_MAP_ANONYMOUS);
 
 SyscallTable::SyscallTable() {
   for (int a = 0; a < kNumSysArches; ++a) {

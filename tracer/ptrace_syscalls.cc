@@ -345,7 +345,7 @@ void SyscallObserver::on_exit(pid_t tid, Task& t, SysKind k, int64_t rval, bool 
       const SyscallSemantics* row = table_->row(t.arch, t.nr);
       if ((k == SysKind::kOpen || k == SysKind::kOpenat) && row != nullptr && row->open_flags_arg >= 0)
         flags = a[row->open_flags_arg];
-      else if (k == SysKind::kCreat) flags = O_CREAT | O_WRONLY | O_TRUNC;
+      else if (k == SysKind::kCreat) flags = PROFILE_CREAT_FLAGS;
       else if (!read_mem(tid, a[2], &flags, sizeof flags)) {  // open_how.flags is its first field
         lost();
         break;
@@ -356,8 +356,7 @@ void SyscallObserver::on_exit(pid_t tid, Task& t, SysKind k, int64_t rval, bool 
       break;
     }
     case SysKind::kMmap: {
-      // MAP_ANONYMOUS mappings pass fd -1 (or anything, which is ignored).
-      if ((a[2] & PROT_EXEC) && !(a[3] & MAP_ANONYMOUS)) add_fd_file(tid, fd_arg(a[4]), kAccessMmapExec);
+      if (profile_mmap_execs_file(a[2], a[3])) add_fd_file(tid, fd_arg(a[4]), kAccessMmapExec);
       break;
     }
     case SysKind::kPath: {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <linux/audit.h>
 #include <netinet/in.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -222,6 +223,17 @@ TEST(PtraceDecode, OpenFlagsGiveAccess) {
   EXPECT_EQ(open_access(O_RDONLY | O_TRUNC), kAccessRead | kAccessWrite);
   EXPECT_EQ(open_access(O_RDONLY | O_DIRECTORY | O_CLOEXEC), kAccessRead);
   EXPECT_EQ(open_access(O_PATH | O_RDONLY), 0u);
+}
+
+// Both recorders read creat and mmap through core/access.h.
+TEST(PtraceDecode, CreatAndExecutableMappingsFromTheSharedHeader) {
+  EXPECT_EQ(static_cast<uint64_t>(PROFILE_CREAT_FLAGS), static_cast<uint64_t>(O_CREAT | O_WRONLY | O_TRUNC));
+  EXPECT_EQ(open_access(PROFILE_CREAT_FLAGS), kAccessWrite | kAccessCreate);
+  EXPECT_TRUE(profile_mmap_execs_file(PROT_READ | PROT_EXEC, MAP_PRIVATE));
+  EXPECT_FALSE(profile_mmap_execs_file(PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS));
+  EXPECT_FALSE(profile_mmap_execs_file(PROT_READ | PROT_WRITE, MAP_SHARED));
+  // Bits the workload sets beyond the ones that matter change nothing.
+  EXPECT_TRUE(profile_mmap_execs_file(PROT_EXEC | 0xff00, MAP_PRIVATE | 0x100000));
 }
 
 TEST(PtraceDecode, InetSockaddrsGivePorts) {

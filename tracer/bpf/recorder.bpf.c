@@ -485,7 +485,7 @@ static __always_inline void handle_bind_connect(__u32 kind, __u32 arch, struct p
 /* mmap/mmap2(addr, len, prot, flags, fd, off) with PROT_EXEC of a file:
  * AppArmor's `m` permission, which shared libraries need. */
 static __always_inline int is_exec_file_mapping(struct pt_regs* regs, __u32 arch) {
-  return (arg_of(regs, arch, 2) & 0x4 /* PROT_EXEC */) && !(arg_of(regs, arch, 3) & 0x20 /* MAP_ANONYMOUS */);
+  return profile_mmap_execs_file(arg_of(regs, arch, 2), arg_of(regs, arch, 3));
 }
 
 /* thread_info.status of a task inside a syscall: TS_COMPAT marks one
@@ -581,7 +581,7 @@ int BPF_PROG(on_sys_exit, struct pt_regs* regs, long ret) {
       if (ret < 0) return 0;
       __u64 flags = 0;
       if (o.op == EB_OP_CREAT) {
-        flags = PROFILE_O_WRONLY | PROFILE_O_CREAT | PROFILE_O_TRUNC;
+        flags = PROFILE_CREAT_FLAGS;
       } else if (o.op == EB_OP_OPEN) {
         flags = arg_of(regs, arch, o.p1);
       } else {
