@@ -2,9 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,7 +14,6 @@
 
 #include "core/file_io.h"
 #include "core/names.h"
-#include "core/unique_fd.h"
 #include "tracer/ptrace_memory.h"
 
 namespace profile {
