@@ -15,6 +15,9 @@ Runner add_generate(CLI::App& app) {
   sub->add_option("dir", o->dir, "Profile directory")->required();
   sub->add_flag("--force", o->force,
                 "Render from profile.json even when the directory mixes files of different generations");
+  sub->add_option("--runtime", o->runtime,
+                  "Change the container runtimes seccomp.json allows for: runc, crun, runc,crun or none "
+                  "(default: keep profile.json's \"runtime\")");
   return [o] {
     auto r = app::generate(*o, cli::reporter());
     if (!r) return report(r.error());

@@ -51,6 +51,9 @@ Runner add_record(CLI::App& app) {
   sub->add_option("--duration", o->duration, "With --cgroup: how long to record (30s, 500ms, 2m); default until Ctrl-C");
   sub->add_flag("--verify-caps", o->verify_caps,
                 "Replay CMD with only the computed capabilities and add any whose absence makes a call fail");
+  sub->add_option("--runtime", o->runtime,
+                  "Container runtimes seccomp.json must let start the container: runc, crun, both "
+                  "(runc,crun, the default) or none");
   add_run_options(sub, o->isolation);
   sub->add_option("command", o->command, "Command and arguments (after --)");
   sub->footer(

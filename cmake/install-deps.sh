@@ -9,6 +9,7 @@ PKGS=(
   libcap-dev libcap2-bin apparmor runc busybox iproute2 python3 strace procps hyperfine
   # the programs of the corpus (tests/corpus, docs/corpus.md)
   git gcc make tar xz-utils perl sqlite3 jq openssl curl redis-server
+  podman  # the container runtime tests run podman with runc; it brings conmon
 )
 missing=()
 for p in "${PKGS[@]}"; do

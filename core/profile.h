@@ -90,6 +90,10 @@ struct Profile {
   RecordingInfo recording;
   // Keyed by (kind, rule); see Widening.
   std::set<Widening> widenings;
+  // Container runtimes ("runc", "crun") whose own calls after installing
+  // the filter seccomp.json allows besides `syscalls`; see
+  // profilegen/runtime_sets.h. Empty: none.
+  std::set<std::string> runtimes;
   bool operator==(const Profile&) const = default;
 };
 

@@ -8,6 +8,7 @@
 
 #include "profilegen/files.h"
 #include "profilegen/json_writer.h"
+#include "profilegen/runtime_sets.h"
 
 namespace profile {
 
@@ -104,6 +105,11 @@ std::string profile_to_json(const Profile& p) {
   w.key("tracer");
   w.value(p.recording.tracer);
   w.end_object();
+  // Only present when chosen, so that older profiles read as they always have.
+  if (!p.runtimes.empty()) {
+    w.key("runtime");
+    w.string_array(p.runtimes);
+  }
   w.key("schema");
   w.value(p.schema);
   w.key("syscalls");
@@ -461,7 +467,7 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
   }
   PROFILE_TRY(rd.keys(j, "profile",
                       {"schema", "name", "syscalls", "arguments", "files", "network", "capabilities",
-                       "recording", "widenings"},
+                       "recording", "runtime", "widenings"},
                       {"schema", "name", "syscalls"}));
   Profile p;
   PROFILE_TRY(schema, rd.integer(j["schema"], "schema", 0, 1000));
@@ -656,6 +662,17 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
     if (r.contains("lost_events")) {
       PROFILE_TRY(l, rd.u64(r["lost_events"], "recording.lost_events"));
       p.recording.lost_events = l;
+    }
+  }
+  if (j.contains("runtime")) {
+    PROFILE_TRY(rd.array(j["runtime"], "runtime"));
+    for (size_t i = 0; i < j["runtime"].size(); ++i) {
+      std::string where = "runtime[" + std::to_string(i) + "]";
+      PROFILE_TRY(r, rd.str(j["runtime"][i], where));
+      const auto& known = runtime_names();
+      if (std::find(known.begin(), known.end(), r) == known.end())
+        return rd.fail(where, "unknown container runtime " + quote_value(r) + " (known: crun, runc)");
+      if (!p.runtimes.insert(r).second) return rd.fail(where, "repeats " + quote_value(r));
     }
   }
   if (j.contains("widenings")) {

@@ -7,6 +7,7 @@
 
 #include "profilegen/apparmor.h"
 #include "profilegen/landlock_gen.h"
+#include "profilegen/runtime_sets.h"
 
 namespace profile {
 
@@ -25,6 +26,10 @@ Result<std::string> render_seccomp(const Profile& p) {
     if (!oci) return oci.error();
     arches.push_back(*oci);
     all_names.insert(names.begin(), names.end());
+    // A container runtime's own calls after it installs the filter: without
+    // them the container never starts (profile.json "runtime").
+    auto runtime = runtime_syscalls(p, arch);
+    all_names.insert(runtime.begin(), runtime.end());
   }
   j["architectures"] = arches;
   ordered_json rules = ordered_json::array();

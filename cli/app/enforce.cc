@@ -25,12 +25,14 @@ Result<int> enforce(const EnforceRequest& o, const Reporter& reporter) {
   // Held until seccomp.json is compiled: a concurrent record renames the
   // directory's files one by one.
   std::optional<ProfileDirLock> dir_lock;
+  std::string seccomp_json;  // compiled instead of seccomp_path when set
   if (!o.profile_dir.empty()) {
     PROFILE_TRY(plan, load_profile_dir_plan(o.profile_dir, o.apparmor.empty(), reporter));
     if (plan.lock) dir_lock.emplace(std::move(*plan.lock));
     base_caps = std::move(plan.caps);
     hostname = plan.name;
     seccomp_path = plan.seccomp_path;
+    seccomp_json = std::move(plan.seccomp_json);
     spec.apparmor_exec = plan.apparmor_exec;
     spec.landlock = std::move(plan.landlock);
   }
@@ -49,7 +51,9 @@ Result<int> enforce(const EnforceRequest& o, const Reporter& reporter) {
   } else {
     SeccompContext ctx;
     ctx.caps = spec.caps;
-    PROFILE_TRY(prog, seccomp_path.empty() ? compile_default_seccomp(ctx) : compile_seccomp_file(seccomp_path, ctx));
+    PROFILE_TRY(prog, !seccomp_json.empty()  ? compile_seccomp_json(seccomp_json, seccomp_path, ctx)
+                      : seccomp_path.empty() ? compile_default_seccomp(ctx)
+                                             : compile_seccomp_file(seccomp_path, ctx));
     spec.seccomp = std::move(prog);
   }
   dir_lock.reset();

@@ -8,6 +8,7 @@
 #include "core/file_io.h"
 #include "core/names.h"
 #include "profilegen/apparmor.h"
+#include "profilegen/render.h"
 #include "runner/apparmor_loader.h"
 
 namespace profile {
@@ -39,6 +40,16 @@ Result<ProfileDirPlan> load_profile_dir_plan(const std::string& dir, bool choose
   plan.caps = std::move(caps);
   plan.name = p.name;
   plan.seccomp_path = dir + "/seccomp.json";
+  if (!p.runtimes.empty()) {
+    // enforce installs the filter itself right before execve, so no
+    // runtime code runs under it: leaving the runtime's calls out keeps the
+    // workload from calling setuid, capset, prctl and the like. The
+    // manifest check above makes this seccomp.json minus those calls.
+    Profile own = p;
+    own.runtimes.clear();
+    PROFILE_TRY(text, render_seccomp(own));
+    plan.seccomp_json = std::move(text);
+  }
   if (choose_apparmor) {
     if (kernel_has_apparmor()) {
       PROFILE_TRY(load_apparmor_profile(dir + "/apparmor.profile"));

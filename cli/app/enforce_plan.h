@@ -22,6 +22,9 @@ struct ProfileDirPlan {
   std::string name;                   // the profile's name, the default hostname
   std::set<std::string> caps;         // from caps.txt
   std::string seccomp_path;           // DIR/seccomp.json
+  // When the profile names container runtimes: seccomp.json without their
+  // calls, which enforce compiles instead of the file. Empty: the file.
+  std::string seccomp_json;
   std::string apparmor_exec;          // "exec NAME"; empty: none
   std::optional<LandlockPlan> landlock;
 };

@@ -14,6 +14,9 @@ struct GenerateRequest {
   std::string dir;
   // Render from profile.json even when the directory mixes generations.
   bool force = false;
+  // --runtime: the container runtimes seccomp.json allows for ("runc",
+  // "crun", "crun,runc", "none"); empty: keep profile.json's.
+  std::string runtime;
 };
 
 struct GenerateResult {

@@ -7,6 +7,7 @@
 #include "cli/app/verify_caps.h"
 #include "core/names.h"
 #include "profilegen/profile.h"
+#include "profilegen/runtime_sets.h"
 #include "runner/loaders.h"
 #include "tracer/ebpf_tracer.h"
 
@@ -15,6 +16,7 @@ namespace profile {
 Result<Profile> save_recording(const Observations& obs, const SaveRequest& req, const Reporter& reporter) {
   PROFILE_TRY(recorded, profile_from_observations(obs, req.name));
   Profile p = req.base ? merge_profiles(*req.base, recorded) : recorded;
+  bool appended = req.base.has_value();
   if (obs.lost_events > 0 && !req.allow_loss) {
     return make_error("the recorder lost " + std::to_string(obs.lost_events) +
                       " events; the profile would be incomplete and was not written "
@@ -32,7 +34,10 @@ Result<Profile> save_recording(const Observations& obs, const SaveRequest& req, 
   if (req.append && stat((req.dir + "/profile.json").c_str(), &st) == 0) {
     PROFILE_TRY(now, read_profile_dir(req.dir, DirCheck::kSource, reporter));
     p = merge_profiles(now, p);
+    appended = true;
   }
+  // After the merges: a runtime call the recording now shows is no longer a widening.
+  PROFILE_TRY(apply_runtimes(&p, req.runtimes ? *req.runtimes : appended ? p.runtimes : default_runtimes()));
   // profile.yaml goes on top of the merged recording every time, so its
   // additions survive a recording without --append and its removals one
   // that sees the removed behaviour again.
@@ -64,6 +69,11 @@ Result<RecordResult> record(const RecordRequest& o, const Reporter& reporter) {
 
   // Everything about the output is checked before the workload runs: a
   // recording must not be lost to a typo in -o.
+  std::optional<std::set<std::string>> runtimes;
+  if (!o.runtime.empty()) {
+    PROFILE_TRY(r, parse_runtimes(o.runtime));
+    runtimes = std::move(r);
+  }
   bool out_missing = false;
   PROFILE_TRY(check_output_dir(out, &out_missing));
   // A mistake in profile.yaml is reported now; it is read again, under the
@@ -123,6 +133,7 @@ Result<RecordResult> record(const RecordRequest& o, const Reporter& reporter) {
   save.verify_caps = o.verify_caps;
   save.spec = &spec;
   save.kind = kind;
+  save.runtimes = std::move(runtimes);
   PROFILE_TRY(saved, save_recording(obs, save, reporter));
   RecordResult result;
   result.exit_code = exit_code;

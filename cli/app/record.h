@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ struct SaveRequest {
   bool verify_caps = false;
   const RunSpec* spec = nullptr;
   TracerKind kind = TracerKind::kAuto;
+  // Container runtimes seccomp.json allows for (--runtime). Unset: those of
+  // the profile appended to, or default_runtimes() for a new profile.
+  std::optional<std::set<std::string>> runtimes;
 };
 
 // Builds the profile of `obs`, verifies its capabilities when asked, and
@@ -52,6 +56,7 @@ struct RecordRequest {
   std::string cgroup;        // attach mode: record this running cgroup v2
   std::string duration;      // attach mode: how long
   bool verify_caps = false;
+  std::string runtime;       // --runtime: "runc", "crun", "runc,crun", "none"; empty: see SaveRequest
   std::vector<std::string> command;
   IsolationOptions isolation;
   // Called once a started workload has ended, before the profile is built
