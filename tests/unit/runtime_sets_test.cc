@@ -7,6 +7,7 @@
 #include "profilegen/profile.h"
 #include "profilegen/render.h"
 #include "profilegen/runtime_sets.h"
+#include "profilegen/summary.h"
 
 namespace profile {
 namespace {
@@ -126,6 +127,19 @@ TEST(RuntimeSets, NotAddedToA32BitPersonality) {
   EXPECT_TRUE(runtime_syscalls(p, "x86").empty());
   EXPECT_TRUE(runtime_syscalls(p, "x86_64").count("fstatfs"));
   for (const auto& w : p.widenings) EXPECT_EQ(w.rule.rfind("syscall x86_64 ", 0), 0u) << w.rule;
+}
+
+// The runtime's calls are the same for every workload: one summary line,
+// so they do not crowd out the widenings particular to this recording.
+TEST(RuntimeSets, SummaryGivesThemOneLine) {
+  Profile p = workload();
+  add_widening(&p, "syscall-family", "syscall x86_64 readlinkat", "readlink was recorded", {"readlink"});
+  ASSERT_TRUE(apply_runtimes(&p, {"runc"}).ok());
+  std::string s = summarize(p);
+  EXPECT_NE(s.find("syscall-family: syscall x86_64 readlinkat"), std::string::npos) << s;
+  EXPECT_NE(s.find("    runtime: "), std::string::npos) << s;
+  EXPECT_NE(s.find("container runtimes (runc)"), std::string::npos) << s;
+  EXPECT_EQ(s.find("runtime: syscall"), std::string::npos) << s;
 }
 
 }  // namespace
