@@ -6,4 +6,4 @@
 set -euo pipefail
 build=${1:-$(cd "$(dirname "$0")/.." && pwd)/build}
 PROFILE_CONTAINER_RUNS=${RUNS:-20} "$build/tests/integration_tests" --gtest_filter='ContainerRuntime.*' |
-  grep -E '^\[ (runtime  |  PASSED  |  FAILED  )\]|runs started'
+  grep -E '^\[ *(runtime|PASSED|FAILED) *\]'
