@@ -28,58 +28,95 @@ inline size_t utf8_sequence_length(std::string_view s, size_t i) {
   return 0;
 }
 
+// The escaping of bytes for messages and files. Every spelling shares the
+// \xHH form (lower-case hex) and keeps valid UTF-8 text as it is, except
+// where noted; they differ on purpose in what else is escaped:
+//  - kMessageBytes (printable_message): a whole message, whose own
+//    backslashes are text (a hint may spell "\\xHH"); only what a terminal
+//    cannot show is escaped.
+//  - kExactBytes (quote_value, escape_path_bytes): a value that must read
+//    back as exactly its bytes (unescape_path_bytes), so the backslash
+//    itself is escaped, as "\\".
+//  - the pattern syntax (core/path_pattern.cc): its metacharacters as "\c".
+//  - the tracer's unresolved paths in double quotes (tracer/path_join.cc):
+//    pure ASCII, so every byte >= 0x80, '\' and '"' are \xHH.
+class ByteEscaping {
+ public:
+  // Control bytes and 0x7f are always \xHH. `keep_utf8`: valid UTF-8
+  // sequences are kept (other bytes >= 0x80 are \xHH); else every byte
+  // >= 0x80 is \xHH. `backslashed` characters are written as "\c",
+  // `hexed` ones as \xHH.
+  constexpr ByteEscaping(bool keep_utf8, std::string_view backslashed, std::string_view hexed) : action_() {
+    for (int c = 0; c < 0x20; ++c) action_[c] = kHex;
+    action_[0x7f] = kHex;
+    for (int c = 0x80; c < 0x100; ++c) action_[c] = keep_utf8 ? kUtf8 : kHex;
+    for (char c : backslashed) action_[static_cast<unsigned char>(c)] = kBackslash;
+    for (char c : hexed) action_[static_cast<unsigned char>(c)] = kHex;
+  }
+
+  // Appends the spelling of s[0, max) to `out` (a UTF-8 sequence that
+  // starts before `max` is kept whole); returns how many bytes of `s` it
+  // took.
+  size_t append(std::string* out, std::string_view s, size_t max = std::string_view::npos) const {
+    static const char kDigits[] = "0123456789abcdef";
+    size_t run = 0;  // start of the bytes not yet copied
+    size_t i = 0;
+    while (i < s.size() && i < max) {
+      auto u = static_cast<unsigned char>(s[i]);
+      unsigned char a = action_[u];
+      if (a == kKeep) {
+        ++i;
+        continue;
+      }
+      if (a == kUtf8) {
+        size_t n = utf8_sequence_length(s, i);
+        if (n > 0) {
+          i += n;
+          continue;
+        }
+        a = kHex;
+      }
+      out->append(s.substr(run, i - run));
+      if (a == kBackslash) {
+        out->push_back('\\');
+        out->push_back(s[i]);
+      } else {
+        *out += "\\x";
+        out->push_back(kDigits[u >> 4]);
+        out->push_back(kDigits[u & 0xf]);
+      }
+      run = ++i;
+    }
+    out->append(s.substr(run, i - run));
+    return i;
+  }
+
+ private:
+  enum : unsigned char { kKeep, kUtf8, kBackslash, kHex };
+  unsigned char action_[256];
+};
+
+inline constexpr ByteEscaping kMessageBytes{true, "", ""};
+inline constexpr ByteEscaping kExactBytes{true, "\\", ""};
+
 // A value from an input file or the workload, fit to quote in a one-line
 // message: control bytes, bytes outside valid UTF-8 and the backslash are
 // written as \xHH / \\, and a long value is cut with a marker that says how
 // long it was. The result is in single quotes.
 inline std::string quote_value(std::string_view v, size_t max_bytes = 200) {
-  static const char kHex[] = "0123456789abcdef";
   std::string out = "'";
-  size_t i = 0;
-  while (i < v.size() && i < max_bytes) {
-    auto u = static_cast<unsigned char>(v[i]);
-    size_t n = utf8_sequence_length(v, i);
-    if (u >= 0x80 && n > 0) {
-      out.append(v.substr(i, n));
-      i += n;
-      continue;
-    }
-    if (u == '\\') {
-      out += "\\\\";
-    } else if (u < 0x20 || u >= 0x7f) {
-      out += "\\x";
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 0xf]);
-    } else {
-      out.push_back(static_cast<char>(u));
-    }
-    ++i;
-  }
+  size_t taken = kExactBytes.append(&out, v, max_bytes);
   out += "'";
-  if (i < v.size()) out += "... (" + std::to_string(v.size()) + " bytes)";
+  if (taken < v.size()) out += "... (" + std::to_string(v.size()) + " bytes)";
   return out;
 }
 
 // A whole message made safe for one line of a terminal or log: control bytes
 // and bytes outside valid UTF-8 become \xHH; everything else is kept.
 inline std::string printable_message(std::string_view m) {
-  static const char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(m.size());
-  size_t i = 0;
-  while (i < m.size()) {
-    auto u = static_cast<unsigned char>(m[i]);
-    size_t n = utf8_sequence_length(m, i);
-    if ((u >= 0x20 && u != 0x7f) && n > 0) {
-      out.append(m.substr(i, n));
-      i += n;
-      continue;
-    }
-    out += "\\x";
-    out.push_back(kHex[u >> 4]);
-    out.push_back(kHex[u & 0xf]);
-    ++i;
-  }
+  kMessageBytes.append(&out, m);
   return out;
 }
 

@@ -9,15 +9,9 @@ namespace profile {
 
 namespace {
 
-// Metacharacters of the pattern syntax, escaped in literal text.
-bool pattern_meta(char c) {
-  switch (c) {
-    case '*': case '?': case '[': case ']': case '{': case '}': case ',': case '^': case '"': case '@': case '\\':
-      return true;
-    default:
-      return false;
-  }
-}
+// Literal text in a pattern: its metacharacters as "\\c" (the escape
+// parse_path_pattern reads back).
+constexpr ByteEscaping kPatternBytes{true, "*?[]{},^\"@\\", ""};
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -26,60 +20,14 @@ int hex_value(char c) {
   return -1;
 }
 
-void append_hex(std::string* out, unsigned char u) {
-  static const char kHex[] = "0123456789abcdef";
-  *out += "\\x";
-  out->push_back(kHex[u >> 4]);
-  out->push_back(kHex[u & 0xf]);
-}
-
 }  // namespace
 
-void append_pattern_escaped(std::string* out, std::string_view s) {
-  size_t run = 0;  // start of the characters not yet copied
-  size_t i = 0;
-  while (i < s.size()) {
-    auto u = static_cast<unsigned char>(s[i]);
-    if (u >= 0x80) {
-      size_t n = utf8_sequence_length(s, i);
-      if (n > 0) {
-        i += n;
-        continue;
-      }
-    } else if (u >= 0x20 && u != 0x7f && !pattern_meta(s[i])) {
-      ++i;
-      continue;
-    }
-    out->append(s.substr(run, i - run));
-    if (u >= 0x20 && u < 0x7f) {
-      out->push_back('\\');
-      out->push_back(s[i]);
-    } else {
-      append_hex(out, u);
-    }
-    run = ++i;
-  }
-  out->append(s.substr(run));
-}
+void append_pattern_escaped(std::string* out, std::string_view s) { kPatternBytes.append(out, s); }
 
 std::string escape_path_bytes(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
-    auto u = static_cast<unsigned char>(s[i]);
-    size_t n = utf8_sequence_length(s, i);
-    if (u == '\\') {
-      out += "\\\\";
-    } else if (n == 0 || u < 0x20 || u == 0x7f) {
-      append_hex(&out, u);
-    } else {
-      out.append(s.substr(i, n));
-      i += n;
-      continue;
-    }
-    ++i;
-  }
+  kExactBytes.append(&out, s);
   return out;
 }
 
@@ -248,36 +196,9 @@ Status parse_path_pattern(const std::string& pattern, FlatPattern* out) {
   return {};
 }
 
-Result<std::vector<PatternComponent>> parse_path_pattern(const std::string& pattern) {
-  FlatPattern flat;
-  PROFILE_TRY(parse_path_pattern(pattern, &flat));
-  std::vector<PatternComponent> out(flat.components);
-  for (const auto& part : flat.parts)
-    out[part.component].push_back({part.kind, std::string(flat.literal(part))});
-  return out;
-}
-
-bool pattern_is_literal(const std::vector<PatternComponent>& comps) {
-  for (const auto& c : comps)
-    for (const auto& p : c)
-      if (p.kind != PatternPart::kLiteral) return false;
-  return true;
-}
-
 bool pattern_is_literal(const FlatPattern& p) {
   return std::all_of(p.parts.begin(), p.parts.end(),
                      [](const FlatPattern::Part& part) { return part.kind == PatternPart::kLiteral; });
-}
-
-std::string fixed_prefix(const std::vector<PatternComponent>& comps) {
-  std::string out;
-  for (const auto& c : comps) {
-    bool lit = std::all_of(c.begin(), c.end(), [](const PatternPart& p) { return p.kind == PatternPart::kLiteral; });
-    if (!lit) break;
-    out += "/";
-    for (const auto& p : c) out += p.text;
-  }
-  return out.empty() ? "/" : out;
 }
 
 std::string fixed_prefix(const FlatPattern& p) {

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "core/error.h"
 #include "core/path_lex.h"
 
 namespace profile {
@@ -49,20 +50,10 @@ PathJoin join_resolved(std::string_view root, std::string_view dir, std::string_
 }
 
 std::string escape_for_message(std::string_view s, size_t max) {
-  static const char kHex[] = "0123456789abcdef";
+  // Pure ASCII: the path is shown in double quotes in a note.
+  static constexpr ByteEscaping kAsciiBytes{false, "", "\\\""};
   std::string out;
-  size_t n = s.size() < max ? s.size() : max;
-  for (size_t i = 0; i < n; ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c >= 0x7f || c == '\\' || c == '"') {
-      out += "\\x";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  if (n < s.size()) out += "...";
+  if (kAsciiBytes.append(&out, s, max) < s.size()) out += "...";
   return out;
 }
 

@@ -19,6 +19,12 @@
 namespace profile {
 namespace {
 
+Result<FlatPattern> parse_pattern(const std::string& pattern) {
+  FlatPattern f;
+  PROFILE_TRY(parse_path_pattern(pattern, &f));
+  return f;
+}
+
 using test::helper;
 using test::run;
 
@@ -54,7 +60,7 @@ void record_hostile_names(const std::string& tracer) {
   // Exact path -> access, for the rules under D; every one must be literal.
   std::map<std::string, std::set<std::string>> exact;
   for (const auto& [pat, acc] : p->files) {
-    auto c = parse_path_pattern(pat);
+    auto c = parse_pattern(pat);
     ASSERT_TRUE(c.ok()) << c.error().message;
     std::string prefix = fixed_prefix(*c);
     if (!under(prefix, d) && !under(d, prefix)) continue;

@@ -8,6 +8,12 @@
 namespace profile {
 namespace {
 
+Result<FlatPattern> parse_pattern(const std::string& pattern) {
+  FlatPattern f;
+  PROFILE_TRY(parse_path_pattern(pattern, &f));
+  return f;
+}
+
 using Rules = std::map<std::string, std::set<std::string>>;
 
 Rules gen(std::initializer_list<std::pair<const char*, uint32_t>> files) {
@@ -143,7 +149,7 @@ TEST(PolicyFiles, HostileAndNonFilePathsAreDroppedOrNormalised) {
                 {"/tmp/bad\\x01name", {"read"}},
                 {"/tmp/star\\*name", {"read"}}};
   EXPECT_EQ(r, want);
-  for (const auto& [p, a] : r) EXPECT_TRUE(parse_path_pattern(p).ok()) << p;
+  for (const auto& [p, a] : r) EXPECT_TRUE(parse_pattern(p).ok()) << p;
 }
 
 TEST(PolicyFiles, PatternSyntaxIsCheckedAndFixedPrefixIsTheLongestLiteralDirectory) {
@@ -158,14 +164,14 @@ TEST(PolicyFiles, PatternSyntaxIsCheckedAndFixedPrefixIsTheLongestLiteralDirecto
       {"/", "/", true},
   };
   for (const auto& c : cases) {
-    auto comps = parse_path_pattern(c.pattern);
+    auto comps = parse_pattern(c.pattern);
     ASSERT_TRUE(comps.ok()) << c.pattern << ": " << comps.error().message;
     EXPECT_EQ(fixed_prefix(*comps), c.prefix) << c.pattern;
     EXPECT_EQ(pattern_is_literal(*comps), c.literal) << c.pattern;
   }
   for (const char* bad : {"relative", "/tmp/[ab]", "/tmp/@{user}", "/tmp/x\\", "/tmp/../etc", "/a/x@{pid}",
                           "/tmp/{a,b}"}) {
-    auto r = parse_path_pattern(bad);
+    auto r = parse_pattern(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_NE(r.error().message.find(bad), std::string::npos) << r.error().message;
   }
