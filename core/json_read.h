@@ -1,5 +1,5 @@
 // Strict JSON reading shared by the readers of hand-editable files
-// (seccomp.json, landlock.json): a repeated key is refused instead of
+// (profile.json, seccomp.json, landlock.json): a repeated key is refused instead of
 // silently keeping the last value, unknown keys can be listed, and nesting
 // can be bounded before the JSON library sees the text. Each reader formats
 // its own messages from what these functions report.

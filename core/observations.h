@@ -5,9 +5,12 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 namespace profile {
@@ -69,8 +72,28 @@ struct Failure {
   bool operator==(const Failure& o) const { return key() == o.key(); }
 };
 
+// Why a capability is in a profile. profile.json spells each kind by its
+// name in kCapEvidenceNames, the one table of those names.
+enum class CapEvidenceKind { kManual, kObserved, kInferred, kVerified };
+inline constexpr std::pair<CapEvidenceKind, const char*> kCapEvidenceNames[] = {
+    {CapEvidenceKind::kManual, "manual"},      // added by hand (the default when profile.json names none)
+    {CapEvidenceKind::kObserved, "observed"},  // a granted kernel capability check was recorded
+    {CapEvidenceKind::kInferred, "inferred"},  // implied by a recorded call and its arguments
+    {CapEvidenceKind::kVerified, "verified"},  // a replay without it failed
+};
+inline const char* cap_evidence_name(CapEvidenceKind k) {
+  for (const auto& [kind, name] : kCapEvidenceNames)
+    if (kind == k) return name;
+  return "manual";
+}
+inline std::optional<CapEvidenceKind> cap_evidence_from_name(std::string_view name) {
+  for (const auto& [kind, n] : kCapEvidenceNames)
+    if (name == n) return kind;
+  return std::nullopt;
+}
+
 struct CapEvidence {
-  std::string kind;    // "observed", "inferred" or "verified"
+  CapEvidenceKind kind = CapEvidenceKind::kManual;
   std::string reason;  // human-readable: "bind tcp port 80"
   bool operator==(const CapEvidence& o) const {
     return kind == o.kind && reason == o.reason;

@@ -207,12 +207,10 @@ Result<std::string> render_apparmor(const Profile& p) {
       std::string lower;
       for (char c : cap) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
       o += "  capability " + lower + ",";
-      if (!ev.reason.empty() || !ev.kind.empty()) {
-        std::string why = ev.kind + (ev.reason.empty() ? "" : ": " + ev.reason);
-        for (auto& ch : why)
-          if (ch == '\n' || ch == '\r') ch = ' ';
-        o += "  # " + why;
-      }
+      std::string why = cap_evidence_name(ev.kind) + (ev.reason.empty() ? "" : ": " + ev.reason);
+      for (auto& ch : why)
+        if (ch == '\n' || ch == '\r') ch = ' ';
+      o += "  # " + why;
       o += "\n";
     }
     o += "\n";

@@ -49,7 +49,7 @@ using ArgIndex = std::map<std::pair<std::string, int>, std::set<uint64_t>>;
 
 void add(std::map<std::string, CapEvidence>* out, const std::string& cap, const std::string& reason) {
   // Recorder evidence and earlier reasons win: the first reason is kept.
-  out->emplace(cap, CapEvidence{"inferred", reason});
+  out->emplace(cap, CapEvidence{CapEvidenceKind::kInferred, reason});
 }
 
 }  // namespace
@@ -209,7 +209,7 @@ CapAttribution attribute_new_failures(const Observations& recorded, const Observ
     for (const auto& cap : caps_for_failure(sc, f.err)) {
       if (granted.count(cap)) continue;
       if (!out.add.count(cap))
-        out.add.emplace(cap, CapEvidence{"verified", "replay without it: " + sc + "() failed with " +
+        out.add.emplace(cap, CapEvidence{CapEvidenceKind::kVerified, "replay without it: " + sc + "() failed with " +
                                                           (f.err == EPERM ? "EPERM" : "EACCES")});
       explained = true;
       break;

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "core/json_read.h"
 #include "profilegen/files.h"
 #include "profilegen/json_writer.h"
 #include "profilegen/runtime_sets.h"
@@ -41,7 +42,7 @@ std::string profile_to_json(const Profile& p) {
   for (const auto& [name, ev] : p.capabilities) {
     w.begin_object();
     w.key("evidence");
-    w.value(ev.kind);
+    w.value(cap_evidence_name(ev.kind));
     w.key("name");
     w.value(name);
     w.key("reason");
@@ -181,21 +182,14 @@ class Reader {
   Status keys(const json& obj, const Where& where, std::initializer_list<const char*> allowed,
               std::initializer_list<const char*> required = {}) const {
     if (!obj.is_object()) return fail(where, "expected an object, got " + std::string(obj.type_name()));
-    for (const auto& [k, v] : obj.items()) {
-      bool known = false;
-      for (const char* a : allowed) known = known || k == a;
-      if (!known) return fail(where, "unknown key " + quote_value(k));
-    }
+    if (auto k = first_unknown_key(obj, allowed)) return fail(where, "unknown key " + quote_value(*k));
     for (const char* r : required)
       if (!obj.contains(r)) return fail(where, std::string("missing key '") + r + "'");
     return {};
   }
   Result<std::string> str(const json& v, const Where& where, size_t max_bytes = 4096) const {
     if (!v.is_string()) return fail(where, "expected a string, got " + std::string(v.type_name()));
-    return checked(v.get<std::string>(), where, max_bytes);
-  }
-  // The checks of str() on a value already known to be a string.
-  Result<std::string> checked(std::string s, const Where& where, size_t max_bytes = 4096) const {
+    std::string s = v.get<std::string>();
     if (s.size() > max_bytes) return fail(where, "string longer than " + std::to_string(max_bytes) + " bytes");
     if (s.find('\0') != std::string::npos) return fail(where, "string contains a NUL byte");
     return s;
@@ -219,11 +213,7 @@ class Reader {
   }
   Status array(const json& v, const Where& where) const {
     if (!v.is_array()) return fail(where, "expected an array, got " + std::string(v.type_name()));
-    return length(v.size(), where);
-  }
-  // The length check of array() on a value already known to be an array.
-  Status length(size_t n, const Where& where) const {
-    if (n > 1000000) return fail(where, "array too long");
+    if (v.size() > 1000000) return fail(where, "array too long");
     return {};
   }
   const std::string& origin() const { return origin_; }
@@ -232,239 +222,15 @@ class Reader {
   std::string origin_;
 };
 
-// One element of the files array as profile_to_json writes it.
-struct FileRecord {
-  std::string path;
-  std::vector<std::string> access;
-};
-
-// Builds the document of profile.json, except that the elements of the
-// top-level "files" array go straight into records instead of a tree of
-// tens of thousands of small objects (the document keeps an empty array).
-// Only the shape profile_to_json writes is taken: objects with exactly a
-// "path" string and an "access" array of strings. On anything else it stops
-// (the parse returns false) and the caller parses the whole text into a
-// document, so every error is reported exactly as it always was.
-class FilesFastPath {
- public:
-  FilesFastPath(json* root, std::vector<FileRecord>* files) : dom_(*root), files_(files) {}
-
-  bool null() { return in_files_ ? false : (files_key_ = false, dom_.null()); }
-  bool boolean(bool v) { return in_files_ ? false : (files_key_ = false, dom_.boolean(v)); }
-  bool number_integer(json::number_integer_t v) { return in_files_ ? false : (files_key_ = false, dom_.number_integer(v)); }
-  bool number_unsigned(json::number_unsigned_t v) { return in_files_ ? false : (files_key_ = false, dom_.number_unsigned(v)); }
-  bool number_float(json::number_float_t v, const std::string& s) {
-    return in_files_ ? false : (files_key_ = false, dom_.number_float(v, s));
-  }
-  bool binary(json::binary_t& v) { return in_files_ ? false : (files_key_ = false, dom_.binary(v)); }
-  bool string(std::string& v) {
-    if (!in_files_) return files_key_ = false, dom_.string(v);
-    if (state_ == kPathValue) {
-      files_->back().path = std::move(v);
-      state_ = kInRecord;
-      return true;
-    }
-    if (state_ != kInAccess) return false;
-    files_->back().access.push_back(std::move(v));
-    return true;
-  }
-  bool start_object(std::size_t n) {
-    if (!in_files_) {
-      files_key_ = false;
-      ++depth_;
-      keys_.emplace_back();
-      return dom_.start_object(n);
-    }
-    if (state_ != kBetween) return false;
-    files_->emplace_back();
-    state_ = kInRecord;
-    seen_path_ = seen_access_ = false;
-    return true;
-  }
-  bool key(std::string& k) {
-    if (!in_files_) {
-      files_key_ = depth_ == 1 && k == "files";
-      // A repeated key is an error, reported with its place by the full
-      // parse ("files" is not in keys_: its array is not kept).
-      if (files_key_ && seen_files_) return false;
-      if (!files_key_ && !keys_.back().insert(k).second) return false;
-      return dom_.key(k);
-    }
-    if (state_ != kInRecord) return false;
-    if (k == "path" && !seen_path_) {
-      seen_path_ = true;
-      state_ = kPathValue;
-      return true;
-    }
-    if (k == "access" && !seen_access_) {
-      seen_access_ = true;
-      state_ = kAccessValue;
-      return true;
-    }
-    return false;
-  }
-  bool end_object() {
-    if (!in_files_) {
-      --depth_;
-      keys_.pop_back();
-      return dom_.end_object();
-    }
-    if (state_ != kInRecord || !seen_path_ || !seen_access_) return false;
-    state_ = kBetween;
-    return true;
-  }
-  bool start_array(std::size_t n) {
-    if (!in_files_) {
-      if (files_key_) {
-        files_key_ = false;
-        seen_files_ = in_files_ = true;
-        state_ = kBetween;
-        return dom_.start_array(0);
-      }
-      ++depth_;
-      return dom_.start_array(n);
-    }
-    if (state_ != kAccessValue) return false;
-    state_ = kInAccess;
-    return true;
-  }
-  bool end_array() {
-    if (!in_files_) {
-      --depth_;
-      return dom_.end_array();
-    }
-    if (state_ == kInAccess) {
-      state_ = kInRecord;
-      return true;
-    }
-    if (state_ != kBetween) return false;
-    in_files_ = false;
-    return dom_.end_array();
-  }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
-
- private:
-  enum State { kBetween, kInRecord, kPathValue, kAccessValue, kInAccess };
-  nlohmann::detail::json_sax_dom_parser<json> dom_;
-  std::vector<FileRecord>* files_;
-  int depth_ = 0;           // open containers of the document
-  std::vector<std::set<std::string>> keys_;  // per open object of the document
-  bool files_key_ = false;  // the last event was the top-level key "files"
-  bool seen_files_ = false;
-  bool in_files_ = false;
-  State state_ = kBetween;
-  bool seen_path_ = false, seen_access_ = false;
-};
-
-// A path pattern spells a byte in up to four characters.
-constexpr size_t kMaxPatternText = 4 * 4096;
-
-// The whole document, refusing a key repeated in one object (nlohmann would
-// keep the last value, so a reviewer and the tool could read different
-// rules). On a repeat, `duplicate` names the JSON path and the key.
-class StrictDom {
- public:
-  explicit StrictDom(json* root) : dom_(*root) {}
-
-  bool null() { return value(), dom_.null(); }
-  bool boolean(bool v) { return value(), dom_.boolean(v); }
-  bool number_integer(json::number_integer_t v) { return value(), dom_.number_integer(v); }
-  bool number_unsigned(json::number_unsigned_t v) { return value(), dom_.number_unsigned(v); }
-  bool number_float(json::number_float_t v, const std::string& t) { return value(), dom_.number_float(v, t); }
-  bool binary(json::binary_t& v) { return value(), dom_.binary(v); }
-  bool string(std::string& v) { return value(), dom_.string(v); }
-  bool start_object(std::size_t n) {
-    value();
-    frames_.push_back({true, {}, 0, {}});
-    return dom_.start_object(n);
-  }
-  bool key(std::string& k) {
-    auto& f = frames_.back();
-    if (!f.keys.insert(k).second) {
-      duplicate_at = path(frames_.size() - 1);
-      duplicate_key = k;
-      return false;
-    }
-    f.key = k;
-    return dom_.key(k);
-  }
-  bool end_object() {
-    frames_.pop_back();
-    return dom_.end_object();
-  }
-  bool start_array(std::size_t n) {
-    value();
-    frames_.push_back({false, {}, 0, {}});
-    return dom_.start_array(n);
-  }
-  bool end_array() {
-    frames_.pop_back();
-    return dom_.end_array();
-  }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
-    error = e.what();
-    return false;
-  }
-
-  std::string duplicate_at, duplicate_key;  // set when a key repeats
-  std::string error;      // set on a syntax error
-
- private:
-  struct Frame {
-    bool object;
-    std::string key;         // object: the last key
-    size_t next;             // array: elements begun so far
-    std::set<std::string> keys;
-  };
-  void value() {
-    if (!frames_.empty() && !frames_.back().object) ++frames_.back().next;
-  }
-  // The JSON path of the first `n` open containers, as Where spells it.
-  std::string path(size_t n) const {
-    std::string out;
-    for (size_t i = 0; i < n; ++i) {
-      const Frame& f = frames_[i];
-      if (f.object) {
-        if (!out.empty()) out += '.';
-        out += f.key;
-      } else {
-        out += "[" + std::to_string(f.next - 1) + "]";
-      }
-    }
-    return out.empty() ? "profile" : out;
-  }
-
-  nlohmann::detail::json_sax_dom_parser<json> dom_;
-  std::vector<Frame> frames_;
-};
-
 }  // namespace
 
 Result<Profile> profile_from_json(const std::string& text, const std::string& origin) {
   Reader rd(origin);
-  json j;
-  std::vector<FileRecord> fast_files;
-  FilesFastPath fast(&j, &fast_files);
-  bool fast_read = false;
-  try {
-    fast_read = json::sax_parse(text, &fast);
-  } catch (const json::exception&) {
-    // Reported by the full parse below.
-  }
-  if (!fast_read) {
-    fast_files.clear();
-    j = json();
-    StrictDom strict(&j);
-    bool parsed = false;
-    try {
-      parsed = json::sax_parse(text, &strict);
-    } catch (const json::exception& e) {
-      if (strict.error.empty()) strict.error = e.what();
-    }
-    if (!strict.duplicate_at.empty())
-      return rd.fail(strict.duplicate_at, "duplicate key " + quote_value(strict.duplicate_key) + " (each key may appear once)");
-    if (!parsed) return make_error(printable_message(origin + ": invalid JSON: " + strict.error));
-  }
+  StrictJson doc = parse_json_strict(text, "profile");
+  if (doc.duplicate_at)
+    return rd.fail(*doc.duplicate_at, "duplicate key " + quote_value(doc.duplicate_key) + " (each key may appear once)");
+  if (!doc.ok) return make_error(printable_message(origin + ": invalid JSON: " + doc.syntax_error));
+  json& j = doc.value;
   PROFILE_TRY(rd.keys(j, "profile",
                       {"schema", "name", "syscalls", "arguments", "files", "network", "capabilities",
                        "recording", "runtime", "widenings"},
@@ -525,34 +291,13 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
     if (!ok) return rd.fail(Where("files", i, ".path"), ok.error().message);
     return {};
   };
-  if (fast_read && j.contains("files") && j["files"].is_array()) {
-    // The checks of the loop below, on records whose shape is already known.
-    PROFILE_TRY(rd.length(fast_files.size(), "files"));
-    for (size_t i = 0; i < fast_files.size(); ++i) {
-      auto& f = fast_files[i];
-      PROFILE_TRY(path, rd.checked(std::move(f.path), Where("files", i, ".path"), kMaxPatternText));
-      if (path.empty() || path[0] != '/')
-        return rd.fail(Where("files", i, ".path"), "path " + quote_value(path) + " is not absolute");
-      const Where access_where("files", i, ".access");
-      PROFILE_TRY(rd.length(f.access.size(), access_where));
-      auto rule = p.files.try_emplace(p.files.end(), std::move(path));
-      uint32_t bits = 0;
-      for (auto& a : f.access) {
-        PROFILE_TRY(an, rd.checked(std::move(a), access_where));
-        auto bit = access_from_name(an);
-        if (!bit) return rd.fail(access_where, bit.error().message);
-        bits |= *bit;
-        rule->second.insert(std::move(an));
-      }
-      PROFILE_TRY(check_rule(rule->first, bits, i));
-    }
-  } else if (j.contains("files")) {
+  if (j.contains("files")) {
     const auto& files = j["files"];
     PROFILE_TRY(rd.array(files, "files"));
     for (size_t i = 0; i < files.size(); ++i) {
       const auto& f = files[i];
       PROFILE_TRY(rd.keys(f, Where("files", i, ""), {"path", "access"}, {"path", "access"}));
-      PROFILE_TRY(path, rd.str(f["path"], Where("files", i, ".path"), kMaxPatternText));
+      PROFILE_TRY(path, rd.str(f["path"], Where("files", i, ".path"), kMaxPatternBytes));
       if (path.empty() || path[0] != '/')
         return rd.fail(Where("files", i, ".path"), "path " + quote_value(path) + " is not absolute");
       const Where access_where("files", i, ".access");
@@ -617,7 +362,7 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
     if (n.contains("unix")) {
       PROFILE_TRY(rd.array(n["unix"], "network.unix"));
       for (const auto& u : n["unix"]) {
-        PROFILE_TRY(s, rd.str(u, "network.unix", kMaxPatternText));
+        PROFILE_TRY(s, rd.str(u, "network.unix", kMaxPatternBytes));
         if (s.empty()) return rd.fail("network.unix", "empty socket path");
         auto exact = unescape_path_bytes(s);
         if (!exact) return rd.fail("network.unix", exact.error().message);
@@ -634,12 +379,12 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
       PROFILE_TRY(cname, rd.str(c["name"], where + ".name"));
       auto norm = normalise_cap_name(cname);
       if (!norm) return rd.fail(where, norm.error().message);
-      CapEvidence ev{"manual", ""};
+      CapEvidence ev;
       if (c.contains("evidence")) {
         PROFILE_TRY(k, rd.str(c["evidence"], where + ".evidence"));
-        if (k != "observed" && k != "inferred" && k != "verified" && k != "manual")
-          return rd.fail(where + ".evidence", "unknown evidence " + quote_value(k));
-        ev.kind = k;
+        auto kind = cap_evidence_from_name(k);
+        if (!kind) return rd.fail(where + ".evidence", "unknown evidence " + quote_value(k));
+        ev.kind = *kind;
       }
       if (c.contains("reason")) {
         PROFILE_TRY(r, rd.str(c["reason"], where + ".reason"));

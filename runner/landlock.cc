@@ -155,15 +155,17 @@ int landlock_abi() noexcept {
 
 Result<LandlockSpec> parse_landlock_json(const std::string& text, const std::string& origin) {
   using nlohmann::json;
+  // Keys, names and patterns come from the file: the message is made
+  // printable as a whole, as profile.json's and seccomp.json's are.
   auto fail = [&](const std::string& where, const std::string& what) {
-    return make_error(origin + ": " + where + ": " + what);
+    return make_error(printable_message(origin + ": " + where + ": " + what));
   };
   StrictJson parsed = parse_json_strict(text, "landlock");
   // A repeated key would otherwise keep its last value: a reviewer reading
   // the first would see other rights than the ones enforced.
   if (parsed.duplicate_at)
     return fail(*parsed.duplicate_at, "duplicate key " + quote_value(parsed.duplicate_key) + " (each key may appear once)");
-  if (!parsed.ok) return make_error(origin + ": invalid JSON: " + parsed.syntax_error);
+  if (!parsed.ok) return make_error(printable_message(origin + ": invalid JSON: " + parsed.syntax_error));
   json& j = parsed.value;
   if (!j.is_object()) return fail("landlock", "expected an object");
   if (auto k = first_unknown_key(j, {"schema", "abi", "handled_access_fs", "handled_access_net", "scoped",

@@ -469,7 +469,7 @@ class EbpfTracer : public Tracer {
       if (!needed) continue;
       std::string name = cap_name(static_cast<int>(cap));
       if (name.empty()) continue;
-      obs.capabilities.emplace(name, CapEvidence{"observed", caller.empty() ? "granted by a kernel capability check"
+      obs.capabilities.emplace(name, CapEvidence{CapEvidenceKind::kObserved, caller.empty() ? "granted by a kernel capability check"
                                                                            : "granted by a kernel capability check in " + caller});
     }
   }

@@ -171,8 +171,8 @@ void SyscallObserver::add_opened_file(pid_t tid, Task& t, int fd, uint64_t flags
 void SyscallObserver::add_cap(const char* cap, const std::string& reason) {
   auto it = obs_->capabilities.find(cap);
   if (it == obs_->capabilities.end()) {
-    obs_->capabilities.emplace(cap, CapEvidence{"inferred", reason});
-  } else if (it->second.kind == "inferred" && reason < it->second.reason) {
+    obs_->capabilities.emplace(cap, CapEvidence{CapEvidenceKind::kInferred, reason});
+  } else if (it->second.kind == CapEvidenceKind::kInferred && reason < it->second.reason) {
     it->second.reason = reason;
   }
 }

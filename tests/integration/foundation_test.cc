@@ -165,7 +165,7 @@ TEST(Foundation, PtraceChecksFilesInTheWorkloadsMounts) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Profile p = load(d / "p");
   ASSERT_EQ(p.capabilities.count("CHOWN"), 1u) << test::read_file(d / "p/profile.json");
-  EXPECT_EQ(p.capabilities.at("CHOWN").kind, "inferred");
+  EXPECT_EQ(p.capabilities.at("CHOWN").kind, CapEvidenceKind::kInferred);
   EXPECT_NE(access("/tmp/only-inside", F_OK), 0) << "the file was created on the host, not in the sandbox";
 }
 }  // namespace

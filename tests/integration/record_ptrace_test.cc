@@ -333,7 +333,7 @@ TEST(RecordPtrace, InferredCapabilities) {
   ASSERT_TRUE(r.parsed);
   const auto& caps = r.profile.capabilities;
   ASSERT_EQ(caps.count("DAC_READ_SEARCH"), 1u);
-  EXPECT_EQ(caps.at("DAC_READ_SEARCH").kind, "inferred");
+  EXPECT_EQ(caps.at("DAC_READ_SEARCH").kind, CapEvidenceKind::kInferred);
   EXPECT_NE(caps.at("DAC_READ_SEARCH").reason.find(secret), std::string::npos);
   ASSERT_EQ(caps.count("CHOWN"), 1u);
   EXPECT_EQ(caps.count("KILL"), 1u);

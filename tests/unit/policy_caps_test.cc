@@ -44,7 +44,7 @@ TEST(PolicyCaps, PrivilegedPortNeedsNetBindServiceUnprivilegedDoesNot) {
   auto caps = infer_capabilities(o);
   ASSERT_EQ(caps.size(), 1u);
   EXPECT_EQ(caps.begin()->first, "NET_BIND_SERVICE");
-  EXPECT_EQ(caps.begin()->second.kind, "inferred");
+  EXPECT_EQ(caps.begin()->second.kind, CapEvidenceKind::kInferred);
   EXPECT_EQ(caps.begin()->second.reason, "bind tcp port 80");
 
   Observations high;
@@ -135,12 +135,12 @@ TEST(PolicyCaps, RealTimeSchedulingAndPrivilegedSyslog) {
 TEST(PolicyCaps, RecorderEvidenceIsMergedAndWins) {
   Observations o;
   o.ports.insert(PortUse{PortUse::kBind, "tcp", AF_INET, 443});
-  o.capabilities["NET_BIND_SERVICE"] = {"observed", "cap_capable from bind"};
-  o.capabilities["cap_chown"] = {"inferred", "chown of a file owned by uid 1000"};
-  o.capabilities["NOT_A_CAP"] = {"observed", "bogus"};
+  o.capabilities["NET_BIND_SERVICE"] = {CapEvidenceKind::kObserved, "cap_capable from bind"};
+  o.capabilities["cap_chown"] = {CapEvidenceKind::kInferred, "chown of a file owned by uid 1000"};
+  o.capabilities["NOT_A_CAP"] = {CapEvidenceKind::kObserved, "bogus"};
   auto caps = infer_capabilities(o);
   ASSERT_EQ(caps.size(), 2u);
-  EXPECT_EQ(caps.at("NET_BIND_SERVICE").kind, "observed");
+  EXPECT_EQ(caps.at("NET_BIND_SERVICE").kind, CapEvidenceKind::kObserved);
   EXPECT_EQ(caps.at("CHOWN").reason, "chown of a file owned by uid 1000");
 }
 
@@ -165,9 +165,9 @@ TEST(PolicyCaps, NewReplayFailuresAreAttributedAndMarkedVerified) {
   replay.failures[{"x86_64", nr("read"), EPERM}] = 1;         // no capability explains it
   auto a = attribute_new_failures(rec, replay, {});
   ASSERT_EQ(a.add.size(), 2u);
-  EXPECT_EQ(a.add.at("CHOWN").kind, "verified");
+  EXPECT_EQ(a.add.at("CHOWN").kind, CapEvidenceKind::kVerified);
   EXPECT_NE(a.add.at("CHOWN").reason.find("fchown"), std::string::npos);
-  EXPECT_EQ(a.add.at("NET_BIND_SERVICE").kind, "verified");
+  EXPECT_EQ(a.add.at("NET_BIND_SERVICE").kind, CapEvidenceKind::kVerified);
   ASSERT_EQ(a.unexplained.size(), 1u);
   EXPECT_NE(a.unexplained[0].find("read"), std::string::npos);
 
