@@ -10,6 +10,8 @@
 #   BENCH_PROFILE_DIR  a saved profile directory to use. Without it, one is
 #                      recorded first with PROFILE from `find /usr -xdev`
 #                      (about 17k file rules; needs root).
+#   BENCH_SYNTHETIC=N  instead, a synthetic profile of N file rules
+#                      (bench/synthetic_profile.py; no root needed).
 #   BENCH_END_PHASE=1  also time the end of `profile record` (Observations ->
 #                      profile -> rendered and written files) of that find
 #                      recording, 5 runs per build, with uprobes on
@@ -26,7 +28,11 @@ TMP=$(mktemp -d /var/tmp/bench-generate.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
 SRC=${BENCH_PROFILE_DIR:-}
-if [ -z "$SRC" ]; then
+if [ -z "$SRC" ] && [ -n "${BENCH_SYNTHETIC:-}" ]; then
+  SRC=$TMP/synthetic
+  python3 "$(dirname "$0")/synthetic_profile.py" "$SRC" "$BENCH_SYNTHETIC"
+  "${BINS[0]}" generate --force "$SRC" >/dev/null
+elif [ -z "$SRC" ]; then
   SRC=$TMP/recorded
   "${BINS[0]}" record --tracer auto --allow-loss -o "$SRC" -- sh -c 'find /usr -xdev > /dev/null' >/dev/null 2>&1
 fi
