@@ -605,7 +605,7 @@ Result<Profile> apply_profile_yaml(const Profile& in, const ProfileYaml& y, std:
     manual(socket_rule(r), a.reason);
   }
   for (const auto& a : y.add.capabilities) {
-    p.capabilities.emplace(a.name, CapEvidence{"manual", a.reason});
+    p.capabilities.emplace(a.name, CapEvidence{CapEvidenceKind::kManual, a.reason});
     manual(capability_rule(a.name), a.reason);
   }
   return p;

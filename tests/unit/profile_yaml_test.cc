@@ -38,7 +38,7 @@ Profile recorded() {
   p.network.ports.insert(PortRule{"bind", "tcp", 8080});
   p.network.sockets.insert(SocketRule{"inet", "stream", 0});
   p.network.sockets.insert(SocketRule{"netlink", "raw", 0});
-  p.capabilities["SYS_PTRACE"] = CapEvidence{"observed", "ptrace"};
+  p.capabilities["SYS_PTRACE"] = CapEvidence{CapEvidenceKind::kObserved, "ptrace"};
   add_widening(&p, "syscall-family", "syscall x86_64 ptrace", "a family member", {"syscall x86_64 read"});
   add_widening(&p, "temporary-name", "/tmp/debug.log", "a random name", {"/tmp/debug.log"});
   return p;
@@ -99,7 +99,7 @@ TEST(ProfileYaml, AdditionsAndRemovalsAreAppliedAndEveryRenderedFileSeesThem) {
   EXPECT_TRUE(p->network.sockets.count(SocketRule{"inet6", "stream", 0}));
   EXPECT_FALSE(p->network.sockets.count(SocketRule{"netlink", "raw", 0}));
   ASSERT_TRUE(p->capabilities.count("NET_BIND_SERVICE"));
-  EXPECT_EQ(p->capabilities.at("NET_BIND_SERVICE").kind, "manual");
+  EXPECT_EQ(p->capabilities.at("NET_BIND_SERVICE").kind, CapEvidenceKind::kManual);
   EXPECT_EQ(p->capabilities.at("NET_BIND_SERVICE").reason, "binds port 443 in production");
   EXPECT_FALSE(p->capabilities.count("SYS_PTRACE"));
 
