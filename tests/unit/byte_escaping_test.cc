@@ -5,6 +5,7 @@
 // truncation where the function cuts.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
