@@ -16,128 +16,164 @@ constexpr uint64_t kCloneThread = 0x00010000;  // CLONE_THREAD
 const std::vector<SyscallFamily>& syscall_families() {
   static const std::vector<SyscallFamily> families = {
       {"stat", "ask for a file's metadata",
-       "glibc 2.33+ implements stat, fstat and lstat with newfstatat (fstatat64 on i386), older glibc and musl call "
-       "them directly, and ls, stat and newer 32-bit glibc use statx",
+       "glibc 2.33+ uses newfstatat, older glibc and musl stat, fstat and lstat, ls and 32-bit glibc statx",
        {"stat", "fstat", "lstat", "newfstatat", "statx", "stat64", "fstat64", "lstat64", "fstatat64"},
        {}},
-      {"readlink", "read a symbolic link", "glibc and musl implement readlink with readlinkat on some architectures",
-       {"readlink", "readlinkat"}, {}},
+      {"readlink", "read a symbolic link",
+       "libcs use readlinkat on some architectures",
+       {"readlink", "readlinkat"},
+       {}},
       {"dup", "duplicate a descriptor",
-       "dup2 is dup3 on architectures without dup2, and shells pick dup or dup2 by how they redirect",
-       {"dup", "dup2", "dup3"}, {}},
+       "dup2 is dup3 where there is no dup2, and shells pick by redirection",
+       {"dup", "dup2", "dup3"},
+       {}},
       {"fork", "create a process",
-       "musl forks with fork, glibc with clone, posix_spawn with clone3 or vfork; fork and vfork do nothing clone "
-       "cannot, while clone and clone3 are never added (their flags create namespaces)",
-       {"fork", "vfork"}, {"clone", "clone3"}},
+       "musl forks with fork, glibc with clone, posix_spawn with clone3 or vfork; clone and clone3 are never added",
+       {"fork", "vfork"},
+       {"clone", "clone3"}},
       {"working directory", "change or read the working directory",
-       "a shell's cd picks chdir or fchdir by how the directory was named, and getcwd follows a change (pwd, "
-       "$PWD checks)",
-       {"chdir", "fchdir", "getcwd"}, {}},
+       "a shell's cd picks by how the directory was named, and getcwd follows a change",
+       {"chdir", "fchdir", "getcwd"},
+       {}},
+      // creat is no member: no library opens through it, and a program that
+      // calls creat() does so whenever it takes that path.
       {"open", "open a file",
-       "glibc 2.26+ opens with openat, older glibc, musl and static binaries with open, and newer runtimes with "
-       "openat2 (creat is not a member: no library opens through it, a program that calls creat always does)",
-       {"open", "openat", "openat2"}, {}},
-      {"pipe", "create a pipe", "glibc's pipe is pipe2 on architectures without pipe, and libraries pick pipe2 to "
-       "set close-on-exec", {"pipe", "pipe2"}, {}},
+       "glibc 2.26+ uses openat, older glibc, musl and static binaries open, newer runtimes openat2",
+       {"open", "openat", "openat2"},
+       {}},
+      {"pipe", "create a pipe",
+       "libcs use pipe2 on some architectures and to set close-on-exec",
+       {"pipe", "pipe2"},
+       {}},
       {"descriptor readiness", "wait until descriptors are ready",
-       "event loops (libevent, libuv, GLib, Python's selectors) pick poll, select or epoll by build, platform, "
-       "environment and descriptor type, and libcs implement poll and select with ppoll and pselect6 on some "
-       "architectures",
+       "event loops pick poll, select or epoll by build, environment and descriptor type",
        {"poll", "ppoll", "ppoll_time64", "select", "_newselect", "pselect6", "pselect6_time64", "epoll_create",
         "epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait", "epoll_pwait2"},
        {}},
-      {"sleep", "sleep", "glibc 2.31+ sleeps with clock_nanosleep, older glibc and musl with nanosleep, 32-bit glibc "
-       "2.34+ with clock_nanosleep_time64", {"nanosleep", "clock_nanosleep", "clock_nanosleep_time64"}, {}},
-      {"send", "send on a socket",
-       "libraries pick send, sendto, sendmsg or sendmmsg by socket type and batching, and libcs implement send with "
-       "sendto", {"send", "sendto", "sendmsg", "sendmmsg"}, {}},
-      {"receive", "receive from a socket",
-       "libraries pick recv, recvfrom, recvmsg or recvmmsg by socket type and batching, and libcs implement recv "
-       "with recvfrom", {"recv", "recvfrom", "recvmsg", "recvmmsg", "recvmmsg_time64"}, {}},
-      {"access", "check a file's permissions",
-       "glibc implements access with faccessat on some architectures and faccessat with faccessat2 (2.33+) when "
-       "flags are given", {"access", "faccessat", "faccessat2"}, {}},
-      {"directory listing", "read a directory", "glibc 2.30+ reads directories with getdents64, older code with "
-       "getdents", {"getdents", "getdents64"}, {}},
-      {"wait", "wait for a child",
-       "waitpid and wait are wait4 in glibc, waitid serves the P_PIDFD and WNOWAIT cases, and shells pick between "
-       "them", {"wait4", "waitid", "waitpid"}, {}},
-      {"rename", "rename a file",
-       "glibc implements rename with renameat or renameat2 on architectures without rename, and tools use "
-       "renameat2 for RENAME_NOREPLACE", {"rename", "renameat", "renameat2"}, {}},
-      {"unlink", "remove a name",
-       "glibc implements unlink and rmdir with unlinkat on some architectures, and rm and find use unlinkat for "
-       "both, so seccomp cannot tell removing a file from removing a directory anyway",
-       {"unlink", "unlinkat", "rmdir"}, {}},
-      {"mkdir", "create a directory", "glibc implements mkdir with mkdirat on some architectures, and tools walking "
-       "a tree use mkdirat", {"mkdir", "mkdirat"}, {}},
-      {"link", "create a hard link", "glibc implements link with linkat on some architectures", {"link", "linkat"},
+      {"sleep", "sleep",
+       "glibc 2.31+ uses clock_nanosleep, older glibc and musl nanosleep",
+       {"nanosleep", "clock_nanosleep", "clock_nanosleep_time64"},
        {}},
-      {"symlink", "create a symbolic link", "glibc implements symlink with symlinkat on some architectures",
-       {"symlink", "symlinkat"}, {}},
+      {"send", "send on a socket",
+       "libraries pick by socket type and batching, and libcs implement send with sendto",
+       {"send", "sendto", "sendmsg", "sendmmsg"},
+       {}},
+      {"receive", "receive from a socket",
+       "libraries pick by socket type and batching, and libcs implement recv with recvfrom",
+       {"recv", "recvfrom", "recvmsg", "recvmmsg", "recvmmsg_time64"},
+       {}},
+      {"access", "check a file's permissions",
+       "libcs use faccessat on some architectures, glibc 2.33+ faccessat2 for flags",
+       {"access", "faccessat", "faccessat2"},
+       {}},
+      {"directory listing", "read a directory",
+       "glibc 2.30+ uses getdents64, older code getdents",
+       {"getdents", "getdents64"},
+       {}},
+      {"wait", "wait for a child",
+       "glibc's waitpid is wait4, and waitid serves pidfds and WNOWAIT",
+       {"wait4", "waitid", "waitpid"},
+       {}},
+      {"rename", "rename a file",
+       "libcs use renameat or renameat2 on some architectures, tools renameat2 for RENAME_NOREPLACE",
+       {"rename", "renameat", "renameat2"},
+       {}},
+      {"unlink", "remove a name",
+       "libcs use unlinkat on some architectures, rm and find for files and directories alike",
+       {"unlink", "unlinkat", "rmdir"},
+       {}},
+      {"mkdir", "create a directory",
+       "libcs use mkdirat on some architectures, tree walkers always",
+       {"mkdir", "mkdirat"},
+       {}},
+      {"link", "create a hard link",
+       "libcs use linkat on some architectures",
+       {"link", "linkat"},
+       {}},
+      {"symlink", "create a symbolic link",
+       "libcs use symlinkat on some architectures",
+       {"symlink", "symlinkat"},
+       {}},
       {"chmod", "change a file's mode",
-       "glibc implements chmod with fchmodat (fchmodat2 on 6.6+ kernels for AT_SYMLINK_NOFOLLOW), and tools pick "
-       "the descriptor or path form", {"chmod", "fchmod", "fchmodat", "fchmodat2"}, {}},
+       "glibc uses fchmodat (fchmodat2 on 6.6+), and tools pick the path or descriptor form",
+       {"chmod", "fchmod", "fchmodat", "fchmodat2"},
+       {}},
       {"chown", "change a file's owner",
-       "glibc implements chown and lchown with fchownat on some architectures, and tools pick the descriptor or "
-       "path form (the capabilities a chown needs are granted separately)",
-       {"chown", "fchown", "lchown", "fchownat", "chown32", "fchown32", "lchown32"}, {}},
+       "libcs use fchownat on some architectures, and tools pick the path or descriptor form",
+       {"chown", "fchown", "lchown", "fchownat", "chown32", "fchown32", "lchown32"},
+       {}},
       {"timestamps", "change a file's times",
-       "glibc implements utime, utimes and futimes with utimensat (utimensat_time64 on 32-bit), older code calls "
-       "them directly", {"utime", "utimes", "futimesat", "utimensat", "utimensat_time64"}, {}},
-      {"mknod", "create a special file", "glibc implements mknod and mkfifo with mknodat on some architectures",
-       {"mknod", "mknodat"}, {}},
-      {"read", "read from a descriptor", "glibc's stdio reads with read, musl's with readv", {"read", "readv"}, {}},
-      {"write", "write to a descriptor", "glibc's stdio writes with write, musl's and glibc's fatal messages with "
-       "writev", {"write", "writev"}, {}},
-      {"positional read", "read at an offset", "libraries pick pread64, preadv or preadv2 by how many buffers they "
-       "fill", {"pread64", "preadv", "preadv2"}, {}},
-      {"positional write", "write at an offset", "libraries pick pwrite64, pwritev or pwritev2 by how many buffers "
-       "they write", {"pwrite64", "pwritev", "pwritev2"}, {}},
-      {"accept", "accept a connection", "libraries call accept4 to set close-on-exec or non-blocking at once, and "
-       "libcs implement accept with accept4 on some architectures", {"accept", "accept4"}, {}},
-      {"eventfd", "create an event descriptor", "glibc's eventfd is eventfd2; older code and musl fall back to "
-       "eventfd", {"eventfd", "eventfd2"}, {}},
-      {"signalfd", "create a signal descriptor", "glibc's signalfd is signalfd4; older code calls signalfd",
-       {"signalfd", "signalfd4"}, {}},
-      {"inotify", "create an inotify descriptor", "libraries call inotify_init1 for flags, older code inotify_init",
-       {"inotify_init", "inotify_init1"}, {}},
+       "glibc implements utime, utimes and futimes with utimensat",
+       {"utime", "utimes", "futimesat", "utimensat", "utimensat_time64"},
+       {}},
+      {"mknod", "create a special file",
+       "libcs use mknodat on some architectures",
+       {"mknod", "mknodat"},
+       {}},
+      {"read", "read from a descriptor",
+       "glibc's stdio reads with read, musl's with readv",
+       {"read", "readv"},
+       {}},
+      {"write", "write to a descriptor",
+       "glibc's stdio writes with write, musl's with writev",
+       {"write", "writev"},
+       {}},
+      {"positional read", "read at an offset",
+       "libraries pick by the number of buffers",
+       {"pread64", "preadv", "preadv2"},
+       {}},
+      {"positional write", "write at an offset",
+       "libraries pick by the number of buffers",
+       {"pwrite64", "pwritev", "pwritev2"},
+       {}},
+      {"accept", "accept a connection",
+       "libraries use accept4 to set flags at once, libcs on some architectures",
+       {"accept", "accept4"},
+       {}},
+      {"eventfd", "create an event descriptor",
+       "glibc uses eventfd2, older code eventfd",
+       {"eventfd", "eventfd2"},
+       {}},
+      {"signalfd", "create a signal descriptor",
+       "glibc uses signalfd4, older code signalfd",
+       {"signalfd", "signalfd4"},
+       {}},
+      {"inotify", "create an inotify descriptor",
+       "libraries use inotify_init1 for flags, older code inotify_init",
+       {"inotify_init", "inotify_init1"},
+       {}},
       {"exec", "run a program",
-       "fexecve and posix_spawn of a descriptor use execveat, everything else execve (what may be executed is "
-       "decided by the file rules)", {"execve", "execveat"}, {}},
+       "fexecve and posix_spawn of a descriptor use execveat; the file rules decide what runs",
+       {"execve", "execveat"},
+       {}},
       {"statfs", "ask for a filesystem's metadata",
-       "statvfs and fstatvfs, by path or by descriptor, and their 64-bit forms on 32-bit architectures",
-       {"statfs", "fstatfs", "statfs64", "fstatfs64"}, {}},
-      {"alarm", "arm a timer signal", "glibc's alarm is setitimer on architectures without alarm, as is musl's",
-       {"alarm", "setitimer"}, {}},
+       "statvfs and fstatvfs, by path or by descriptor",
+       {"statfs", "fstatfs", "statfs64", "fstatfs64"},
+       {}},
+      {"alarm", "arm a timer signal",
+       "libcs use setitimer where there is no alarm",
+       {"alarm", "setitimer"},
+       {}},
   };
   return families;
 }
 
 const std::vector<AlwaysAllowed>& error_path_syscalls() {
   static const std::vector<AlwaysAllowed> calls = {
-      {"write",
-       "writing output or an error message: a recording whose output went to /dev/null, or that never failed, "
-       "may have written nothing (GNU grep stops before writing when its output is /dev/null)"},
-      {"writev", "writing an error message: glibc's fatal messages (stack smashing, heap corruption) and musl's stdio "
-                 "write with writev"},
-      {"close", "closing the standard streams on the way out (stdio, atexit handlers such as close_stdout)"},
+      {"write", "output and error messages: a recording with its output on /dev/null may have written nothing"},
+      {"writev", "error messages: glibc's fatal messages and musl's stdio use writev"},
+      {"close", "closing the standard streams on the way out"},
       {"exit_group", "ending the process"},
-      {"exit", "ending a thread, and glibc's _exit when exit_group fails"},
-      // The probe before the first buffered write. Which of these runs is the
-      // libc's choice, so all are allowed: fstat is the stat of a descriptor
-      // only, newfstatat/fstatat64 also take paths, as the recording's
-      // dynamic loader already does.
-      {"fstat", "stdio probes a stream with fstat before its first buffered write (glibc 2.33+ through newfstatat)"},
-      {"newfstatat",
-       "stdio probes a stream with fstat before its first buffered write (glibc 2.33+ through newfstatat)"},
-      {"fstat64", "stdio probes a stream with fstat before its first buffered write (fstat64 on 32-bit)"},
-      {"fstatat64",
-       "stdio probes a stream with fstat before its first buffered write (glibc 2.33+ through fstatat64 on i386)"},
-      {"lseek", "positioning a regular file given as input or output (head, tail, stdio giving back unread input "
-                "at exit); on a pipe or a terminal the call is skipped, so a recording through a pipe may not show it"},
-      {"_llseek", "positioning a regular file given as input or output (lseek on 32-bit); on a pipe or a terminal "
-                  "the call is skipped, so a recording through a pipe may not show it"},
+      {"exit", "ending a thread, and glibc's _exit fallback"},
+      // Which of these probes runs is the libc's choice (glibc 2.33+:
+      // newfstatat), so all are allowed. The path forms are no more than
+      // every dynamically linked program already records from its loader.
+      {"fstat", "stdio probes a stream before its first buffered write"},
+      {"newfstatat", "stdio probes a stream before its first buffered write"},
+      {"fstat64", "stdio probes a stream before its first buffered write"},
+      {"fstatat64", "stdio probes a stream before its first buffered write"},
+      {"lseek", "repositioning a regular file as input or output (head, tail, stdio at exit); skipped on a pipe"},
+      {"_llseek", "repositioning a regular file as input or output (head, tail, stdio at exit); skipped on a pipe"},
   };
   return calls;
 }
@@ -263,17 +299,16 @@ void add_implied_syscalls(const Observations& obs, bool families, Profile* p) {
     // Calls whose use depends on timing, following from what made them
     // possible.
     add.add("restart_syscall", "timing",
-            "the kernel restarts a sleep or wait that a signal interrupted through restart_syscall; which calls "
-            "are interrupted depends on timing",
+            "the kernel restarts a call a signal interrupted through it",
             {});
     if (!f.threads.empty()) {
       for (const char* n : {"futex", "futex_time64"})
         add.add(n, "timing",
-                "a thread blocks in futex on a lock or a join only when another thread holds it at that moment",
+                "a thread blocks on a lock or a join only when another holds it at that moment",
                 f.threads);
     }
     if (!f.handlers.empty()) {
-      const char* why = "a signal handler returns through it, and handlers run only when a signal arrives";
+      const char* why = "a handler returns through it, and handlers run only when a signal comes";
       if (arch == "x86") {
         add.add("sigreturn", "timing", why, f.handlers);
         if (recorded.count("rt_sigaction")) add.add("rt_sigreturn", "timing", why, {"rt_sigaction"});
@@ -284,22 +319,19 @@ void add_implied_syscalls(const Observations& obs, bool families, Profile* p) {
     if (!f.processes.empty()) {
       for (const char* n : {"wait4", "waitid", "waitpid"})
         add.add(n, "timing",
-                "whether a child is reaped while the workload runs, and by which call, depends on when it ends (a "
-                "shell reaps a background job when it exits)",
+                "whether and how a child is reaped during the run depends on when it ends",
                 f.processes);
     }
     std::vector<std::string> signal_waiters = concat(concat(f.handlers, f.waits), f.processes);
     if (!signal_waiters.empty()) {
       for (const char* n : {"rt_sigsuspend", "pause"})
         add.add(n, "timing",
-                "waiting for a signal (a shell waiting for a job that is still running) happens only when the "
-                "signal has not come yet; during the recording it may already have",
+                "waiting for a signal (a shell waiting for a job) happens only when it has not come yet",
                 signal_waiters);
       // Without it the shell's wait loop spins: dash and busybox block
       // every signal, then call rt_sigsuspend until SIGCHLD has come.
       add.add("rt_sigprocmask", "timing",
-              "blocking signals before waiting for one, so that it cannot come between the check and the wait; "
-              "shells do it only when a job is still running",
+              "blocking signals before waiting for one; shells do it only when a job is still running",
               signal_waiters);
     }
 
