@@ -20,15 +20,16 @@ const std::vector<SyscallFamily>& syscall_families() {
        {"stat", "fstat", "lstat", "newfstatat", "statx", "stat64", "fstat64", "lstat64", "fstatat64"},
        {}},
       {"readlink", "read a symbolic link",
-       "libcs use readlinkat on some architectures",
+       "libcs use readlinkat on some architectures, and a program listing directories reads the links that other "
+       "input has in them (tar, cp -a, ls -l)",
        {"readlink", "readlinkat"},
-       {}},
+       {"getdents", "getdents64"}},
       {"dup", "duplicate a descriptor",
        "dup2 is dup3 where there is no dup2, and shells pick by redirection",
        {"dup", "dup2", "dup3"},
        {}},
       {"fork", "create a process",
-       "musl forks with fork, glibc with clone, posix_spawn with clone3 or vfork; clone and clone3 are never added",
+       "musl forks with fork, glibc with clone, posix_spawn with clone3 or vfork",
        {"fork", "vfork"},
        {"clone", "clone3"}},
       {"working directory", "change or read the working directory",
@@ -158,6 +159,15 @@ const std::vector<SyscallFamily>& syscall_families() {
   return families;
 }
 
+const std::vector<SubsumedCall>& subsumed_syscalls() {
+  static const std::vector<SubsumedCall> calls = {
+      {"clone", "clone3",
+       "fork family (create a process): glibc's fork() and posix_spawn's fallback use clone, and clone3, recorded, "
+       "can do all that clone can with flags seccomp cannot see"},
+  };
+  return calls;
+}
+
 const std::vector<AlwaysAllowed>& error_path_syscalls() {
   static const std::vector<AlwaysAllowed> calls = {
       {"write", "output and error messages: a recording with its output on /dev/null may have written nothing"},
@@ -271,9 +281,11 @@ class Adder {
   Adder(const std::string& arch, Profile* p) : arch_(arch), p_(p), names_(p->syscalls[arch]) {}
 
   // Adds `name` where it exists on this architecture and is not allowed yet.
+  // A name of never_widened_syscalls() only when `subsumed`: a recorded
+  // call already has its power.
   void add(const std::string& name, const std::string& kind, const std::string& reason,
-           const std::vector<std::string>& evidence) {
-    if (names_.count(name) || never_widened_syscalls().count(name)) return;
+           const std::vector<std::string>& evidence, bool subsumed = false) {
+    if (names_.count(name) || (never_widened_syscalls().count(name) && !subsumed)) return;
     if (!syscall_number(arch_, name)) return;
     names_.insert(name);
     add_widening(p_, kind, "syscall " + arch_ + " " + name, reason, evidence);
@@ -346,6 +358,8 @@ void add_implied_syscalls(const Observations& obs, bool families, Profile* p) {
       std::string reason = std::string(fam.name) + " family (" + fam.job + "): " + fam.why;
       for (const char* m : fam.members) add.add(m, "syscall-family", reason, seen);
     }
+    for (const auto& c : subsumed_syscalls())
+      if (recorded.count(c.by)) add.add(c.name, "syscall-family", c.reason, {c.by}, true);
   }
 }
 

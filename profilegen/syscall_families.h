@@ -28,6 +28,18 @@ struct SyscallFamily {
 };
 const std::vector<SyscallFamily>& syscall_families();
 
+// A call of never_widened_syscalls() that is added all the same when `by`
+// was recorded, because `by` already has all of its power: the profile
+// allows nothing new. clone when clone3 was recorded (never the reverse:
+// without clone3, seccomp.json answers it with ENOSYS so glibc falls back to
+// clone, whose flags a policy can filter).
+struct SubsumedCall {
+  const char* name;
+  const char* by;
+  const char* reason;
+};
+const std::vector<SubsumedCall>& subsumed_syscalls();
+
 // One call added to every profile, with the reason a reviewer reads.
 struct AlwaysAllowed {
   const char* name;
