@@ -15,9 +15,17 @@
 
 namespace profile {
 
-// Observations -> Profile (syscall numbers to names, generalised files,
-// network, capabilities). Fails on numbers the arch does not know.
-Result<Profile> profile_from_observations(const Observations& obs, const std::string& name);
+struct BuildOptions {
+  // record --exact: no syscall-family widenings. The error path and the
+  // timing-dependent calls are still added: without them the same program
+  // fails on the same input under other output or timing.
+  bool exact = false;
+};
+// Observations -> Profile (syscall numbers to names, the syscalls the
+// recording implies, generalised files, network, capabilities). Fails on
+// numbers the arch does not know.
+Result<Profile> profile_from_observations(const Observations& obs, const std::string& name,
+                                          const BuildOptions& options = {});
 // Union; `base` keeps its name.
 Profile merge_profiles(const Profile& base, const Profile& extra);
 

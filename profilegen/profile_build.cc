@@ -1,42 +1,17 @@
 // Observations -> Profile: syscall numbers to names, the syscalls a
-// recording can miss, and the file, network and capability policies.
+// recording can miss (profilegen/syscall_families.h), and the file, network
+// and capability policies.
 #include "profilegen/profile.h"
 
 #include <tuple>
 
 #include "profilegen/policy.h"
+#include "profilegen/syscall_families.h"
 
 namespace profile {
 
-namespace {
-constexpr uint64_t kCloneThread = 0x00010000;  // CLONE_THREAD
-
-// Syscalls a recording can miss although the workload depends on them,
-// because they happen only on a timing or a signal: a contended lock or
-// join (futex), the return from a signal handler (rt_sigreturn), the restart
-// of a call a signal interrupted (restart_syscall). Each is added only when
-// what makes it possible was observed.
-void add_implied_syscalls(const Observations& obs, Profile* p) {
-  for (auto& [arch, names] : p->syscalls) {
-    bool threads = names.count("clone3") > 0;  // flags are in memory: assume threads
-    auto clone_nr = syscall_number(arch, "clone");
-    if (clone_nr) {
-      for (const auto& a : obs.args)
-        if (a.arch == arch && a.nr == *clone_nr && a.index == 0 && (a.value & kCloneThread)) threads = true;
-    }
-    std::vector<const char*> add;
-    if (threads) add.push_back("futex");
-    if (names.count("rt_sigaction") || names.count("sigaction") || names.count("signal"))
-      add.push_back(arch == "x86" ? "sigreturn" : "rt_sigreturn");
-    if (names.count("rt_sigaction") && arch == "x86") add.push_back("rt_sigreturn");
-    add.push_back("restart_syscall");
-    for (const char* n : add)
-      if (syscall_number(arch, n)) names.insert(n);
-  }
-}
-}  // namespace
-
-Result<Profile> profile_from_observations(const Observations& obs, const std::string& name) {
+Result<Profile> profile_from_observations(const Observations& obs, const std::string& name,
+                                          const BuildOptions& options) {
   Profile p;
   p.name = name;
   for (const auto& [arch, nrs] : obs.syscalls) {
@@ -47,7 +22,7 @@ Result<Profile> profile_from_observations(const Observations& obs, const std::st
       names.insert(*n);
     }
   }
-  add_implied_syscalls(obs, &p);
+  add_implied_syscalls(obs, !options.exact, &p);
   std::map<std::tuple<std::string, std::string, int>, std::set<uint64_t>> args;
   for (const auto& a : obs.args) {
     auto n = syscall_name(a.arch, a.nr);

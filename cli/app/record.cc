@@ -14,7 +14,9 @@
 namespace profile {
 
 Result<Profile> save_recording(const Observations& obs, const SaveRequest& req, const Reporter& reporter) {
-  PROFILE_TRY(recorded, profile_from_observations(obs, req.name));
+  BuildOptions build;
+  build.exact = req.exact;
+  PROFILE_TRY(recorded, profile_from_observations(obs, req.name, build));
   Profile p = req.base ? merge_profiles(*req.base, recorded) : recorded;
   bool appended = req.base.has_value();
   if (obs.lost_events > 0 && !req.allow_loss) {
@@ -130,6 +132,7 @@ Result<RecordResult> record(const RecordRequest& o, const Reporter& reporter) {
   save.append = o.append;
   save.base = std::move(base);
   save.allow_loss = o.allow_loss;
+  save.exact = o.exact;
   save.verify_caps = o.verify_caps;
   save.spec = &spec;
   save.kind = kind;

@@ -29,6 +29,7 @@ struct SaveRequest {
   // failure below does not wait for the lock.
   std::optional<Profile> base;
   bool allow_loss = false;
+  bool exact = false;  // --exact: no syscall-family widenings
   // --verify-caps: replay `spec` with the `kind` recorder.
   bool verify_caps = false;
   const RunSpec* spec = nullptr;
@@ -57,6 +58,7 @@ struct RecordRequest {
   std::string duration;      // attach mode: how long
   bool verify_caps = false;
   std::string runtime;       // --runtime: "runc", "crun", "runc,crun", "none"; empty: see SaveRequest
+  bool exact = false;
   std::vector<std::string> command;
   IsolationOptions isolation;
   // Called once a started workload has ended, before the profile is built

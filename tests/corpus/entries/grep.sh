@@ -7,5 +7,3 @@ prepare() {
 }
 record_job() { RECORD=(grep -rn TODO src); }
 enforce_job() { ENFORCE=(grep -rn TODO src); }
-KNOWN_FAILURE="F4 syscalls of another path through the same program: grep writing to a pipe after a recording to /dev/null (docs/corpus.md)"
-KNOWN_DENIAL='\+status: 2'

@@ -13,5 +13,3 @@ enforce_client() {
     redis-cli -p "$PORT" info persistence | grep '^rdb_last_bgsave_status'
 }
 state() { ls data; }
-KNOWN_FAILURE="F4 syscalls of another path through the same program: a server forking a background save (docs/corpus.md)"
-KNOWN_DENIAL='rdb_last_bgsave_status:err'

@@ -19,5 +19,3 @@ SH
 record_job() { RECORD=(sh report.sh access.log); }
 between() { seq 1 150 | sed 's|^|GET /page-|; s|$|.html 200|' >>access.log; }
 enforce_job() { ENFORCE=(sh report.sh access.log); }
-KNOWN_FAILURE="F4 syscalls of another path through the same program: a shell running a command with vfork (docs/corpus.md)"
-KNOWN_DENIAL='Cannot fork'

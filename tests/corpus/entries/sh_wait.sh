@@ -12,5 +12,3 @@ SH
 }
 record_job() { RECORD=(sh jobs.sh 0 1); }
 enforce_job() { ENFORCE=(sh jobs.sh 1 0); }
-KNOWN_FAILURE="F4 syscalls of another path through the same program: a shell waiting for a background job still running (docs/corpus.md)"
-KNOWN_DENIAL='timed out after'

@@ -6,5 +6,3 @@ record_job() { RECORD=(tar -czf backup-1.tar.gz site); }
 between() { ln -s index.html site/home.html; }
 enforce_job() { ENFORCE=(tar -czf backup-2.tar.gz site); }
 state() { tar -tvzf backup-2.tar.gz | awk '{print $1, $6, $7, $8}' | sort; }
-KNOWN_FAILURE="F4 syscalls of another path through the same program: tar meeting a symlink (docs/corpus.md)"
-KNOWN_DENIAL='Cannot readlink: Operation not permitted'
