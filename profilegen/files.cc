@@ -326,51 +326,67 @@ void fold_created_trees(std::vector<Rule>* rules, WideningLog* log) {
 
 // Several read-only files of one system content tree become one read rule
 // on the tree: another run reads other files of the same library, header
-// directory or document root.
+// directory or document root. A tree takes in the trees nested in it
+// (/usr/include takes /usr/include/x86_64-linux-gnu).
 void fold_content_trees(std::vector<Rule>* rules, WideningLog* log) {
   struct Tree {
-    std::vector<size_t> members;
-    size_t files = 0;
-    uint32_t bits = 0;
+    size_t files = 0;  // read-only files whose tree this is
+    bool writes = false;  // a rule beneath it modifies something
+    uint32_t bits = kAccessRead | kAccessList;
+    size_t folded = 0;  // files it took in, nested trees' included
   };
-  std::map<std::string, Tree> trees;
+  std::map<std::string, Tree, std::less<>> trees;
+  auto folds = [](const Rule& r) { return (r.bits & ~kReadOnlyBits) == 0 && !is_dynamic_loader(r); };
+  for (const auto& r : *rules) {
+    std::string t = content_tree_of(r.pattern);
+    if (!t.empty() && folds(r) && (r.bits & (kAccessRead | kAccessMmapExec))) ++trees[t].files;
+  }
+  if (trees.empty()) return;
+  for (const auto& r : *rules) {
+    if (!(r.bits & kModifyBits)) continue;
+    for (std::string_view d = parent_of(r.pattern); d != "/"; d = parent_of(d)) {
+      auto it = trees.find(d);
+      if (it != trees.end()) it->second.writes = true;
+    }
+  }
+  // "Read-only": nothing in the profile writes beneath it.
+  for (auto it = trees.begin(); it != trees.end();)
+    if (it->second.files < kContentTreeThreshold || it->second.writes || sensitive_entry(it->first, false))
+      it = trees.erase(it);
+    else
+      ++it;
+  if (trees.empty()) return;
+  std::vector<bool> folded(rules->size(), false);
   for (size_t i = 0; i < rules->size(); ++i) {
     const Rule& r = (*rules)[i];
-    std::string t = content_tree_of(r.pattern);
-    if (t.empty()) continue;
-    Tree& tree = trees[t];
-    tree.members.push_back(i);
-    if ((r.bits & ~kReadOnlyBits) == 0 && !is_dynamic_loader(r)) {
-      tree.bits |= r.bits;
-      if (r.bits & (kAccessRead | kAccessMmapExec)) ++tree.files;
+    if (!folds(r)) continue;
+    Tree* top = nullptr;
+    const std::string* root = nullptr;
+    for (std::string_view d = parent_of(r.pattern); d != "/"; d = parent_of(d)) {
+      auto it = trees.find(d);
+      if (it != trees.end()) {
+        top = &it->second;
+        root = &it->first;
+      }
     }
+    if (top == nullptr) continue;
+    top->bits |= r.bits;
+    if (r.bits & (kAccessRead | kAccessMmapExec)) ++top->folded;
+    folded[i] = true;
+    log->add("content-tree", *root + "/**", r.pattern);
   }
-  std::vector<bool> folded(rules->size(), false);
-  std::vector<Rule> added;
-  for (auto& [root, tree] : trees) {
-    if (tree.files < kContentTreeThreshold) continue;
-    // "Read-only": nothing in the profile writes beneath it.
-    bool writes = std::any_of(tree.members.begin(), tree.members.end(),
-                              [&](size_t m) { return ((*rules)[m].bits & kModifyBits) != 0; });
-    if (writes || sensitive_entry(root, false)) continue;
-    std::string rule = root + "/**";
-    for (size_t m : tree.members) {
-      const Rule& r = (*rules)[m];
-      if ((r.bits & ~kReadOnlyBits) != 0 || is_dynamic_loader(r)) continue;
-      folded[m] = true;
-      log->add("content-tree", rule, r.pattern);
-    }
-    log->set_reason("content-tree", rule,
-                    std::to_string(tree.files) + " files of " + root +
-                        " were read and nothing writes beneath it: a read-only system tree (libraries, headers, "
-                        "data, documents) is granted for reading as a whole");
-    added.push_back({rule, tree.bits | kAccessRead | kAccessList, false});
-  }
-  if (added.empty()) return;
   std::vector<Rule> kept;
   for (size_t i = 0; i < rules->size(); ++i)
     if (!folded[i]) kept.push_back(std::move((*rules)[i]));
-  for (auto& a : added) kept.push_back(std::move(a));
+  for (const auto& [root, tree] : trees) {
+    if (tree.folded == 0) continue;  // nested in a wider tree
+    std::string rule = root + "/**";
+    log->set_reason("content-tree", rule,
+                    std::to_string(tree.folded) + " files of " + root +
+                        " were read and nothing writes beneath it: a read-only system tree (libraries, headers, "
+                        "data, documents) is granted for reading as a whole");
+    kept.push_back({rule, tree.bits, false});
+  }
   sort_and_merge(&kept);
   *rules = std::move(kept);
 }
