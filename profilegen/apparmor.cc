@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string_view>
 #include <vector>
 
@@ -264,6 +265,8 @@ Result<std::string> render_apparmor(const Profile& p) {
   // Per group, the fixed prefix of the first rule (in file order) that
   // conflicts with it.
   std::string conflicts[kGroups];
+  std::multimap<std::string, const Widening*> widened;
+  for (const auto& w : p.widenings) widened.emplace(w.rule, &w);
   FlatPattern comps;
   std::string target;  // reused from rule to rule
   for (const auto& [pat, bits] : files) {
@@ -279,8 +282,23 @@ Result<std::string> render_apparmor(const Profile& p) {
       if (!under(prefix, groups[g].area) || (groups[g].writes_only && !(bits & kWriteish))) continue;
       conflicts[g] = prefix;
     }
+    // A reviewer reads why a rule is wider than the recording next to it.
+    for (auto w = widened.find(*pat); w != widened.end() && w->first == *pat; ++w) {
+      std::string why = "  # " + w->second->kind + ": " + w->second->reason;
+      for (auto& ch : why)
+        if (ch == '\n' || ch == '\r') ch = ' ';
+      o += why + "\n";
+    }
     target.clear();
     append_apparmor_glob(comps, &target);
+    bool tree = !parts.empty() && parts.back().kind == PatternPart::kDoubleStar &&
+                (parts.size() < 2 || parts[parts.size() - 2].component != parts.back().component);
+    if (tree) {
+      // `dir/**` matches the files and the directories beneath dir alike.
+      std::string pm = perms(bits);
+      if (!pm.empty()) add_rule(&o, target, pm);
+      continue;
+    }
     if (bits & kAccessList) {
       // AppArmor matches directories with a trailing slash.
       std::string dir = target;

@@ -204,7 +204,203 @@ bool split_temp_name(const std::string& base, bool deleted, std::string* stem, s
   return true;
 }
 
+namespace {
+
+// Widenings collected while the rules are built; only those whose rule is
+// still in the profile at the end are recorded.
+class WideningLog {
+ public:
+  void add(const char* kind, const std::string& rule, const std::string& evidence) {
+    auto& ev = log_[{kind, rule}];
+    if (ev.size() < kMaxWideningEvidence && std::find(ev.begin(), ev.end(), evidence) == ev.end())
+      ev.push_back(evidence);
+  }
+  void set_reason(const char* kind, const std::string& rule, std::string reason) {
+    reasons_[{kind, rule}] = std::move(reason);
+  }
+  void record(const std::map<std::string, std::set<std::string>>& files, Profile* p) const {
+    for (const auto& [key, evidence] : log_) {
+      if (!files.count(key.second)) continue;
+      auto r = reasons_.find(key);
+      add_widening(p, key.first, key.second, r != reasons_.end() ? r->second : default_reason(key.first), evidence);
+    }
+  }
+
+ private:
+  static std::string default_reason(const std::string& kind) {
+    if (kind == "volatile-name")
+      return "process and thread ids, file descriptor and terminal numbers differ on every run; the rest of the path is kept";
+    return "a name the workload created with a random part (mkstemp, mkdtemp, Python tempfile) differs on every run; "
+           "the stable part of the name is kept";
+  }
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> log_;
+  std::map<std::pair<std::string, std::string>, std::string> reasons_;
+};
+
+constexpr uint32_t kReadOnlyBits = kAccessRead | kAccessMmapExec | kAccessList;
+constexpr uint32_t kModifyBits = kAccessWrite | kAccessAppend | kAccessCreate | kAccessDelete | kAccessChmod | kAccessLink;
+
+// The dynamic loader execve opens for every ELF program ("ld-linux-x86-64.so.2",
+// "ld-musl-x86_64.so.1"): it keeps a rule of its own, which the Landlock
+// generator grants execute on, so no collapse or tree takes it away.
+bool is_dynamic_loader(const Rule& r) {
+  if (!r.literal || !(r.bits & kAccessMmapExec)) return false;
+  std::string_view base = std::string_view(r.pattern).substr(r.pattern.find_last_of('/') + 1);
+  return base.compare(0, 3, "ld-") == 0 && base.find(".so") != std::string_view::npos;
+}
+
+// System trees whose content a workload reads but never writes: programs'
+// libraries, headers, data and document roots. /etc, /var (but /var/www),
+// /home, /root, /run, /tmp, /proc, /sys and /dev hold configuration, state,
+// secrets or kernel interfaces and never qualify.
+bool content_area(const std::vector<std::string_view>& c) {
+  if (c.empty()) return false;
+  for (const char* a : {"usr", "opt", "srv", "lib", "lib32", "lib64", "libx32"})
+    if (c[0] == a) return true;
+  return c.size() >= 2 && c[0] == "var" && c[1] == "www";
+}
+
+// The content tree a read-only file belongs to: the directory three levels
+// down (/usr/lib/python3.11, /usr/include/x86_64-linux-gnu, /var/www/html),
+// or two for a file directly in such a directory (/usr/include/stdio.h ->
+// /usr/include). Never "/" or a top-level directory as a whole.
+std::string content_tree_of(std::string_view pattern) {
+  std::vector<std::string_view> c;
+  size_t i = 1;
+  while (i <= pattern.size() && c.size() < 4) {
+    size_t j = pattern.find('/', i);
+    if (j == std::string_view::npos) j = pattern.size();
+    c.push_back(pattern.substr(i, j - i));
+    i = j + 1;
+  }
+  if (c.size() < 3 || !content_area(c)) return "";
+  size_t depth = c.size() >= 4 ? 3 : 2;
+  std::string out;
+  for (size_t k = 0; k < depth; ++k) {
+    if (c[k].find_first_of("*@") != std::string_view::npos) return "";  // only literal roots
+    out += '/';
+    out += c[k];
+  }
+  if (write_widening_root(out)) return "";
+  return out;
+}
+
+// Created directories are the workload's data: each topmost one (outside
+// the no_directory_grant areas and the sensitive paths) takes everything the
+// workload did beneath it into one `dir/**` rule.
+void fold_created_trees(std::vector<Rule>* rules, WideningLog* log) {
+  std::set<std::string_view> created;
+  for (const auto& r : *rules)
+    if ((r.bits & kAccessCreate) && (r.bits & kAccessList) && !no_directory_grant(parent_of(r.pattern)) &&
+        !sensitive_entry(r.pattern, true))
+      created.insert(r.pattern);
+  if (created.empty()) return;
+  std::map<std::string, uint32_t> trees;  // root -> union of the bits beneath it
+  std::vector<bool> folded(rules->size(), false);
+  for (size_t i = 0; i < rules->size(); ++i) {
+    const Rule& r = (*rules)[i];
+    // The topmost created directory above the rule.
+    std::string_view root;
+    for (std::string_view d = parent_of(r.pattern); d != "/"; d = parent_of(d))
+      if (created.count(d)) root = d;
+    if (root.empty()) continue;
+    std::string tree = std::string(root) + "/**";
+    trees[tree] |= r.bits;
+    log->add("created-tree", tree, r.pattern);
+    folded[i] = true;
+  }
+  std::vector<Rule> kept;
+  for (size_t i = 0; i < rules->size(); ++i)
+    if (!folded[i]) kept.push_back(std::move((*rules)[i]));
+  for (auto& [tree, bits] : trees) {
+    std::string root = tree.substr(0, tree.size() - 3);
+    log->set_reason("created-tree", tree,
+                    "the workload created " + root +
+                        " during the recording: the tree is its own data, so what it did beneath it is granted "
+                        "beneath it, and creating it again beneath " + std::string(parent_of(root)));
+    kept.push_back({tree, bits, false});
+  }
+  sort_and_merge(&kept);
+  *rules = std::move(kept);
+}
+
+// Several read-only files of one system content tree become one read rule
+// on the tree: another run reads other files of the same library, header
+// directory or document root. A tree takes in the trees nested in it
+// (/usr/include takes /usr/include/x86_64-linux-gnu).
+void fold_content_trees(std::vector<Rule>* rules, WideningLog* log) {
+  struct Tree {
+    size_t files = 0;  // read-only files whose tree this is
+    bool writes = false;  // a rule beneath it modifies something
+    uint32_t bits = kAccessRead | kAccessList;
+    size_t folded = 0;  // files it took in, nested trees' included
+  };
+  std::map<std::string, Tree, std::less<>> trees;
+  auto folds = [](const Rule& r) { return (r.bits & ~kReadOnlyBits) == 0 && !is_dynamic_loader(r); };
+  for (const auto& r : *rules) {
+    std::string t = content_tree_of(r.pattern);
+    if (!t.empty() && folds(r) && (r.bits & (kAccessRead | kAccessMmapExec))) ++trees[t].files;
+  }
+  if (trees.empty()) return;
+  for (const auto& r : *rules) {
+    if (!(r.bits & kModifyBits)) continue;
+    for (std::string_view d = parent_of(r.pattern); d != "/"; d = parent_of(d)) {
+      auto it = trees.find(d);
+      if (it != trees.end()) it->second.writes = true;
+    }
+  }
+  // "Read-only": nothing in the profile writes beneath it.
+  for (auto it = trees.begin(); it != trees.end();)
+    if (it->second.files < kContentTreeThreshold || it->second.writes || sensitive_entry(it->first, false))
+      it = trees.erase(it);
+    else
+      ++it;
+  if (trees.empty()) return;
+  std::vector<bool> folded(rules->size(), false);
+  for (size_t i = 0; i < rules->size(); ++i) {
+    const Rule& r = (*rules)[i];
+    if (!folds(r)) continue;
+    Tree* top = nullptr;
+    const std::string* root = nullptr;
+    for (std::string_view d = parent_of(r.pattern); d != "/"; d = parent_of(d)) {
+      auto it = trees.find(d);
+      if (it != trees.end()) {
+        top = &it->second;
+        root = &it->first;
+      }
+    }
+    if (top == nullptr) continue;
+    top->bits |= r.bits;
+    if (r.bits & (kAccessRead | kAccessMmapExec)) ++top->folded;
+    folded[i] = true;
+    log->add("content-tree", *root + "/**", r.pattern);
+  }
+  std::vector<Rule> kept;
+  for (size_t i = 0; i < rules->size(); ++i)
+    if (!folded[i]) kept.push_back(std::move((*rules)[i]));
+  for (const auto& [root, tree] : trees) {
+    if (tree.folded == 0) continue;  // nested in a wider tree
+    std::string rule = root + "/**";
+    log->set_reason("content-tree", rule,
+                    std::to_string(tree.folded) + " files of " + root +
+                        " were read and nothing writes beneath it: a read-only system tree (libraries, headers, "
+                        "data, documents) is granted for reading as a whole");
+    kept.push_back({rule, tree.bits, false});
+  }
+  sort_and_merge(&kept);
+  *rules = std::move(kept);
+}
+
+}  // namespace
+
 std::map<std::string, std::set<std::string>> generalise_files(const Observations& obs) {
+  Profile p;
+  generalise_files(obs, &p);
+  return std::move(p.files);
+}
+
+void generalise_files(const Observations& obs, Profile* profile) {
+  WideningLog log;
   // Visits every observed path once with its bits; executed images are also
   // read by the kernel to execute them.
   constexpr uint32_t kExecBits = kAccessExecute | kAccessRead;
@@ -237,6 +433,9 @@ std::map<std::string, std::set<std::string>> generalise_files(const Observations
   each_observed([&](const std::string& path, uint32_t bits) {
     if (!split_observed(path, &raw)) return;  // "pipe:[..]", "anon_inode:..": not files
     generalise_volatile(raw, &comps);
+    const char* widened = nullptr;  // the kind of widening, if any
+    for (const auto& c : comps)
+      if (!c.literal) widened = "volatile-name";
     if (!temp_rewrites.empty()) {
       // Replace a created temp component wherever it appears as a prefix, so
       // a mkdtemp directory's children follow it.
@@ -247,7 +446,10 @@ std::map<std::string, std::set<std::string>> generalise_files(const Observations
         observed_prefix += "/" + c.text;
         if (!c.literal) continue;
         auto it = temp_rewrites.find(observed_prefix);
-        if (it != temp_rewrites.end()) c = {it->second, false};
+        if (it != temp_rewrites.end()) {
+          c = {it->second, false};
+          widened = "temporary-name";
+        }
       }
     }
     uint32_t b = bits;
@@ -266,9 +468,19 @@ std::map<std::string, std::set<std::string>> generalise_files(const Observations
     // Collapsing takes only patterns that name one path.
     bool literal = !comps.empty() && pattern.size() <= kMaxPatternBytes &&
                    std::all_of(comps.begin(), comps.end(), [](const Comp& c) { return c.literal; });
+    if (widened) {
+      std::string observed;  // the exact path, in pattern syntax
+      for (auto r : raw) {
+        observed += '/';
+        append_pattern_escaped(&observed, r);
+      }
+      log.add(widened, pattern, observed);
+    }
     rules.push_back({std::move(pattern), b, literal});
   });
   sort_and_merge(&rules);
+  fold_created_trees(&rules, &log);
+  fold_content_trees(&rules, &log);
 
   // Pass 2: many literal files of one directory with one access set collapse
   // to one rule: dir/*.ext when they share an extension, else dir/*.
@@ -277,7 +489,7 @@ std::map<std::string, std::set<std::string>> generalise_files(const Observations
   std::pair<std::string_view, uint32_t> group_key;
   for (size_t i = 0; i < rules.size(); ++i) {
     const Rule& r = rules[i];
-    if ((r.bits & kAccessList) || !r.literal) continue;  // directories stay named
+    if ((r.bits & kAccessList) || !r.literal || is_dynamic_loader(r)) continue;  // directories stay named
     // A secret read among many ordinary files keeps its own literal rule, so
     // the renderers can tell it was recorded and keep it out of every glob.
     constexpr uint32_t kModifies = kAccessWrite | kAccessAppend | kAccessCreate | kAccessDelete | kAccessChmod | kAccessLink;
@@ -297,9 +509,17 @@ std::map<std::string, std::set<std::string>> generalise_files(const Observations
     std::string_view ext = extension_of(rules[members.front()].pattern);
     for (size_t m : members)
       if (extension_of(rules[m].pattern) != ext) ext = "";
-    for (size_t m : members) collapsed[m] = true;
     std::string dir = key.first == "/" ? "" : std::string(key.first);
-    globs.push_back({dir + "/*" + std::string(ext), key.second, false});  // ext is already pattern text
+    std::string glob = dir + "/*" + std::string(ext);  // ext is already pattern text
+    for (size_t m : members) {
+      collapsed[m] = true;
+      log.add("collapse", glob, rules[m].pattern);
+    }
+    log.set_reason("collapse", glob,
+                   std::to_string(members.size()) + " files of " + std::string(key.first) +
+                       " were used with the same access: other entries of the directory are likely needed on another "
+                       "run (one level only, sensitive files excluded)");
+    globs.push_back({std::move(glob), key.second, false});
   }
   if (!globs.empty()) {
     std::vector<Rule> kept;
@@ -313,14 +533,15 @@ std::map<std::string, std::set<std::string>> generalise_files(const Observations
 
   // Many rules share an access set: its names are built once.
   std::map<uint32_t, std::set<std::string>> names;
-  std::map<std::string, std::set<std::string>> out;
+  std::map<std::string, std::set<std::string>>& out = profile->files;
+  out.clear();
   for (auto& r : rules) {
     if (r.bits == 0) continue;
     auto it = names.find(r.bits);
     if (it == names.end()) it = names.emplace(r.bits, access_to_names(r.bits)).first;
     out.emplace_hint(out.end(), std::move(r.pattern), it->second);  // rules are sorted and unique
   }
-  return out;
+  log.record(out, profile);
 }
 
 }  // namespace profile

@@ -10,6 +10,8 @@ namespace profile {
 
 // Tuning of generalise_files, exposed for the tests.
 inline constexpr size_t kCollapseThreshold = 8;  // files of one dir -> dir/*
+// Read-only files of one system content tree -> tree/** (files.cc content_tree_of).
+inline constexpr size_t kContentTreeThreshold = 4;
 
 // "tmpab12_xyz" (Python), "foo.A8f3k2" / "fooA8f3k2" (mkstemp XXXXXX),
 // "k2j_q9zx" (Python's probe, only when `deleted`) -> true with the stable

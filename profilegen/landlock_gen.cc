@@ -23,23 +23,9 @@ std::string parent_dir(const std::string& path) {
 
 constexpr uint64_t kReadRights = kExecute | kReadFile | kReadDir;
 
-// Directories where creating, removing or linking one name must not become
-// rights on the whole directory. Landlock grants those only beneath a
-// directory, so a temporary file made in /etc during the recording would
-// let the enforced workload create /etc/ld.so.preload or rewrite
-// /etc/passwd; in /usr/bin, replace the host's binaries. Here the recorded
-// path only gets its own file rights, when it exists as enforce starts; a
+// no_directory_grant (policy.h): there a created, removed or linked path
+// gets only its own file rights, when it exists as enforce starts; a
 // hand-written pattern on a directory below (`/etc/app/**`) grants more.
-bool no_directory_grant(const std::string& dir) {
-  if (write_widening_root(dir)) return true;
-  static const char* const kTrees[] = {"/bin", "/boot", "/etc", "/lib", "/lib32", "/lib64", "/libx32",
-                                       "/sbin", "/usr", "/sys", "/proc"};
-  for (const char* t : kTrees) {
-    size_t n = strlen(t);
-    if (dir.compare(0, n, t) == 0 && (dir.size() == n || dir[n] == '/')) return true;
-  }
-  return false;
-}
 
 // A pattern whose only wildcards are `*` in its last component: it names
 // entries of one directory, never anything beneath them.
@@ -52,6 +38,21 @@ bool one_level(const FlatPattern& p) {
     wild = true;
   }
   return wild;
+}
+
+// `dir/**`: a double star as the whole last component.
+bool tree_rule(const FlatPattern& p) {
+  if (p.components < 2 || p.parts.empty()) return false;
+  const auto& last = p.parts.back();
+  return last.kind == PatternPart::kDoubleStar && last.component + 1 == p.components &&
+         (p.parts.size() < 2 || p.parts[p.parts.size() - 2].component != last.component);
+}
+
+// Every component but the `**` is literal.
+bool literal_root(const FlatPattern& p) {
+  for (size_t i = 0; i + 1 < p.parts.size(); ++i)
+    if (p.parts[i].kind != PatternPart::kLiteral) return false;
+  return true;
 }
 
 bool under(const std::string& path, const std::string& area) {
@@ -135,6 +136,36 @@ Result<std::string> render_landlock(const Profile& p) {
         }
       } else {
         grant(prefix) |= file;
+      }
+    } else if (tree_rule(comps)) {
+      // `dir/**` (a created tree, a read-only content tree): Landlock's
+      // path_beneath is exactly that, for files and directories alike.
+      uint64_t bits = file & ~kReadDir;
+      if (b & kAccessList) bits |= kReadDir;
+      if (b & kAccessCreate) bits |= kMakeReg | kMakeDir;
+      if (b & kAccessDelete) bits |= kRemoveFile | kRemoveDir;
+      if (b & kAccessLink) bits |= kMakeReg | kMakeSym | kRefer;
+      if (const SensitivePath* s = sensitive_entry(prefix, (bits & ~kReadRights) != 0)) {
+        bits &= s->writes_only ? kReadRights : 0;
+        note(pat + ": not granted " + (s->writes_only ? "beyond reading " : "") + "beneath " + escape_path_bytes(prefix) +
+             ", it is in the sensitive area " + s->pattern + " (only a literal rule grants there)");
+      }
+      if (bits == 0) continue;
+      std::string root = pat.substr(0, pat.size() - 3);
+      auto created = p.files.find(root);
+      bool recreated = literal_root(comps) && created != p.files.end() && created->second.count("create");
+      if (recreated && !no_directory_grant(parent_dir(prefix))) {
+        // The tree is made by the workload, so it does not exist when the
+        // ruleset is built and a rule on it would be skipped: its rights go
+        // on the directory it is created in, the nearest that exists.
+        std::string parent = parent_dir(prefix);
+        grant(parent) |= bits | kMakeDir | kReadDir;
+        note(pat + ": created by the workload during the recording; it does not exist when enforce starts, so "
+             "the rights used in it are granted beneath " + escape_path_bytes(parent) + ", where it is created again");
+      } else {
+        grant(prefix) |= bits;
+        note(pat + ": granted beneath " + escape_path_bytes(prefix) +
+             ((b & kWideningWriteBits) ? "" : " for reading (a read-only tree)"));
       }
     } else if (dir == 0 && one_level(comps)) {
       // A rule on the directory would reach every file beneath it (Landlock

@@ -3,12 +3,27 @@
 #include "profilegen/policy.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace profile {
 
 namespace {
 constexpr size_t kMaxUnixName = 108;  // sun_path
 }  // namespace
+
+// A temporary file made in /etc during the recording would otherwise let the
+// enforced workload create /etc/ld.so.preload or rewrite /etc/passwd; in
+// /usr/bin, replace the host's binaries.
+bool no_directory_grant(std::string_view dir) {
+  if (write_widening_root(dir)) return true;
+  static const char* const kTrees[] = {"/bin", "/boot", "/etc", "/lib", "/lib32", "/lib64", "/libx32",
+                                       "/sbin", "/usr", "/sys", "/proc"};
+  for (const char* t : kTrees) {
+    size_t n = strlen(t);
+    if (dir.compare(0, n, t) == 0 && (dir.size() == n || dir[n] == '/')) return true;
+  }
+  return false;
+}
 
 NetworkPolicy network_from_observations(const Observations& obs) {
   NetworkPolicy n;

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "core/sensitive_paths.h"
 #include "profilegen/files.h"
@@ -11,8 +12,17 @@
 
 namespace profile {
 
-// Observed paths -> generalised path rules with access names.
+// Observed paths -> generalised path rules with access names in p->files;
+// every rule granted beyond what was observed is added to p->widenings with
+// its reason and the observations behind it (docs/generalisation.md).
+void generalise_files(const Observations& obs, Profile* p);
+// The rules alone, for callers that do not keep the widenings.
 std::map<std::string, std::set<std::string>> generalise_files(const Observations& obs);
+// Directories where creating, removing or linking one name must never become
+// rights on the whole directory (and so where no tree may be generalised):
+// "/", the top-level system directories and the trees /etc, /usr, /bin,
+// /sbin, /lib*, /boot, /sys, /proc.
+bool no_directory_grant(std::string_view dir);
 NetworkPolicy network_from_observations(const Observations& obs);
 // Capabilities the workload needs: observed ones plus ones inferred from
 // syscalls and their arguments.

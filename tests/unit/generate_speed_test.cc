@@ -100,6 +100,73 @@ std::string ref_extension(const std::string& base) {
   return base.substr(d);
 }
 
+std::string ref_parent(const std::string& p) {
+  auto s = p.find_last_of('/');
+  return s == 0 || s == std::string::npos ? "/" : p.substr(0, s);
+}
+
+bool ref_loader(const std::string& pat, uint32_t bits) {
+  std::string base = pat.substr(pat.find_last_of('/') + 1);
+  return (bits & kAccessMmapExec) && base.rfind("ld-", 0) == 0 && base.find(".so") != std::string::npos &&
+         pat.find_first_of("*@") == std::string::npos;
+}
+
+// docs/generalisation.md: created trees, then read-only content trees.
+void ref_fold_trees(std::map<std::string, uint32_t>* rules) {
+  std::set<std::string> created;
+  for (const auto& [pat, bits] : *rules)
+    if ((bits & kAccessCreate) && (bits & kAccessList) && !no_directory_grant(ref_parent(pat)) &&
+        !sensitive_entry(pat, true))
+      created.insert(pat);
+  std::map<std::string, uint32_t> trees;
+  for (auto it = rules->begin(); it != rules->end();) {
+    std::string root;
+    for (std::string d = ref_parent(it->first); d != "/"; d = ref_parent(d))
+      if (created.count(d)) root = d;
+    if (root.empty()) {
+      ++it;
+      continue;
+    }
+    trees[root + "/**"] |= it->second;
+    it = rules->erase(it);
+  }
+  for (const auto& [t, b] : trees) (*rules)[t] |= b;
+
+  constexpr uint32_t ro = kAccessRead | kAccessMmapExec | kAccessList;
+  auto folds = [](const std::string& m, uint32_t b) { return (b & ~ro) == 0 && !ref_loader(m, b); };
+  std::map<std::string, size_t> files;
+  for (const auto& [pat, bits] : *rules) {
+    std::vector<std::string> c;
+    ref_split(pat, &c);
+    if (c.size() < 3) continue;
+    bool area = c[0] == "usr" || c[0] == "opt" || c[0] == "srv" || c[0] == "lib" || c[0] == "lib32" ||
+                c[0] == "lib64" || c[0] == "libx32" || (c[0] == "var" && c[1] == "www");
+    std::string root = "/" + c[0] + "/" + c[1] + (c.size() >= 4 ? "/" + c[2] : "");
+    if (!area || root.find_first_of("*@") != std::string::npos || write_widening_root(root)) continue;
+    if (folds(pat, bits) && (bits & (kAccessRead | kAccessMmapExec))) ++files[root];
+  }
+  std::set<std::string> qualified;
+  for (const auto& [root, n] : files) {
+    bool writes = false;
+    for (const auto& [pat, bits] : *rules)
+      writes = writes || (pat.rfind(root + "/", 0) == 0 && (bits & kWideningWriteBits));
+    if (n >= kContentTreeThreshold && !writes) qualified.insert(root);
+  }
+  std::map<std::string, uint32_t> trees2;
+  for (auto it = rules->begin(); it != rules->end();) {
+    std::string top;
+    for (std::string d = ref_parent(it->first); d != "/"; d = ref_parent(d))
+      if (qualified.count(d)) top = d;
+    if (top.empty() || !folds(it->first, it->second)) {
+      ++it;
+      continue;
+    }
+    trees2[top + "/**"] |= it->second | kAccessRead | kAccessList;
+    it = rules->erase(it);
+  }
+  for (const auto& [t, b] : trees2) (*rules)[t] |= b;
+}
+
 std::map<std::string, std::set<std::string>> reference_generalise_files(const Observations& obs) {
   std::map<std::string, uint32_t> observed = obs.files;
   for (const auto& e : obs.execs) observed[e] |= kAccessExecute | kAccessRead;
@@ -140,9 +207,10 @@ std::map<std::string, std::set<std::string>> reference_generalise_files(const Ob
     }
     rules[ref_join(comps)] |= b;
   }
+  ref_fold_trees(&rules);
   std::map<std::pair<std::string, uint32_t>, std::vector<std::string>> groups;
   for (const auto& [pat, bits] : rules) {
-    if (bits & kAccessList) continue;
+    if (bits & kAccessList || ref_loader(pat, bits)) continue;
     auto comps = parse_pattern(pat);
     if (!comps || comps->components == 0 || !pattern_is_literal(*comps)) continue;
     auto s = pat.find_last_of('/');
@@ -196,6 +264,15 @@ std::string reference_profile_to_json(const Profile& p) {
   j["recording"] = {{"tracer", p.recording.tracer},
                     {"complete", p.recording.complete},
                     {"lost_events", p.recording.lost_events}};
+  if (!p.widenings.empty()) {
+    json ws = json::array();
+    for (const auto& w : p.widenings) {
+      json ev = json::array();
+      for (const auto& e : w.evidence) ev.push_back(escape_path_bytes(e));
+      ws.push_back({{"kind", w.kind}, {"rule", escape_path_bytes(w.rule)}, {"reason", w.reason}, {"evidence", ev}});
+    }
+    j["widenings"] = ws;
+  }
   return j.dump(2) + "\n";
 }
 
@@ -359,7 +436,7 @@ TEST(GenerateSpeed, SyntheticRecordingExercisesEveryGeneralisation) {
   EXPECT_GT(globs, 100u);
   EXPECT_GT(ext_globs, 100u);
   for (const char* want : {"/proc/@{pid}/status", "/proc/@{pid}/fd/*", "/proc/@{pid}/task/@{pid}/comm", "/dev/pts/*",
-                           "/tmp/tmp*", "/tmp/build.*", "/tmp/build.*/obj9.o", "/tmp/build.*/sub.*/deep", "/srv/t0/x"})
+                           "/tmp/tmp*", "/tmp/build.*", "/tmp/build.*/**", "/srv/t0/x"})
     EXPECT_TRUE(files.count(want)) << want;
 }
 
@@ -429,7 +506,8 @@ TEST(GenerateSpeed, AppArmorHasARuleForEveryPattern) {
   }
   for (const auto& [pat, acc] : p.files) {
     std::string glob = reference_apparmor_glob(pat);
-    if (acc.count("list")) {
+    bool tree = pat.size() > 3 && pat.compare(pat.size() - 3, 3, "/**") == 0;  // files and directories alike
+    if (acc.count("list") && !tree) {
       if (glob.back() == '"') {
         if (glob[glob.size() - 2] != '/') glob.insert(glob.size() - 1, "/");
       } else if (glob.back() != '/') {
@@ -479,7 +557,14 @@ TEST(GenerateSpeed, LandlockJsonIsNlohmannFormattedAndCoversEveryRule) {
                     ", it is in the sensitive area /sys (only a literal rule grants there)"))
       continue;
     EXPECT_TRUE(paths.count(prefix) || paths.count(parent)) << pat;
-    if (!pattern_is_literal(*comps)) {
+    if (pat.size() > 3 && pat.compare(pat.size() - 3, 3, "/**") == 0) {
+      bool noted = notes.count(pat + ": granted beneath " + prefix) ||
+                   notes.count(pat + ": granted beneath " + prefix + " for reading (a read-only tree)") ||
+                   notes.count(pat + ": created by the workload during the recording; it does not exist when enforce "
+                                     "starts, so the rights used in it are granted beneath " + parent +
+                               ", where it is created again");
+      EXPECT_TRUE(noted) << pat;
+    } else if (!pattern_is_literal(*comps)) {
       EXPECT_TRUE(notes.count(pat + ": widened to everything beneath " + prefix +
                               " (Landlock rules are path-beneath, without patterns)"))
           << pat;

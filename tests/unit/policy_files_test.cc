@@ -79,17 +79,24 @@ TEST(PolicyFiles, RandomLookingNamesNotCreatedByTheWorkloadStayLiteral) {
 TEST(PolicyFiles, MkdtempDirectoryChildrenFollowTheDirectoryPattern) {
   auto r = gen({{"/tmp/tmpk2j3h4_q", kAccessCreate | kAccessList | kAccessDelete},
                 {"/tmp/tmpk2j3h4_q/data.bin", kAccessCreate | kAccessWrite}});
-  Rules want = {{"/tmp/tmp*", {"create", "delete", "list"}}, {"/tmp/tmp*/data.bin", {"create", "write"}}};
+  // The temporary directory is a created tree: its children fold into it.
+  Rules want = {{"/tmp/tmp*", {"create", "delete", "list"}}, {"/tmp/tmp*/**", {"create", "write"}}};
   EXPECT_EQ(r, want);
 }
 
 TEST(PolicyFiles, NestedTempDirectoriesAreEachGeneralised) {
   uint32_t dir = kAccessCreate | kAccessList;
   auto r = gen({{"/tmp/tmpk2j3h4_q", dir}, {"/tmp/tmpk2j3h4_q/sub.Ab3dE9", dir}, {"/tmp/tmpk2j3h4_q/sub.Ab3dE9/f", kAccessCreate | kAccessWrite}});
-  Rules want = {{"/tmp/tmp*", {"create", "list"}},
-                {"/tmp/tmp*/sub.*", {"create", "list"}},
-                {"/tmp/tmp*/sub.*/f", {"create", "write"}}};
+  Rules want = {{"/tmp/tmp*", {"create", "list"}}, {"/tmp/tmp*/**", {"create", "list", "write"}}};
   EXPECT_EQ(r, want);
+  // Outside a created tree (a directory made elsewhere), each is generalised.
+  Observations o;
+  o.add_file("/tmp/tmpk2j3h4_q/sub.Ab3dE9", dir);
+  o.add_file("/tmp/tmpk2j3h4_q/sub.Ab3dE9/f", kAccessCreate | kAccessWrite);
+  o.add_file("/tmp/tmpk2j3h4_q/g.Qz9Lm0", kAccessCreate | kAccessWrite);
+  EXPECT_EQ(generalise_files(o), (Rules{{"/tmp/tmpk2j3h4_q/g.*", {"create", "write"}},
+                                        {"/tmp/tmpk2j3h4_q/sub.*", {"create", "list"}},
+                                        {"/tmp/tmpk2j3h4_q/sub.*/**", {"create", "write"}}}));
 }
 
 TEST(PolicyFiles, SharedLibrariesBecomeReadMmapExecRules) {
@@ -107,12 +114,12 @@ TEST(PolicyFiles, ExecutedBinariesGetExecuteAndRead) {
 TEST(PolicyFiles, ManyFilesOfOneDirectoryCollapseAtTheThreshold) {
   Observations below, at;
   for (size_t i = 0; i < kCollapseThreshold; ++i) {
-    std::string p = "/usr/lib/python3/json/m" + std::to_string(i) + ".py";
+    std::string p = "/data/python3/json/m" + std::to_string(i) + ".py";  // not a content tree
     if (i + 1 < kCollapseThreshold) below.add_file(p, kAccessRead);
     at.add_file(p, kAccessRead);
   }
   EXPECT_EQ(generalise_files(below).size(), kCollapseThreshold - 1);
-  EXPECT_EQ(generalise_files(at), (Rules{{"/usr/lib/python3/json/*.py", {"read"}}}));
+  EXPECT_EQ(generalise_files(at), (Rules{{"/data/python3/json/*.py", {"read"}}}));
 }
 
 TEST(PolicyFiles, CollapseNeedsOneAccessSetAndUsesPlainStarForMixedExtensions) {

@@ -22,5 +22,3 @@ C
 record_job() { RECORD=(gcc -O2 -Wall -o hello hello.c); }
 enforce_job() { ENFORCE=(gcc -O2 -Wall -o stats stats.c -lm); }
 state() { ./stats 2 7; }
-KNOWN_FAILURE="F1 other input files: a header not included during recording (docs/corpus.md)"
-KNOWN_DENIAL='/usr/include/math\.h: Permission denied'

@@ -4,5 +4,3 @@ prepare() { write_gitconfig; }
 record_job() { RECORD=(git init alpha); }
 enforce_job() { ENFORCE=(git init beta); }
 state() { find beta -path beta/.git/objects -prune -o -print | sort; }
-KNOWN_FAILURE="F2 files created under a directory not created during recording: git init of a new repo in a fresh dir (docs/corpus.md)"
-KNOWN_DENIAL="beta/\.git/description': Permission denied"

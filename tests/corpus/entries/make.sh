@@ -9,5 +9,3 @@ prepare() {
 record_job() { RECORD=(make CC=cc bin/tool); }
 enforce_job() { ENFORCE=(make CC=cc bin/server); }
 state() { ls bin; ./bin/server; }
-KNOWN_FAILURE="F1 other input files: a source file not compiled during recording (docs/corpus.md)"
-KNOWN_DENIAL='src/server\.c: Permission denied'

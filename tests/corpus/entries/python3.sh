@@ -24,5 +24,3 @@ PY
 }
 record_job() { RECORD=(/usr/bin/python3 tree.py build-a 2); }
 enforce_job() { ENFORCE=(/usr/bin/python3 tree.py output/run-b 3); }
-KNOWN_FAILURE="F2 files created under a directory not created during recording: an interpreter walking files it creates under a new directory (docs/corpus.md)"
-KNOWN_DENIAL="output/run-b/notes-1\.txt'"

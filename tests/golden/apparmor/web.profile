@@ -19,8 +19,11 @@ profile "web" flags=(attach_disconnected,mediate_deleted) {
   /etc/ld.so.cache r,
   /etc/passwd r,
   /lib64/ld-linux-x86-64.so.2 rm,
+  # volatile-name: process and thread ids, file descriptor and terminal numbers differ on every run; the rest of the path is kept
   /proc/@{pid}/stat r,
+  # volatile-name: process and thread ids, file descriptor and terminal numbers differ on every run; the rest of the path is kept
   /proc/@{pid}/status r,
+  # temporary-name: a name the workload created with a random part (mkstemp, mkdtemp, Python tempfile) differs on every run; the stable part of the name is kept
   /tmp/httpd.* w,
   /usr/bin/busybox rix,
   /usr/lib/x86_64-linux-gnu/libc.so.6 rm,
