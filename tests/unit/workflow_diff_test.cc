@@ -43,7 +43,7 @@ TEST(WorkflowDiff, ListsEachSectionAddedAndDropped) {
   n.network.sockets.insert(SocketRule{"inet", "stream", 0});
   n.capabilities["SYS_ADMIN"] = CapEvidence{"observed", "mount"};
   n.capabilities.erase("NET_BIND_SERVICE");
-  add_widening(&n, "family", "syscall x86_64 getpid", "why", {});
+  add_widening(&n, "syscall-family", "syscall x86_64 getpid", "why", {});
   auto d = diff_profiles(base(), n);
   std::string t = diff_to_text(d);
   EXPECT_NE(t.find("+ syscall x86_64 getpid\n"), std::string::npos) << t;
@@ -54,7 +54,7 @@ TEST(WorkflowDiff, ListsEachSectionAddedAndDropped) {
   EXPECT_NE(t.find("+ socket inet stream protocol 0\n"), std::string::npos) << t;
   EXPECT_NE(t.find("+ capability SYS_ADMIN\n"), std::string::npos) << t;
   EXPECT_NE(t.find("- capability NET_BIND_SERVICE\n"), std::string::npos) << t;
-  EXPECT_NE(t.find("+ widening family 'syscall x86_64 getpid'\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("+ widening syscall-family 'syscall x86_64 getpid'\n"), std::string::npos) << t;
   EXPECT_TRUE(d.added.grants());
   std::string j = diff_to_json(d);
   EXPECT_NE(j.find("\"grants_more\": true"), std::string::npos) << j;

@@ -23,13 +23,13 @@ Profile shard(int i) {
     p.syscalls["x86_64"].insert("getpid");
     p.files["/etc/passwd"] = {"read"};
     p.capabilities["NET_BIND_SERVICE"] = CapEvidence{"observed", "bind tcp port 80"};
-    add_widening(&p, "family", "syscall x86_64 getpid", "one reason", {"a"});
+    add_widening(&p, "syscall-family", "syscall x86_64 getpid", "one reason", {"a"});
   }
   if (i == 2) {
     p.files["/etc/passwd"] = {"read", "write"};
     p.files["/etc/group"] = {"read"};
     p.network.ports.insert(PortRule{"connect", "tcp", 443});
-    add_widening(&p, "family", "syscall x86_64 getpid", "another reason", {"b"});
+    add_widening(&p, "syscall-family", "syscall x86_64 getpid", "another reason", {"b"});
   }
   if (i == 3) p.capabilities["NET_BIND_SERVICE"] = CapEvidence{"inferred", "other evidence"};
   return p;
