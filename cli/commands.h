@@ -12,5 +12,9 @@ using Runner = std::function<int()>;
 Runner add_record(CLI::App& app);
 Runner add_enforce(CLI::App& app);
 Runner add_generate(CLI::App& app);
+Runner add_merge(CLI::App& app);
+Runner add_diff(CLI::App& app);
+Runner add_check(CLI::App& app);
+Runner add_lint(CLI::App& app);
 
 }  // namespace profile::cli

@@ -25,6 +25,10 @@ int main(int argc, char** argv) {
   add(profile::cli::add_record);
   add(profile::cli::add_enforce);
   add(profile::cli::add_generate);
+  add(profile::cli::add_merge);
+  add(profile::cli::add_diff);
+  add(profile::cli::add_check);
+  add(profile::cli::add_lint);
 
   try {
     app.parse(argc, argv);
