@@ -12,5 +12,8 @@ using Runner = std::function<int()>;
 Runner add_record(CLI::App& app);
 Runner add_enforce(CLI::App& app);
 Runner add_generate(CLI::App& app);
+Runner add_keygen(CLI::App& app);
+Runner add_sign(CLI::App& app);
+Runner add_verify(CLI::App& app);
 
 }  // namespace profile::cli

@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
   add(profile::cli::add_record);
   add(profile::cli::add_enforce);
   add(profile::cli::add_generate);
+  add(profile::cli::add_keygen);
+  add(profile::cli::add_sign);
+  add(profile::cli::add_verify);
 
   try {
     app.parse(argc, argv);
