@@ -82,9 +82,15 @@ struct DirScan {
   std::vector<std::string> others;           // anything else (SIGNATURE aside), sorted
 };
 
-Result<DirScan> scan_dir(const std::string& dir) {
+Result<UniqueFd> open_dir(const std::string& dir) {
   UniqueFd dfd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dfd.get() < 0) return make_error("cannot open the profile directory '" + dir + "': " + errstr(errno));
+  return dfd;
+}
+
+// `dfd` is `dir` opened once: the signature and the files it covers come
+// from the same directory even if its path is renamed meanwhile.
+Result<DirScan> scan_dir(const UniqueFd& dfd, const std::string& dir) {
   int lfd = dup(dfd.get());
   DIR* d = lfd < 0 ? nullptr : fdopendir(lfd);
   if (d == nullptr) {
@@ -312,8 +318,7 @@ Result<Ed25519PublicKey> read_public_key_file(const std::string& path) {
 Result<SignedProfileDir> read_signed_profile_dir(const std::string& dir, const Ed25519PublicKey& key,
                                                  const std::string& key_path) {
   std::string spath = dir + "/" + kSignatureName;
-  UniqueFd dfd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dfd.get() < 0) return make_error("cannot open the profile directory '" + dir + "': " + errstr(errno));
+  PROFILE_TRY(dfd, open_dir(dir));
   bool missing = false;
   PROFILE_TRY(text, read_once(dfd.get(), kSignatureName, spath, kMaxSignatureFileBytes, true, &missing));
   if (missing)
@@ -332,7 +337,7 @@ Result<SignedProfileDir> read_signed_profile_dir(const std::string& dir, const E
                       kVerifyFailed);
   // Only now, with the signed manifest authentic, is the directory compared
   // against it; the bytes compared are the bytes handed out.
-  PROFILE_TRY(scan, scan_dir(dir));
+  PROFILE_TRY(scan, scan_dir(dfd, dir));
   auto diffs = differences(sig.manifest, sig.files, scan);
   if (!diffs.empty())
     return make_error(describe(dir, diffs,
@@ -429,7 +434,8 @@ Result<SignResult> sign(const SignRequest& req, const Reporter& reporter) {
   // do not interleave.
   PROFILE_TRY(lock, ProfileDirLock::acquire(req.dir, true, reporter));
   remove_stale_signature_temporaries(req.dir);
-  PROFILE_TRY(scan, scan_dir(req.dir));
+  PROFILE_TRY(dfd, open_dir(req.dir));
+  PROFILE_TRY(scan, scan_dir(dfd, req.dir));
   std::string mpath = req.dir + "/" + kManifestName;
   auto manifest = scan.files.find(kManifestName);
   if (manifest == scan.files.end())
