@@ -201,7 +201,7 @@ TEST(SignatureFile, EveryMalformedPartIsNamedWithItsLine) {
       {good.substr(0, good.size() - 1), "does not end with a newline"},
       {with_line(6, "xyz  caps.txt"), "from line 5):2: expected '<sha256 in hex>  <file name>'"},
       {with_line(6, std::string(64, 'b') + "  ../../etc/passwd"), "'../../etc/passwd' is not a file of a profile directory"},
-      {with_line(1, "profile-signature v1\r"), "d/SIGNATURE:1: not a profile signature file"},
+      {with_line(1, "profile-signature v1\r"), "d/SIGNATURE:1: unsupported signature format 'profile-signature v1\\x0d'"},
       {with_line(3, "signature \x1b[31m"), "found 'signature \\x1b[31m'"},
   };
   for (const auto& c : cases) {
