@@ -1,7 +1,9 @@
 // profile enforce: run a command confined by a profile.
+#include <cstdlib>
 #include <memory>
 
 #include "cli/app/enforce.h"
+#include "cli/app/signing.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/run_options.h"
@@ -9,7 +11,11 @@
 namespace profile::cli {
 
 namespace {
-int run_enforce(app::EnforceRequest req) {
+int run_enforce(app::EnforceRequest req, bool require_signature_given) {
+  auto key = required_signature_key(require_signature_given, req.require_signature,
+                                    std::getenv("PROFILE_CONTENT_TRUST"), std::getenv("PROFILE_TRUST_KEY"));
+  if (!key) return report(key.error());
+  req.require_signature = *key;
   const RunOptions run = req.isolation;
   req.on_exit = [&run](const RunOutcome& outcome) { print_resource_summary(run, outcome); };
   auto status = app::enforce(req, cli::reporter());
@@ -31,13 +37,17 @@ Runner add_enforce(CLI::App& app) {
                   "'unconfined' for no syscall filter at all");
   sub->add_option("--apparmor", o->apparmor,
                   "Switch to this already loaded AppArmor profile at exec (kernels with AppArmor only)");
+  auto* require_signature = sub->add_option(
+      "--require-signature", o->require_signature,
+      "Refuse, before CMD starts, a --profile DIR that is not signed by this Ed25519 public key or was changed "
+      "since (also: PROFILE_CONTENT_TRUST=1 with PROFILE_TRUST_KEY=PUB)");
   add_run_options(sub, o->isolation);
   sub->add_option("command", o->command, "Command and arguments (after --)")->required();
   sub->footer(
       "Exit status: the command's own (128+N when killed by signal N); 125 when profile\n"
       "itself fails (bad profile, setup error), 126 when the command cannot be executed,\n"
       "127 when it is not found.");
-  return [o] { return run_enforce(*o); };
+  return [o, require_signature] { return run_enforce(*o, require_signature->count() > 0); };
 }
 
 }  // namespace profile::cli

@@ -16,5 +16,8 @@ Runner add_merge(CLI::App& app);
 Runner add_diff(CLI::App& app);
 Runner add_check(CLI::App& app);
 Runner add_lint(CLI::App& app);
+Runner add_keygen(CLI::App& app);
+Runner add_sign(CLI::App& app);
+Runner add_verify(CLI::App& app);
 
 }  // namespace profile::cli

@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
   add(profile::cli::add_diff);
   add(profile::cli::add_check);
   add(profile::cli::add_lint);
+  add(profile::cli::add_keygen);
+  add(profile::cli::add_sign);
+  add(profile::cli::add_verify);
 
   try {
     app.parse(argc, argv);

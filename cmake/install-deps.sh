@@ -6,7 +6,7 @@ PKGS=(
   cmake g++ make pkg-config
   libseccomp-dev libbpf-dev bpftool clang llvm libelf-dev zlib1g-dev
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libgtest-dev libgmock-dev
-  libcap-dev libcap2-bin apparmor runc busybox iproute2 python3 strace procps hyperfine
+  libcap-dev libssl-dev libcap2-bin apparmor runc busybox iproute2 python3 strace procps hyperfine
   # the programs of the corpus (tests/corpus, docs/corpus.md)
   git gcc make tar xz-utils perl sqlite3 jq openssl curl redis-server
   podman  # the container runtime tests run podman with runc; it brings conmon

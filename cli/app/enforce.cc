@@ -15,6 +15,9 @@ namespace profile::app {
 Result<int> enforce(const EnforceRequest& o, const Reporter& reporter) {
   if (!o.profile_dir.empty() && !o.seccomp.empty())
     return make_error("give at most one of --profile DIR or --seccomp FILE");
+  if (!o.require_signature.empty() && o.profile_dir.empty())
+    return make_error("a signature by " + o.require_signature +
+                      " is required, and only a profile directory can be signed: give a signed --profile DIR");
   RunSpec spec;
   spec.argv = o.command;
   // Docker's spelling for "no filter at all"; a file of that name is ./unconfined.
@@ -27,7 +30,7 @@ Result<int> enforce(const EnforceRequest& o, const Reporter& reporter) {
   std::optional<ProfileDirLock> dir_lock;
   std::string seccomp_json;  // compiled instead of seccomp_path when set
   if (!o.profile_dir.empty()) {
-    PROFILE_TRY(plan, load_profile_dir_plan(o.profile_dir, o.apparmor.empty(), reporter));
+    PROFILE_TRY(plan, load_profile_dir_plan(o.profile_dir, o.apparmor.empty(), reporter, o.require_signature));
     if (plan.lock) dir_lock.emplace(std::move(*plan.lock));
     base_caps = std::move(plan.caps);
     hostname = plan.name;

@@ -18,6 +18,9 @@ struct EnforceRequest {
   std::string profile_dir;  // --profile
   std::string seccomp;      // --seccomp FILE, or "unconfined"
   std::string apparmor;     // --apparmor NAME
+  // --require-signature PUB (or PROFILE_CONTENT_TRUST's key): --profile DIR
+  // must be signed by it; "" for no signature check.
+  std::string require_signature;
   std::vector<std::string> command;
   IsolationOptions isolation;
   // Called once the workload has ended, before the closing notes: the CLI

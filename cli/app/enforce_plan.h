@@ -23,7 +23,8 @@ struct ProfileDirPlan {
   std::set<std::string> caps;         // from caps.txt
   std::string seccomp_path;           // DIR/seccomp.json
   // When the profile names container runtimes: seccomp.json without their
-  // calls, which enforce compiles instead of the file. Empty: the file.
+  // calls, which enforce compiles instead of the file; with a signature
+  // required, always set (the checked bytes). Empty: the file.
   std::string seccomp_json;
   std::string apparmor_exec;          // "exec NAME"; empty: none
   std::optional<LandlockPlan> landlock;
@@ -32,11 +33,17 @@ struct ProfileDirPlan {
 // caps.txt: one capability a line; empty lines and '#' comments are
 // skipped. Errors name the file and line.
 Result<std::set<std::string>> read_caps_file(const std::string& path);
+// The same for caps.txt's text; `path` names it in errors.
+Result<std::set<std::string>> parse_caps_text(const std::string& text, const std::string& path);
 
 // Loads `dir` (checked whole against its manifest) under its shared lock.
 // With `choose_apparmor`, AppArmor is loaded when the kernel has it;
 // Landlock is used whenever the kernel has it (both when both: AppArmor 3
 // has no port rules). Notes (what is not enforced and why) go to `reporter`.
-Result<ProfileDirPlan> load_profile_dir_plan(const std::string& dir, bool choose_apparmor, const Reporter& reporter);
+// With `require_signature` (a public key file), the directory must be
+// signed by that key as it is now (cli/app/signing.h), and every file is
+// taken from the bytes that were checked, read once.
+Result<ProfileDirPlan> load_profile_dir_plan(const std::string& dir, bool choose_apparmor, const Reporter& reporter,
+                                             const std::string& require_signature = "");
 
 }  // namespace profile

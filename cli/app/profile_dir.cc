@@ -154,6 +154,8 @@ Result<std::optional<std::string>> read_yaml_text(const std::string& path) {
   return std::optional<std::string>(std::move(out));
 }
 
+}  // namespace
+
 // Parses SHA256SUMS strictly: it decides whether a profile is enforced, so
 // anything but the exact lines we write is an error naming the line.
 Result<std::map<std::string, std::string>> parse_manifest(const std::string& text, const std::string& path) {
@@ -178,6 +180,8 @@ Result<std::map<std::string, std::string>> parse_manifest(const std::string& tex
     if (!out.count(std::string(f))) return make_error(path + " has no entry for " + std::string(f));
   return out;
 }
+
+namespace {
 
 // Names the files of `dir` whose content is not what the manifest says, in
 // the manifest's order. Empty when the directory has no manifest. A

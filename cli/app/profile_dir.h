@@ -5,6 +5,7 @@
 // recognised as a mix of two generations and refused instead of enforced.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,11 @@ inline constexpr const char* kManifestName = "SHA256SUMS";
 
 // Lowercase hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
+
+// Parses SHA256SUMS strictly (file name -> digest): it decides whether a
+// profile is enforced, so anything but the exact lines we write is an error
+// naming the line of `path`.
+Result<std::map<std::string, std::string>> parse_manifest(const std::string& text, const std::string& path);
 
 
 // How much of a directory must belong to the manifest's generation.
