@@ -22,7 +22,7 @@ Profile base() {
   p.files["/var/log/web/*.log"] = {"append", "create", "write"};
   p.files["/proc/@{pid}/status"] = {"read"};
   p.network.ports.insert(PortRule{"bind", "tcp", 8080});
-  p.capabilities["NET_BIND_SERVICE"] = CapEvidence{"observed", "bind tcp port 80"};
+  p.capabilities["NET_BIND_SERVICE"] = CapEvidence{CapEvidenceKind::kObserved, "bind tcp port 80"};
   return p;
 }
 
@@ -41,7 +41,7 @@ TEST(WorkflowDiff, ListsEachSectionAddedAndDropped) {
   n.files["/home/web/data"] = {"read", "write"};
   n.network.ports.insert(PortRule{"connect", "tcp", 5432});
   n.network.sockets.insert(SocketRule{"inet", "stream", 0});
-  n.capabilities["SYS_ADMIN"] = CapEvidence{"observed", "mount"};
+  n.capabilities["SYS_ADMIN"] = CapEvidence{CapEvidenceKind::kObserved, "mount"};
   n.capabilities.erase("NET_BIND_SERVICE");
   add_widening(&n, "syscall-family", "syscall x86_64 getpid", "why", {});
   auto d = diff_profiles(base(), n);

@@ -118,7 +118,7 @@ TEST(WorkflowLint, SeccompNotJsonOrWithoutDefaultAction) {
 
 TEST(WorkflowLint, ProfileGrantsSysAdmin) {
   Profile p = clean();
-  p.capabilities["SYS_ADMIN"] = CapEvidence{"observed", "mount"};
+  p.capabilities["SYS_ADMIN"] = CapEvidence{CapEvidenceKind::kObserved, "mount"};
   std::string dir;
   auto f = lint_dir_with(p, "", "", &dir);
   EXPECT_TRUE(has(f, dir + "/profile.json: grants capability SYS_ADMIN")) << all(f);

@@ -22,7 +22,7 @@ Profile shard(int i) {
   if (i == 1) {
     p.syscalls["x86_64"].insert("getpid");
     p.files["/etc/passwd"] = {"read"};
-    p.capabilities["NET_BIND_SERVICE"] = CapEvidence{"observed", "bind tcp port 80"};
+    p.capabilities["NET_BIND_SERVICE"] = CapEvidence{CapEvidenceKind::kObserved, "bind tcp port 80"};
     add_widening(&p, "syscall-family", "syscall x86_64 getpid", "one reason", {"a"});
   }
   if (i == 2) {
@@ -31,7 +31,7 @@ Profile shard(int i) {
     p.network.ports.insert(PortRule{"connect", "tcp", 443});
     add_widening(&p, "syscall-family", "syscall x86_64 getpid", "another reason", {"b"});
   }
-  if (i == 3) p.capabilities["NET_BIND_SERVICE"] = CapEvidence{"inferred", "other evidence"};
+  if (i == 3) p.capabilities["NET_BIND_SERVICE"] = CapEvidence{CapEvidenceKind::kInferred, "other evidence"};
   return p;
 }
 
