@@ -20,17 +20,21 @@ Result<std::string> read_text_file(const std::string& path, size_t max_bytes) {
   struct stat st;
   if (fstat(fd.get(), &st) != 0) return make_error("cannot stat '" + path + "': " + errstr(errno));
   if (S_ISDIR(st.st_mode)) return make_error("'" + path + "' is a directory");
+  return read_fd_bounded(fd.get(), "'" + path + "'", max_bytes);
+}
+
+Result<std::string> read_fd_bounded(int fd, const std::string& shown, size_t max_bytes) {
   std::string out;
   char buf[65536];
   for (;;) {
-    ssize_t n = read(fd.get(), buf, sizeof(buf));
+    ssize_t n = read(fd, buf, sizeof(buf));
     if (n < 0) {
       if (errno == EINTR) continue;
-      return make_error("cannot read '" + path + "': " + errstr(errno));
+      return make_error("cannot read " + shown + ": " + errstr(errno));
     }
     if (n == 0) break;
     if (out.size() + static_cast<size_t>(n) > max_bytes)
-      return make_error("'" + path + "' is larger than " + std::to_string(max_bytes) + " bytes");
+      return make_error(shown + " is larger than " + std::to_string(max_bytes) + " bytes");
     out.append(buf, static_cast<size_t>(n));
   }
   return out;

@@ -14,6 +14,9 @@ namespace profile {
 // The whole of `path`, refused when it is a directory or larger than
 // `max_bytes`; errors name the path.
 Result<std::string> read_text_file(const std::string& path, size_t max_bytes = 64 << 20);
+// The rest of an open file, refused past `max_bytes`; errors name it as
+// `shown` (already quoted or escaped by the caller).
+Result<std::string> read_fd_bounded(int fd, const std::string& shown, size_t max_bytes);
 
 // Reads at most cap-1 bytes of a small file (/proc, /sys) into `buf`,
 // NUL-terminated, without allocating. Returns the length, or -1 when it

@@ -37,6 +37,17 @@ Result<std::set<std::string>> parse_caps_text(const std::string& text, const std
 
 namespace {
 
+// enforce installs the filter itself right before execve, so no container
+// runtime code runs under it: leaving the runtimes' calls out keeps the
+// workload from calling setuid, capset, prctl and the like. Rendered from
+// the profile.json the manifest (or signature) check vouched for, so it is
+// that directory's seccomp.json minus those calls.
+Result<std::string> seccomp_without_runtimes(const Profile& p) {
+  Profile own = p;
+  own.runtimes.clear();
+  return render_seccomp(own);
+}
+
 // The signed path of load_profile_dir_plan: the same plan from the bytes the
 // signature check read, so a file swapped after the check is never used.
 Result<ProfileDirPlan> load_signed_plan(ProfileDirPlan plan, const std::string& dir, bool choose_apparmor,
@@ -52,11 +63,7 @@ Result<ProfileDirPlan> load_signed_plan(ProfileDirPlan plan, const std::string& 
   plan.name = p.name;
   plan.seccomp_path = dir + "/seccomp.json";
   if (!p.runtimes.empty()) {
-    // As in the unsigned path: the filter without the container runtimes'
-    // calls, rendered from the checked profile.json.
-    Profile own = p;
-    own.runtimes.clear();
-    PROFILE_TRY(text, render_seccomp(own));
+    PROFILE_TRY(text, seccomp_without_runtimes(p));
     plan.seccomp_json = std::move(text);
   } else {
     const std::string& seccomp = files.at("seccomp.json");
@@ -108,13 +115,7 @@ Result<ProfileDirPlan> load_profile_dir_plan(const std::string& dir, bool choose
   plan.name = p.name;
   plan.seccomp_path = dir + "/seccomp.json";
   if (!p.runtimes.empty()) {
-    // enforce installs the filter itself right before execve, so no
-    // runtime code runs under it: leaving the runtime's calls out keeps the
-    // workload from calling setuid, capset, prctl and the like. The
-    // manifest check above makes this seccomp.json minus those calls.
-    Profile own = p;
-    own.runtimes.clear();
-    PROFILE_TRY(text, render_seccomp(own));
+    PROFILE_TRY(text, seccomp_without_runtimes(p));
     plan.seccomp_json = std::move(text);
   }
   if (choose_apparmor) {

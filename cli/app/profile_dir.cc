@@ -138,19 +138,7 @@ Result<std::optional<std::string>> read_yaml_text(const std::string& path) {
   struct stat st;
   if (fstat(fd.get(), &st) != 0) return make_error("cannot stat '" + path + "': " + errstr(errno));
   if (!S_ISREG(st.st_mode)) return make_error("'" + path + "' is not a regular file");
-  std::string out;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = read(fd.get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return make_error("cannot read '" + path + "': " + errstr(errno));
-    }
-    if (n == 0) break;
-    if (out.size() + static_cast<size_t>(n) > kMaxProfileYamlBytes)
-      return make_error("'" + path + "' is larger than " + std::to_string(kMaxProfileYamlBytes) + " bytes");
-    out.append(buf, static_cast<size_t>(n));
-  }
+  PROFILE_TRY(out, read_fd_bounded(fd.get(), "'" + path + "'", kMaxProfileYamlBytes));
   return std::optional<std::string>(std::move(out));
 }
 

@@ -53,20 +53,7 @@ Result<std::string> read_once(int dirfd, const std::string& name, const std::str
   struct stat st;
   if (fstat(fd.get(), &st) != 0) return make_error("cannot stat " + shown + ": " + errstr(errno));
   if (!S_ISREG(st.st_mode)) return make_error(shown + " is not a regular file");
-  std::string out;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = read(fd.get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return make_error("cannot read " + shown + ": " + errstr(errno));
-    }
-    if (n == 0) break;
-    if (out.size() + static_cast<size_t>(n) > max_bytes)
-      return make_error(shown + " is larger than " + std::to_string(max_bytes) + " bytes");
-    out.append(buf, static_cast<size_t>(n));
-  }
-  return out;
+  return read_fd_bounded(fd.get(), shown, max_bytes);
 }
 
 bool is_signed_name(const std::string& name) {
