@@ -100,26 +100,34 @@ std::string summarize(const Profile& p) {
   }
   o << "\n";
   if (!p.widenings.empty()) {
-    // A reviewer's list of everything granted beyond what was observed.
-    o << "  widened beyond the recording (" << p.widenings.size() << "):\n";
-    size_t shown = 0;
-    size_t runtime_calls = 0;
-    for (const auto& w : p.widenings) {
-      // One line for them all: the same list for every workload, in profile.json.
-      if (w.kind == "runtime") {
-        ++runtime_calls;
+    // A reviewer's overview: one line per kind, with its count and the first
+    // rules; every rule with its reason and evidence is in profile.json.
+    o << "  widened beyond the recording (" << p.widenings.size() << "; each with its reason in profile.json "
+      << "\"widenings\"):\n";
+    std::map<std::string, std::vector<const Widening*>> kinds;
+    for (const auto& w : p.widenings) kinds[w.kind].push_back(&w);
+    for (const auto& [kind, list] : kinds) {
+      // The same list for every workload.
+      if (kind == "runtime") {
+        o << "    runtime: " << list.size() << " syscalls container runtimes (" << runtimes_to_string(p.runtimes)
+          << ") make after installing the filter (--runtime none leaves them out)\n";
         continue;
       }
-      if (shown == 20) {
-        o << "    ... " << (p.widenings.size() - shown) << " more in profile.json \"widenings\"\n";
-        break;
+      o << "    " << kind << " (" << list.size() << "): ";
+      constexpr size_t kExamples = 3;
+      for (size_t i = 0; i < list.size() && i < kExamples; ++i) {
+        const std::string& rule = list[i]->rule;
+        // Syscalls read better by name: "syscall x86_64 readlinkat" -> "readlinkat (x86_64)".
+        std::string shown = rule;
+        if (rule.rfind("syscall ", 0) == 0) {
+          auto sp = rule.find(' ', 8);
+          if (sp != std::string::npos) shown = rule.substr(sp + 1) + " (" + rule.substr(8, sp - 8) + ")";
+        }
+        o << (i ? ", " : "") << printable_message(shown);
       }
-      o << "    " << w.kind << ": " << printable_message(w.rule) << " (" << printable_message(w.reason) << ")\n";
-      ++shown;
+      if (list.size() > kExamples) o << ", +" << (list.size() - kExamples) << " more";
+      o << "\n";
     }
-    if (runtime_calls > 0)
-      o << "    runtime: " << runtime_calls << " syscalls container runtimes (" << runtimes_to_string(p.runtimes)
-        << ") make after installing the filter (--runtime none leaves them out)\n";
   }
   if (!p.recording.complete)
     o << "  WARNING: recording incomplete (" << p.recording.lost_events

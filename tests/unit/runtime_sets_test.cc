@@ -136,7 +136,7 @@ TEST(RuntimeSets, SummaryGivesThemOneLine) {
   add_widening(&p, "syscall-family", "syscall x86_64 readlinkat", "readlink was recorded", {"readlink"});
   ASSERT_TRUE(apply_runtimes(&p, {"runc"}).ok());
   std::string s = summarize(p);
-  EXPECT_NE(s.find("syscall-family: syscall x86_64 readlinkat"), std::string::npos) << s;
+  EXPECT_NE(s.find("syscall-family (1): readlinkat (x86_64)"), std::string::npos) << s;
   EXPECT_NE(s.find("    runtime: "), std::string::npos) << s;
   EXPECT_NE(s.find("container runtimes (runc)"), std::string::npos) << s;
   EXPECT_EQ(s.find("runtime: syscall"), std::string::npos) << s;
