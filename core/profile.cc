@@ -41,6 +41,7 @@ const std::vector<std::string>& widening_kinds() {
       "collapse",        // several files of one directory became dir/*
       "content-tree",    // a read-only tree read in several places
       "created-tree",    // a directory the workload created is its own
+      "data-tree",       // the working directory or an operand the user launched it with
       "error-path",      // what every process needs to report an error and exit
       "interpreter",     // what execve needs to run a granted executable
       "manual",          // added by hand in profile.yaml

@@ -4,7 +4,12 @@
 // keeps the widening to one path component where it can.
 #include "profilegen/files.h"
 
+#include <pwd.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <climits>
 #include <map>
 #include <set>
 #include <string_view>
@@ -144,6 +149,30 @@ void sort_and_merge(std::vector<Rule>* rules) {
   rules->resize(out);
 }
 
+// What a data tree takes in: the data itself. Executing or mapping code
+// from the workload's directory stays a rule of its own.
+constexpr uint32_t kDataBits = kAccessRead | kAccessWrite | kAccessAppend | kAccessCreate | kAccessDelete |
+                               kAccessLink | kAccessLock | kAccessChmod | kAccessList;
+
+std::string pattern_of_path(std::string_view path) {
+  std::string out;
+  size_t i = 1;
+  while (i <= path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out += '/';
+    append_pattern_escaped(&out, path.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+std::string access_list(uint32_t bits) {
+  std::string out;
+  for (const auto& n : access_to_names(bits)) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 }  // namespace
 
 bool split_temp_name(const std::string& base, bool deleted, std::string* stem, std::string* ext) {
@@ -202,6 +231,91 @@ bool split_temp_name(const std::string& base, bool deleted, std::string* stem, s
   if (word_then_number) return false;
   *stem = rest.substr(0, rest.size() - 6);
   return true;
+}
+
+const char* data_root_refused(const std::string& dir) {
+  std::vector<std::string_view> comps;
+  if (!split_observed(dir, &comps)) return "not an absolute path";
+  std::string canonical;
+  for (auto c : comps) canonical += "/" + std::string(c);
+  if (canonical != dir) return "not a canonical path";
+  if (comps.empty()) return "the root directory";
+  if (comps.size() == 1) return "a top-level directory as a whole";
+  if (no_directory_grant(dir)) return "a system tree";
+  for (const char* area : {"dev", "run", "proc", "sys"})
+    if (comps[0] == area) return "a kernel or runtime tree";
+  if (comps.size() == 2 && comps[0] == "home") return "a home directory as a whole";
+  if (comps.size() == 2 && comps[0] == "var") return "a whole area of /var";
+  if (sensitive_entry(dir, true)) return "in a sensitive area";
+  FlatPattern tree, area;
+  if (!parse_path_pattern(pattern_of_path(dir) + "/**", &tree)) return "not a valid path";
+  for (const auto& sp : sensitive_paths()) {
+    if (!parse_path_pattern(sp.pattern, &area)) continue;
+    if (pattern_may_reach(tree, area)) return "it holds a sensitive path";
+  }
+  return nullptr;
+}
+
+namespace {
+
+std::string real_path(const std::string& p) {
+  char buf[PATH_MAX];
+  if (::realpath(p.c_str(), buf) == nullptr) return "";
+  return buf;
+}
+
+bool strictly_beneath(const std::string& path, const std::string& dir) {
+  if (dir == "/") return path.size() > 1 && path[0] == '/';
+  return path.size() > dir.size() + 1 && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
+}
+
+// Checks that need the file system: a shared sticky directory holds other
+// users' files, a home directory their credentials.
+bool refused_here(const std::string& dir) {
+  if (data_root_refused(dir) != nullptr) return true;
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return true;
+  if ((st.st_mode & S_ISVTX) && (st.st_mode & S_IWOTH)) return true;
+  bool home = false;
+  setpwent();
+  while (struct passwd* pw = getpwent()) {
+    if (pw->pw_dir == nullptr || pw->pw_dir[0] != '/' || std::string_view(pw->pw_dir) == "/") continue;
+    std::string h = pw->pw_dir;
+    if (h == dir || strictly_beneath(h, dir)) home = true;
+  }
+  endpwent();
+  return home;
+}
+
+}  // namespace
+
+std::vector<DataRoot> resolve_data_roots(const std::string& cwd, const std::vector<std::string>& argv) {
+  std::string base = real_path(cwd);
+  if (base.empty()) return {};
+  if (!refused_here(base)) return {{base, "the working directory"}};
+  std::vector<DataRoot> out;
+  for (size_t i = 1; i < argv.size(); ++i) {
+    std::string word = argv[i];
+    if (!word.empty() && word[0] == '-') {
+      auto eq = word.find('=');
+      if (eq == std::string::npos) continue;
+      word = word.substr(eq + 1);
+    }
+    if (word.empty() || word.size() >= PATH_MAX) continue;
+    std::string real = real_path(word[0] == '/' ? word : base + "/" + word);
+    if (real.empty() || !strictly_beneath(real, base)) continue;  // a symlink out of it names nothing here
+    struct stat st;
+    if (::stat(real.c_str(), &st) != 0) continue;
+    std::string dir = S_ISDIR(st.st_mode) ? real : S_ISREG(st.st_mode) ? std::string(parent_of(real)) : "";
+    if (dir.empty() || !strictly_beneath(dir, base) || refused_here(dir)) continue;
+    bool nested = false;
+    for (const auto& r : out) nested = nested || r.path == dir || strictly_beneath(dir, r.path);
+    if (nested) continue;
+    out.erase(std::remove_if(out.begin(), out.end(), [&](const DataRoot& r) { return strictly_beneath(r.path, dir); }),
+              out.end());
+    out.push_back({dir, "the argument '" + escape_path_bytes(argv[i]) + "' names"});
+  }
+  return out;
 }
 
 namespace {
@@ -285,6 +399,41 @@ std::string content_tree_of(std::string_view pattern) {
   return out;
 }
 
+// What a workload may do on a file or tree it created itself: read it back,
+// rewrite or truncate it, remove it, and so replace it by a rename (remove
+// the old name, create the new). A checkout, a snapshot, a cache or a lock
+// file is read, replaced or deleted on a later run, whatever the recording
+// happened to show.
+constexpr uint32_t kOwnBits = kAccessRead | kAccessWrite | kAccessCreate | kAccessDelete;
+
+// The shared temporary directories: rights for a file made there go on the
+// directory, which holds everyone's files; the literal access stays.
+bool shared_temp_dir(std::string_view dir) { return dir == "/tmp" || dir == "/var/tmp" || dir == "/dev/shm"; }
+
+// A file (or directory) the workload created, outside the system
+// directories, the shared temporary ones and the sensitive paths, gets the
+// rights on its own creation beyond the literally observed bits.
+void widen_created_files(std::vector<Rule>* rules, WideningLog* log) {
+  for (auto& r : *rules) {
+    if (!r.literal || !(r.bits & kAccessCreate)) continue;
+    std::string_view parent = parent_of(r.pattern);
+    // Its rights go on `parent` (landlock_gen.cc): never "/" or a top-level directory.
+    if (no_directory_grant(parent) || shared_temp_dir(parent) || parent_of(parent) == "/" ||
+        sensitive_entry(r.pattern, true))
+      continue;
+    bool dir = (r.bits & kAccessList) != 0;
+    uint32_t own = dir ? kAccessDelete : kOwnBits;  // a directory's content is its tree's rule
+    if ((r.bits | own) == r.bits) continue;
+    log->add("created-tree", r.pattern, r.pattern + " (" + access_list(r.bits) + ")");
+    log->set_reason("created-tree", r.pattern,
+                    std::string("the workload created this ") + (dir ? "directory" : "file") +
+                        " during the recording: it is its own, so it may also " +
+                        (dir ? "remove it" : "read it back, rewrite, remove or replace it") +
+                        " (recorded: " + access_list(r.bits) + ")");
+    r.bits |= own;
+  }
+}
+
 // Created directories are the workload's data: each topmost one (outside
 // the no_directory_grant areas and the sensitive paths) takes everything the
 // workload did beneath it into one `dir/**` rule.
@@ -315,10 +464,63 @@ void fold_created_trees(std::vector<Rule>* rules, WideningLog* log) {
   for (auto& [tree, bits] : trees) {
     std::string root = tree.substr(0, tree.size() - 3);
     log->set_reason("created-tree", tree,
-                    "the workload created " + root +
-                        " during the recording: the tree is its own data, so what it did beneath it is granted "
-                        "beneath it, and creating it again beneath " + std::string(parent_of(root)));
-    kept.push_back({tree, bits, false});
+                    "the workload created " + root + " during the recording: the tree is its own data, so " +
+                        (shared_temp_dir(parent_of(root)) || root.find_first_of("*@") != std::string::npos
+                             ? std::string("what it did beneath it (") + access_list(bits) + ") is granted beneath it"
+                             : "it may read, write, create and remove beneath it (recorded: " + access_list(bits) + ")") +
+                        ", and create it again beneath " + std::string(parent_of(root)));
+    // Its rights go on the directory it is created in (landlock_gen.cc): in
+    // a shared temporary directory only what was recorded.
+    // A pattern root (a temporary name) goes on its fixed prefix, the shared
+    // directory itself.
+    bool shared = shared_temp_dir(parent_of(root)) || root.find_first_of("*@") != std::string::npos;
+    kept.push_back({tree, shared ? bits : bits | kOwnBits | kAccessList, false});
+  }
+  sort_and_merge(&kept);
+  *rules = std::move(kept);
+}
+
+// The launch's data trees: each root the user named (data_root_refused
+// checked again here, whatever built the list) takes every rule beneath it
+// into one `root/**` with the union of the data accesses used there. Only
+// roots something was done beneath become a rule.
+void fold_data_trees(std::vector<Rule>* rules, const std::vector<DataRoot>& roots, WideningLog* log) {
+  std::vector<std::pair<std::string, const DataRoot*>> accepted;  // pattern form, root
+  for (const auto& r : roots)
+    if (data_root_refused(r.path) == nullptr) accepted.push_back({pattern_of_path(r.path), &r});
+  if (accepted.empty()) return;
+  // Outermost first, so a nested root folds into the one above it.
+  std::sort(accepted.begin(), accepted.end());
+  std::map<std::string, std::pair<uint32_t, const DataRoot*>> trees;  // rule -> bits, root
+  std::vector<bool> folded(rules->size(), false);
+  for (size_t i = 0; i < rules->size(); ++i) {
+    const Rule& r = (*rules)[i];
+    if (r.bits & ~kDataBits) continue;  // executed or mapped: its own rule
+    for (const auto& [root, origin] : accepted) {
+      if (r.pattern.size() <= root.size() + 1 || r.pattern.compare(0, root.size(), root) != 0 ||
+          r.pattern[root.size()] != '/')
+        continue;
+      std::string tree = root + "/**";
+      auto& t = trees[tree];
+      t.first |= r.bits;
+      t.second = origin;
+      log->add("data-tree", tree, r.pattern);
+      folded[i] = true;
+      break;
+    }
+  }
+  if (trees.empty()) return;
+  std::vector<Rule> kept;
+  for (size_t i = 0; i < rules->size(); ++i)
+    if (!folded[i]) kept.push_back(std::move((*rules)[i]));
+  for (auto& [tree, t] : trees) {
+    t.first |= kAccessList;  // what is granted beneath it may be reached through its directories
+    log->set_reason("data-tree", tree,
+                    t.second->origin + " " + escape_path_bytes(t.second->path) +
+                        " is the workload's data as the user launched it, and the recording used files beneath it (" +
+                        access_list(t.first & ~kAccessList) +
+                        "): another run uses other files there, so that access is granted beneath it");
+    kept.push_back({tree, t.first, false});
   }
   sort_and_merge(&kept);
   *rules = std::move(kept);
@@ -399,7 +601,7 @@ std::map<std::string, std::set<std::string>> generalise_files(const Observations
   return std::move(p.files);
 }
 
-void generalise_files(const Observations& obs, Profile* profile) {
+void generalise_files(const Observations& obs, Profile* profile, const std::vector<DataRoot>& data_roots) {
   WideningLog log;
   // Visits every observed path once with its bits; executed images are also
   // read by the kernel to execute them.
@@ -480,6 +682,8 @@ void generalise_files(const Observations& obs, Profile* profile) {
   });
   sort_and_merge(&rules);
   fold_created_trees(&rules, &log);
+  widen_created_files(&rules, &log);
+  fold_data_trees(&rules, data_roots, &log);
   fold_content_trees(&rules, &log);
 
   // Pass 2: many literal files of one directory with one access set collapse

@@ -15,7 +15,8 @@ namespace profile {
 // Observed paths -> generalised path rules with access names in p->files;
 // every rule granted beyond what was observed is added to p->widenings with
 // its reason and the observations behind it (docs/generalisation.md).
-void generalise_files(const Observations& obs, Profile* p);
+// `data_roots` (resolve_data_roots) become data-tree widenings.
+void generalise_files(const Observations& obs, Profile* p, const std::vector<DataRoot>& data_roots = {});
 // The rules alone, for callers that do not keep the widenings.
 std::map<std::string, std::set<std::string>> generalise_files(const Observations& obs);
 // Directories where creating, removing or linking one name must never become

@@ -12,6 +12,7 @@
 #include "core/names.h"
 #include "core/observations.h"
 #include "core/profile.h"
+#include "profilegen/files.h"
 
 namespace profile {
 
@@ -20,6 +21,9 @@ struct BuildOptions {
   // timing-dependent calls are still added: without them the same program
   // fails on the same input under other output or timing.
   bool exact = false;
+  // The workload's data trees (resolve_data_roots, computed before the
+  // run); `exact` leaves them out.
+  std::vector<DataRoot> data_roots;
 };
 // Observations -> Profile (syscall numbers to names, the syscalls the
 // recording implies, generalised files, network, capabilities). Fails on

@@ -36,7 +36,7 @@ Result<Profile> profile_from_observations(const Observations& obs, const std::st
     r.values = std::move(values);
     p.args.insert(std::move(r));
   }
-  generalise_files(obs, &p);
+  generalise_files(obs, &p, options.exact ? std::vector<DataRoot>{} : options.data_roots);
   p.network = network_from_observations(obs);
   p.capabilities = infer_capabilities(obs);
   p.recording.tracer = obs.tracer;

@@ -1,6 +1,9 @@
 #include "cli/app/record.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <climits>
 
 #include "cli/app/profile_dir.h"
 #include "cli/app/traced_run.h"
@@ -16,6 +19,7 @@ namespace profile {
 Result<Profile> save_recording(const Observations& obs, const SaveRequest& req, const Reporter& reporter) {
   BuildOptions build;
   build.exact = req.exact;
+  build.data_roots = req.data_roots;
   PROFILE_TRY(recorded, profile_from_observations(obs, req.name, build));
   Profile p = req.base ? merge_profiles(*req.base, recorded) : recorded;
   bool appended = req.base.has_value();
@@ -89,6 +93,7 @@ Result<RecordResult> record(const RecordRequest& o, const Reporter& reporter) {
   }
 
   Observations obs;
+  std::vector<DataRoot> data_roots;
   int exit_code = 0;
   RunSpec spec;
   TracerKind kind = TracerKind::kAuto;
@@ -114,6 +119,16 @@ Result<RecordResult> record(const RecordRequest& o, const Reporter& reporter) {
     PROFILE_TRY(tracer, make_tracer(kind, &fallback));
     if (!fallback.empty()) report(reporter, fallback);
     spec.argv = o.command;
+    // From how the user launched it, before it runs: nothing the workload
+    // does can move them. A --rootfs run sees other paths than these.
+    if (o.isolation.rootfs.empty()) {
+      std::string cwd = o.isolation.workdir;
+      if (cwd.empty()) {
+        char buf[PATH_MAX];
+        if (getcwd(buf, sizeof buf) != nullptr) cwd = buf;
+      }
+      if (!cwd.empty()) data_roots = resolve_data_roots(cwd, o.command);
+    }
     // Recorded under the conditions it will be enforced in: the same
     // isolation options, Docker's default capabilities as the base.
     PROFILE_TRY(apply_isolation(o.isolation,
@@ -133,6 +148,7 @@ Result<RecordResult> record(const RecordRequest& o, const Reporter& reporter) {
   save.base = std::move(base);
   save.allow_loss = o.allow_loss;
   save.exact = o.exact;
+  save.data_roots = std::move(data_roots);
   save.verify_caps = o.verify_caps;
   save.spec = &spec;
   save.kind = kind;

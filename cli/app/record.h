@@ -15,6 +15,7 @@
 #include "core/observations.h"
 #include "core/profile.h"
 #include "core/reporter.h"
+#include "profilegen/files.h"
 #include "runner/supervisor.h"
 #include "tracer/tracer.h"
 
@@ -29,7 +30,9 @@ struct SaveRequest {
   // failure below does not wait for the lock.
   std::optional<Profile> base;
   bool allow_loss = false;
-  bool exact = false;  // --exact: no syscall-family widenings
+  bool exact = false;  // --exact: no syscall-family widenings, no data trees
+  // The workload's data trees, resolved from its launch before it ran.
+  std::vector<DataRoot> data_roots;
   // --verify-caps: replay `spec` with the `kind` recorder.
   bool verify_caps = false;
   const RunSpec* spec = nullptr;

@@ -130,7 +130,30 @@ void ref_fold_trees(std::map<std::string, uint32_t>* rules) {
     trees[root + "/**"] |= it->second;
     it = rules->erase(it);
   }
-  for (const auto& [t, b] : trees) (*rules)[t] |= b;
+  // Own creations (docs/generalisation.md): read, write, create, delete
+  // beyond what was recorded, except in the shared temporary directories.
+  constexpr uint32_t own = kAccessRead | kAccessWrite | kAccessCreate | kAccessDelete;
+  auto shared = [](const std::string& d) { return d == "/tmp" || d == "/var/tmp" || d == "/dev/shm"; };
+  for (const auto& [t, b] : trees) {
+    std::string root = t.substr(0, t.size() - 3);
+    bool plain = !shared(ref_parent(root)) && root.find_first_of("*@") == std::string::npos;
+    (*rules)[t] |= plain ? b | own | kAccessList : b;
+  }
+  for (auto& [pat, bits] : *rules) {
+    std::string parent = ref_parent(pat);
+    bool literal = true;  // no wildcard outside an escape (\*, \xHH)
+    for (size_t i = 0; i < pat.size() && literal; ++i) {
+      if (pat[i] == '\\') {
+        i += i + 1 < pat.size() && pat[i + 1] == 'x' ? 3 : 1;
+        continue;
+      }
+      literal = pat[i] != '*' && pat[i] != '@';
+    }
+    if (!(bits & kAccessCreate) || !literal || no_directory_grant(parent) ||
+        shared(parent) || ref_parent(parent) == "/" || sensitive_entry(pat, true))
+      continue;
+    bits |= (bits & kAccessList) ? uint32_t{kAccessDelete} : own;
+  }
 
   constexpr uint32_t ro = kAccessRead | kAccessMmapExec | kAccessList;
   auto folds = [](const std::string& m, uint32_t b) { return (b & ~ro) == 0 && !ref_loader(m, b); };

@@ -65,9 +65,11 @@ TEST(PolicyFiles, PythonTempfileNamesIncludingAllLetterOnes) {
 TEST(PolicyFiles, OrdinaryCreatedNamesStayLiteral) {
   uint32_t c = kAccessCreate | kAccessWrite;
   auto r = gen({{"/tmp/output.log", c}, {"/var/lib/app/backup", c}, {"/srv/data/report2024", c}});
+  // Literal names; outside the shared temporary directories a file the
+  // workload created is its own (created-tree): read, write, delete too.
   Rules want = {{"/tmp/output.log", {"create", "write"}},
-                {"/var/lib/app/backup", {"create", "write"}},
-                {"/srv/data/report2024", {"create", "write"}}};
+                {"/var/lib/app/backup", {"create", "delete", "read", "write"}},
+                {"/srv/data/report2024", {"create", "delete", "read", "write"}}};
   EXPECT_EQ(r, want);
 }
 

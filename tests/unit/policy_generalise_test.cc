@@ -103,8 +103,8 @@ TEST(PolicyGeneralise, NestedCreatedDirectoriesFoldIntoTheTopmostTree) {
   o.add_file("/srv/data/out/a/b", kDir);
   o.add_file("/srv/data/out/a/b/f.txt", kAccessCreate | kAccessWrite | kAccessRead);
   Profile p = gen(o);
-  EXPECT_EQ(p.files, (Rules{{"/srv/data/out", {"create", "list"}},
-                            {"/srv/data/out/**", {"create", "list", "read", "write"}}}));
+  EXPECT_EQ(p.files, (Rules{{"/srv/data/out", {"create", "delete", "list"}},
+                            {"/srv/data/out/**", {"create", "delete", "list", "read", "write"}}}));
   auto ll = landlock(p);
   EXPECT_TRUE(rights_on(ll, "/srv/data").count("make_dir"));
   EXPECT_TRUE(rights_on(ll, "/srv/data").count("write_file"));
