@@ -8,7 +8,7 @@ PKGS=(
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libgtest-dev libgmock-dev
   libcap-dev libssl-dev libcap2-bin apparmor runc busybox iproute2 python3 strace procps hyperfine
   # the programs of the corpus (tests/corpus, docs/corpus.md)
-  git gcc make tar xz-utils perl sqlite3 jq openssl curl redis-server
+  git gcc make tar xz-utils perl sqlite3 jq openssl curl redis-server zip unzip tcl
   podman  # the container runtime tests run podman with runc; it brings conmon
 )
 missing=()

@@ -15,5 +15,3 @@ prepare() {
 record_job() { RECORD=(git -C repo switch feature); }
 enforce_job() { ENFORCE=(git -C repo switch main); }
 state() { ls repo; git -C repo status --short --branch; }
-KNOWN_FAILURE="F3 a file the workload created is not readable by it later: git deleting a work-tree file (docs/corpus.md)"
-KNOWN_DENIAL='Your local changes to the following files would be overwritten'

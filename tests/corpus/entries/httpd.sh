@@ -14,5 +14,3 @@ enforce_client() {
   curl -fsS "http://127.0.0.1:$PORT/about.html" && curl -fsS "http://127.0.0.1:$PORT/docs/guide.html" &&
     curl -sS -o /dev/null -w '%{http_code}\n' "http://127.0.0.1:$PORT/missing.html"
 }
-KNOWN_FAILURE="F1 other input files: pages not fetched during recording (docs/corpus.md)"
-KNOWN_DENIAL='returned error: 404'

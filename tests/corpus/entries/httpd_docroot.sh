@@ -10,5 +10,3 @@ enforce_job() { ENFORCE=(busybox httpd -f -p "127.0.0.1:$PORT" -h production); }
 ready() { curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz"; }
 record_client() { curl -fsS "http://127.0.0.1:$PORT/"; }
 enforce_client() { curl -fsS "http://127.0.0.1:$PORT/"; }
-KNOWN_FAILURE="F1 other input files: a server told to use another directory (docs/corpus.md)"
-KNOWN_DENIAL='returned error: 404'

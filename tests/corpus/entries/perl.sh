@@ -25,5 +25,3 @@ PL
 record_job() { RECORD=(perl report.pl sales-2023.csv summary-2023.txt); }
 enforce_job() { ENFORCE=(perl report.pl 2024/sales.csv 2024/summary.txt); }
 state() { cat 2024/summary.txt; }
-KNOWN_FAILURE="F1 other input files (docs/corpus.md)"
-KNOWN_DENIAL='2024/sales\.csv: Permission denied'

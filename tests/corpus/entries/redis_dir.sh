@@ -8,5 +8,3 @@ ready() { redis-cli -p "$PORT" ping | grep -q PONG; }
 record_client() { redis-cli -p "$PORT" set user:1 ann && redis-cli -p "$PORT" save; }
 enforce_client() { redis-cli -p "$PORT" set user:2 bob && redis-cli -p "$PORT" save && redis-cli -p "$PORT" dbsize; }
 state() { ls data-test data-prod; }
-KNOWN_FAILURE="F2 files created under a directory not created during recording: a server told to use another directory (docs/corpus.md)"
-KNOWN_DENIAL='\+ERR'

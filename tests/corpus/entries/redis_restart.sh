@@ -7,5 +7,3 @@ enforce_job() { redis_argv data; ENFORCE=("${REDIS[@]}"); }
 ready() { redis-cli -p "$PORT" ping | grep -q PONG; }
 record_client() { redis-cli -p "$PORT" set session:42 open && redis-cli -p "$PORT" save; }
 enforce_client() { redis-cli -p "$PORT" get session:42; }
-KNOWN_FAILURE="F3 a file the workload created is not readable by it later (docs/corpus.md)"
-KNOWN_DENIAL='Fatal error loading the DB: Permission denied'
