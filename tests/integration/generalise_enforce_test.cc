@@ -1,6 +1,7 @@
 // A profile recorded from one run enforced on another run with other inputs
 // (docs/generalisation.md): created trees, read-only content trees.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "runner/landlock.h"
@@ -84,6 +85,67 @@ TEST(GeneraliseEnforce, ScriptCreatesAndWalksAnotherTreeThanRecorded) {
   auto enf = enforce(dir / "prof", {"/usr/bin/python3", dir / "walk.py", dir / "out", "5"});
   EXPECT_EQ(enf.exit_code, 0) << enf.err;
   EXPECT_NE(enf.out.find("files 5"), std::string::npos) << enf.out << enf.err;
+}
+
+std::vector<std::string> in_dir(const std::string& op, const std::string& dir, const std::string& prof,
+                                std::vector<std::string> cmd, bool exact = false) {
+  std::vector<std::string> args = {op, "--workdir", dir};
+  if (op == "record") {
+    args.insert(args.end(), {"-o", prof});
+    if (exact) args.push_back("--exact");
+  } else {
+    args.insert(args.end(), {"--profile", prof});
+  }
+  args.push_back("--");
+  args.insert(args.end(), cmd.begin(), cmd.end());
+  return args;
+}
+
+TEST(GeneraliseEnforce, TheNextJobReadsAnotherFileOfTheDirectoryItWasStartedIn) {
+  NEEDS("/usr/bin/busybox");
+  TempDir dir;
+  std::string work = dir / "work";
+  ASSERT_EQ(mkdir(work.c_str(), 0755), 0);
+  ASSERT_EQ(mkdir((work + "/api").c_str(), 0755), 0);
+  test::write_file(work + "/orders.json", "{\"items\":3}\n");
+  test::write_file(work + "/api/users.json", "{\"users\":2}\n");
+  auto rec = test::run_profile(in_dir("record", work, dir / "prof", {"/usr/bin/busybox", "cat", "orders.json"}), 180);
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  std::string json = test::read_file(dir / "prof/profile.json");
+  EXPECT_NE(json.find("\"data-tree\""), std::string::npos) << json;
+  EXPECT_NE(rec.err.find("data-tree (1): "), std::string::npos) << rec.err;
+  auto enf = test::run_profile(in_dir("enforce", work, dir / "prof", {"/usr/bin/busybox", "cat", "api/users.json"}), 180);
+  EXPECT_EQ(enf.exit_code, 0) << enf.err;
+  EXPECT_EQ(enf.out, "{\"users\":2}\n");
+  // --exact: the file read, nothing else.
+  auto exact = test::run_profile(
+      in_dir("record", work, dir / "exact", {"/usr/bin/busybox", "cat", "orders.json"}, true), 180);
+  ASSERT_EQ(exact.exit_code, 0) << exact.err;
+  auto denied = test::run_profile(in_dir("enforce", work, dir / "exact", {"/usr/bin/busybox", "cat", "api/users.json"}), 180);
+  EXPECT_NE(denied.exit_code, 0);
+  EXPECT_NE(denied.err.find("Permission denied"), std::string::npos) << denied.err;
+}
+
+TEST(GeneraliseEnforce, TheWorkloadCannotSteerItsDataTreeOntoASystemTree) {
+  NEEDS("/usr/bin/busybox");
+  TempDir dir;
+  std::string work = dir / "work";
+  ASSERT_EQ(mkdir(work.c_str(), 0755), 0);
+  // A symlink in the launch directory and a chdir of the workload's own
+  // both lead into /etc: what it reads there stays literal.
+  ASSERT_EQ(symlink("/etc", (work + "/etc-link").c_str()), 0);
+  auto rec = test::run_profile(
+      in_dir("record", work, dir / "prof",
+             {"/usr/bin/busybox", "sh", "-c", "cat etc-link/hostname >/dev/null; cd /etc && cat hostname >/dev/null"}),
+      180);
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  std::string json = test::read_file(dir / "prof/profile.json");
+  EXPECT_EQ(json.find("/etc/**"), std::string::npos) << json;
+  EXPECT_EQ(json.find("\"data-tree\""), std::string::npos) << json;
+  auto enf = test::run_profile(
+      in_dir("enforce", work, dir / "prof", {"/usr/bin/busybox", "sh", "-c", "cat etc-link/os-release"}), 180);
+  EXPECT_NE(enf.exit_code, 0) << enf.out;
+  EXPECT_NE(enf.err.find("Permission denied"), std::string::npos) << enf.err;
 }
 
 }  // namespace
