@@ -167,6 +167,16 @@ std::string pattern_of_path(std::string_view path) {
   return out;
 }
 
+// Could a path beneath the directory `dir` (in pattern syntax) be a
+// sensitive one? Rights granted on `dir` would reach it.
+bool holds_sensitive(std::string_view dir) {
+  FlatPattern tree, area;
+  if (!parse_path_pattern(std::string(dir) + "/**", &tree)) return true;
+  for (const auto& sp : sensitive_paths())
+    if (!parse_path_pattern(sp.pattern, &area) || pattern_may_reach(tree, area)) return true;
+  return false;
+}
+
 std::string access_list(uint32_t bits) {
   std::string out;
   for (const auto& n : access_to_names(bits)) out += (out.empty() ? "" : ", ") + n;
@@ -247,12 +257,7 @@ const char* data_root_refused(const std::string& dir) {
   if (comps.size() == 2 && comps[0] == "home") return "a home directory as a whole";
   if (comps.size() == 2 && comps[0] == "var") return "a whole area of /var";
   if (sensitive_entry(dir, true)) return "in a sensitive area";
-  FlatPattern tree, area;
-  if (!parse_path_pattern(pattern_of_path(dir) + "/**", &tree)) return "not a valid path";
-  for (const auto& sp : sensitive_paths()) {
-    if (!parse_path_pattern(sp.pattern, &area)) continue;
-    if (pattern_may_reach(tree, area)) return "it holds a sensitive path";
-  }
+  if (holds_sensitive(pattern_of_path(dir))) return "it holds a sensitive path";
   return nullptr;
 }
 
@@ -415,11 +420,13 @@ bool shared_temp_dir(std::string_view dir) { return dir == "/tmp" || dir == "/va
 // rights on its own creation beyond the literally observed bits.
 void widen_created_files(std::vector<Rule>* rules, WideningLog* log) {
   for (auto& r : *rules) {
-    if (!r.literal || !(r.bits & kAccessCreate)) continue;
+    // A link the workload made is a name for something else: reading or
+    // writing through it is checked on what it points to.
+    if (!r.literal || !(r.bits & kAccessCreate) || (r.bits & kAccessLink)) continue;
     std::string_view parent = parent_of(r.pattern);
     // Its rights go on `parent` (landlock_gen.cc): never "/" or a top-level directory.
     if (no_directory_grant(parent) || shared_temp_dir(parent) || parent_of(parent) == "/" ||
-        sensitive_entry(r.pattern, true))
+        sensitive_entry(r.pattern, true) || holds_sensitive(parent))
       continue;
     bool dir = (r.bits & kAccessList) != 0;
     uint32_t own = dir ? kAccessDelete : kOwnBits;  // a directory's content is its tree's rule
@@ -463,17 +470,18 @@ void fold_created_trees(std::vector<Rule>* rules, WideningLog* log) {
     if (!folded[i]) kept.push_back(std::move((*rules)[i]));
   for (auto& [tree, bits] : trees) {
     std::string root = tree.substr(0, tree.size() - 3);
+    // Its rights go on the directory it is created in (landlock_gen.cc): a
+    // shared temporary one, or one above a sensitive path, gets only what
+    // was recorded; a pattern root (a temporary name) goes on its fixed
+    // prefix, the shared directory itself.
+    bool shared = shared_temp_dir(parent_of(root)) || root.find_first_of("*@") != std::string::npos ||
+                  holds_sensitive(parent_of(root));
     log->set_reason("created-tree", tree,
                     "the workload created " + root + " during the recording: the tree is its own data, so " +
-                        (shared_temp_dir(parent_of(root)) || root.find_first_of("*@") != std::string::npos
+                        (shared
                              ? std::string("what it did beneath it (") + access_list(bits) + ") is granted beneath it"
                              : "it may read, write, create and remove beneath it (recorded: " + access_list(bits) + ")") +
                         ", and create it again beneath " + std::string(parent_of(root)));
-    // Its rights go on the directory it is created in (landlock_gen.cc): in
-    // a shared temporary directory only what was recorded.
-    // A pattern root (a temporary name) goes on its fixed prefix, the shared
-    // directory itself.
-    bool shared = shared_temp_dir(parent_of(root)) || root.find_first_of("*@") != std::string::npos;
     kept.push_back({tree, shared ? bits : bits | kOwnBits | kAccessList, false});
   }
   sort_and_merge(&kept);

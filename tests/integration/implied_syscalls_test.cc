@@ -121,7 +121,7 @@ TEST(ImpliedSyscalls, RecordExactLeavesOutOnlyTheFamilies) {
   EXPECT_NE(test::read_file(d / "wide/seccomp.json").find("\"openat2\""), std::string::npos);
   EXPECT_EQ(test::read_file(d / "exact/seccomp.json").find("\"openat2\""), std::string::npos);
   // The summary lists what was widened.
-  EXPECT_NE(wide.err.find("syscall-family: syscall x86_64 openat2"), std::string::npos) << wide.err;
+  EXPECT_NE(wide.err.find("    syscall-family ("), std::string::npos) << wide.err;
 }
 
 }  // namespace

@@ -133,7 +133,14 @@ void ref_fold_trees(std::map<std::string, uint32_t>* rules) {
   // Own creations (docs/generalisation.md): read, write, create, delete
   // beyond what was recorded, except in the shared temporary directories.
   constexpr uint32_t own = kAccessRead | kAccessWrite | kAccessCreate | kAccessDelete;
-  auto shared = [](const std::string& d) { return d == "/tmp" || d == "/var/tmp" || d == "/dev/shm"; };
+  auto holds = [](const std::string& d) {
+    FlatPattern t, a;
+    if (!parse_path_pattern(d + "/**", &t)) return true;
+    for (const auto& sp : sensitive_paths())
+      if (!parse_path_pattern(sp.pattern, &a) || pattern_may_reach(t, a)) return true;
+    return false;
+  };
+  auto shared = [&holds](const std::string& d) { return d == "/tmp" || d == "/var/tmp" || d == "/dev/shm" || holds(d); };
   for (const auto& [t, b] : trees) {
     std::string root = t.substr(0, t.size() - 3);
     bool plain = !shared(ref_parent(root)) && root.find_first_of("*@") == std::string::npos;
@@ -149,7 +156,7 @@ void ref_fold_trees(std::map<std::string, uint32_t>* rules) {
       }
       literal = pat[i] != '*' && pat[i] != '@';
     }
-    if (!(bits & kAccessCreate) || !literal || no_directory_grant(parent) ||
+    if (!(bits & kAccessCreate) || (bits & kAccessLink) || !literal || no_directory_grant(parent) ||
         shared(parent) || ref_parent(parent) == "/" || sensitive_entry(pat, true))
       continue;
     bits |= (bits & kAccessList) ? uint32_t{kAccessDelete} : own;

@@ -90,12 +90,23 @@ TEST(PolicyCreatedFiles, AppArmorRuleCarriesTheWideningComment) {
   EXPECT_NE(aa->find("# created-tree: the workload created this file"), std::string::npos) << *aa;
 }
 
+TEST(PolicyCreatedFiles, ALinkItMadeKeepsWhatWasRecorded) {
+  // Reading through a link is checked on its target, not on the name.
+  Observations o;
+  o.add_file("/srv/app/data/current", kAccessCreate | kAccessLink | kAccessDelete);
+  Profile p = gen(o);
+  EXPECT_EQ(p.files.at("/srv/app/data/current"), (Names{"create", "delete", "link"}));
+  EXPECT_TRUE(p.widenings.empty());
+}
+
 TEST(PolicyCreatedFiles, NotInSystemSharedTemporaryOrSensitiveDirectories) {
   Observations o;
   o.add_file("/etc/app.conf.new", kAccessCreate | kAccessWrite);
   o.add_file("/tmp/out.txt", kAccessCreate | kAccessWrite);
   o.add_file("/var/tmp/out.txt", kAccessCreate | kAccessWrite);
   o.add_file("/home/u/.ssh/known_hosts2", kAccessCreate | kAccessWrite);
+  // Its rights would go on /home/u, above /home/u/.ssh.
+  o.add_file("/home/u/out.txt", kAccessCreate | kAccessWrite);
   Profile p = gen(o);
   for (const auto& [path, access] : p.files) EXPECT_EQ(access, (Names{"create", "write"})) << path;
   EXPECT_TRUE(p.widenings.empty());
