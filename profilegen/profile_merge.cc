@@ -26,6 +26,7 @@ Profile merge_profiles(const Profile& base, const Profile& extra) {
   out.recording.lost_events = base.recording.lost_events + extra.recording.lost_events;
   if (out.recording.tracer.empty()) out.recording.tracer = extra.recording.tracer;
   out.runtimes.insert(extra.runtimes.begin(), extra.runtimes.end());
+  out.strict_args = out.strict_args || extra.strict_args;
   for (const auto& w : extra.widenings) add_widening(&out, w.kind, w.rule, w.reason, w.evidence);
   return out;
 }
