@@ -282,7 +282,9 @@ TEST(SeccompArgs, RenderIsDeterministicAndValidOci) {
     for (const auto& c : r["args"]) {
       EXPECT_EQ(c.size(), 4u);
       EXPECT_TRUE(c["op"] == kEq || c["op"] == kMasked);
-      if (c["op"] == kMasked) EXPECT_EQ(c["valueTwo"].get<uint64_t>() & ~c["value"].get<uint64_t>(), 0u);
+      if (c["op"] == kMasked) {
+        EXPECT_EQ(c["valueTwo"].get<uint64_t>() & ~c["value"].get<uint64_t>(), 0u);
+      }
     }
   }
 }
