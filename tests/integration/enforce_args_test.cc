@@ -6,7 +6,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -88,6 +90,23 @@ TEST_P(EnforceArgs, RecordedRunsUnchangedAndOtherArgumentsAreDenied) {
   for (const auto& op : kUnrecorded) EXPECT_EQ(line_of(other.out, op), "errno=1 (EPERM)") << op << "\n" << other.out;
 }
 
+// Both recorders store the same values: the socket type without its
+// creation flags, clone3's flags as the creating task passed them.
+TEST_P(EnforceArgs, RecordersStoreTheSameArgumentValues) {
+  auto j = nlohmann::json::parse(test::read_file(dir_ / "profile.json"));
+  std::map<std::pair<std::string, int>, std::set<uint64_t>> values;
+  for (const auto& a : j["arguments"])
+    for (const auto& v : a["values"]) values[{a["syscall"], a["index"].get<int>()}].insert(v.get<uint64_t>());
+  auto of = [&](const std::string& name, int index) { return values[std::make_pair(name, index)]; };
+  EXPECT_EQ(of("socket", 0), (std::set<uint64_t>{AF_UNIX, AF_INET}));
+  EXPECT_EQ(of("socket", 1), (std::set<uint64_t>{SOCK_STREAM}));
+  EXPECT_EQ(of("unshare", 0), (std::set<uint64_t>{CLONE_FILES}));
+  // pthread_create's clone3: thread flags, never a stale or zero read.
+  const auto clone3 = of("clone3", 0);
+  ASSERT_FALSE(clone3.empty()) << j["arguments"].dump();
+  for (uint64_t v : clone3) EXPECT_TRUE(v & CLONE_THREAD) << v;
+}
+
 TEST_P(EnforceArgs, Clone3AnswersEnosysAndThreadsStillStart) {
   auto r = test::enforce_with(dir_.path(), with_helper(helper("ar_args"), {"clone3:0", "thread", kFork}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -99,12 +118,13 @@ TEST_P(EnforceArgs, Clone3AnswersEnosysAndThreadsStillStart) {
 TEST_P(EnforceArgs, Clone3SeenCreatingANamespaceStaysAllowed) {
   test::BuildTempDir ns("enforce-args-ns");
   const std::string op = "clone3:" + hex(CLONE_NEWUTS);
-  auto r = test::record_with(GetParam(), ns.path(), with_helper(helper("ar_args"), {op}));
+  // A new UTS namespace needs CAP_SYS_ADMIN, which only --privileged keeps.
+  auto r = test::record_with(GetParam(), ns.path(), with_helper(helper("ar_args"), {op}), {"--privileged"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ASSERT_EQ(line_of(r.out, op), "ok") << r.out;
   auto j = nlohmann::json::parse(test::read_file(ns / "seccomp.json"));
   for (const auto& rule : j["syscalls"]) EXPECT_NE(rule["action"], "SCMP_ACT_ERRNO") << rule.dump();
-  auto e = test::enforce_with(ns.path(), with_helper(helper("ar_args"), {op}));
+  auto e = run_profile({"enforce", "--privileged", "--profile", ns.path(), "--", helper("ar_args"), op});
   EXPECT_EQ(line_of(e.out, op), "ok") << e.out << e.err;
 }
 
