@@ -9,6 +9,7 @@
 #include "core/path_pattern.h"
 #include "core/sensitive_paths.h"
 #include "profilegen/profile.h"
+#include "profilegen/seccomp_args.h"
 
 namespace profile {
 
@@ -102,6 +103,21 @@ const char* risky_capability_reason(const std::string& c) {
   return it == m.end() ? nullptr : it->second;
 }
 
+// An unshare rule whose conditions keep every namespace flag clear (the
+// rule seccomp.json renders for unshare recorded without namespaces) only
+// unshares descriptors and the like: not the risk the warning is about.
+bool unshare_without_namespaces(const nlohmann::json& rule) {
+  if (!rule.contains("args") || !rule["args"].is_array()) return false;
+  for (const auto& a : rule["args"]) {
+    if (!a.is_object() || a.value("index", -1) != 0 || a.value("op", std::string()) != "SCMP_CMP_MASKED_EQ") continue;
+    if (!a.contains("value") || !a["value"].is_number_unsigned()) continue;
+    uint64_t mask = a["value"].get<uint64_t>();
+    uint64_t datum = a.contains("valueTwo") && a["valueTwo"].is_number_unsigned() ? a["valueTwo"].get<uint64_t>() : 0;
+    if ((mask & kUnshareNamespaceFlags) == kUnshareNamespaceFlags && (datum & kUnshareNamespaceFlags) == 0) return true;
+  }
+  return false;
+}
+
 std::vector<std::string> lint_seccomp(const std::string& text) {
   std::vector<std::string> out;
   if (auto e = json_nesting_error(text, kMaxSeccompDepth)) return {*e};
@@ -191,7 +207,8 @@ std::vector<std::string> lint_seccomp(const std::string& text) {
         if (!syscall_number(a, n)) out.push_back(where + ": unknown syscall " + quote_value(n) + " for " + a);
       if (is_allow_action(act) && !is_allow_action(def))
         if (const char* why = risky_syscall_reason(n))
-          out.push_back(where + ": allows " + n + " (" + why + ")");
+          if (!(n == "unshare" && unshare_without_namespaces(rule)))
+            out.push_back(where + ": allows " + n + " (" + why + ")");
       if (conditional) continue;
       for (const auto& [pact, pargs] : seen[n]) {
         if (pargs != args) continue;
@@ -212,8 +229,19 @@ std::vector<std::string> lint_profile_grants(const Profile& p) {
   for (const auto& [c, e] : p.capabilities)
     if (const char* why = risky_capability_reason(c)) out.push_back("grants capability " + c + " (" + why + ")");
   for (const auto& [arch, names] : p.syscalls)
-    for (const auto& n : names)
-      if (const char* why = risky_syscall_reason(n)) out.push_back("allows " + n + " on " + arch + " (" + why + ")");
+    for (const auto& n : names) {
+      const char* why = risky_syscall_reason(n);
+      if (!why) continue;
+      // Recorded without namespace flags, seccomp.json lets unshare create none.
+      if (n == "unshare") {
+        auto it = p.args.find(ArgRule{arch, n, 0, {}});
+        bool clear = it != p.args.end() && !it->values.empty();
+        if (it != p.args.end())
+          for (uint64_t v : it->values) clear = clear && (v & kUnshareNamespaceFlags) == 0;
+        if (clear) continue;
+      }
+      out.push_back("allows " + n + " on " + arch + " (" + why + ")");
+    }
   FlatPattern fp;
   struct Area {
     const SensitivePath* entry;

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "profilegen/lint.h"
 #include "profilegen/profile.h"
 #include "profilegen/render.h"
 #include "profilegen/runtime_sets.h"
@@ -287,6 +288,28 @@ TEST(SeccompArgs, RenderIsDeterministicAndValidOci) {
       }
     }
   }
+}
+
+bool mentions(const std::vector<std::string>& findings, const std::string& what) {
+  for (const auto& f : findings)
+    if (f.find(what) != std::string::npos) return true;
+  return false;
+}
+
+TEST(SeccompArgs, LintKnowsUnshareWithoutNamespaces) {
+  Profile p = base({"unshare"});
+  arg(&p, "unshare", 0, {CLONE_FILES});
+  EXPECT_FALSE(mentions(lint_profile_grants(p), "unshare"));
+  EXPECT_FALSE(mentions(lint_seccomp(*render_seccomp(p)), "unshare"));
+  // Recorded creating one: the warning stays, on both.
+  Profile q = base({"unshare"});
+  arg(&q, "unshare", 0, {CLONE_FILES, CLONE_NEWNS});
+  EXPECT_TRUE(mentions(lint_profile_grants(q), "allows unshare"));
+  EXPECT_TRUE(mentions(lint_seccomp(*render_seccomp(q)), "allows unshare"));
+  // No values: unconditional, warned.
+  Profile r = base({"unshare"});
+  EXPECT_TRUE(mentions(lint_profile_grants(r), "allows unshare"));
+  EXPECT_TRUE(mentions(lint_seccomp(*render_seccomp(r)), "allows unshare"));
 }
 
 }  // namespace
