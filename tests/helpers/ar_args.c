@@ -8,6 +8,8 @@
  *   unshare:FLAGS           unshare(FLAGS)
  *   personality:PERSONA     personality(PERSONA)
  *   prctl:OPTION            prctl(OPTION, 0, 0, 0, 0)
+ *   mmap:PROT               an anonymous private page with that protection, unmapped again
+ *   ioctl:REQUEST           ioctl(0, REQUEST, &int): the call is made whatever fd 0 is
  *   thread                  pthread_create + join (glibc: clone3, else clone)
  *
  * Numbers are strtoull base 0 (0x hex). Calls go through syscall(2), except
@@ -21,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -79,6 +82,13 @@ int main(int argc, char **argv) {
       r = syscall(SYS_personality, (unsigned long)num(a));
     } else if (strcmp(op, "prctl") == 0 && a) {
       r = syscall(SYS_prctl, (int)num(a), 0UL, 0UL, 0UL, 0UL);
+    } else if (strcmp(op, "mmap") == 0 && a) {
+      r = syscall(SYS_mmap, 0UL, 4096UL, (unsigned long)num(a), (unsigned long)(MAP_PRIVATE | MAP_ANONYMOUS), -1L, 0UL);
+      if (r != -1) munmap((void *)r, 4096);
+      if (r != -1) r = 0;
+    } else if (strcmp(op, "ioctl") == 0 && a) {
+      int out = 0;
+      r = syscall(SYS_ioctl, 0, (unsigned long)num(a), &out);
     } else if (strcmp(op, "thread") == 0) {
       pthread_t t;
       err = pthread_create(&t, NULL, thread_main, NULL);

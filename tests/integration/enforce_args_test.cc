@@ -2,6 +2,7 @@
 // saw passes, the same call with another argument is denied with EPERM,
 // under `profile enforce` and, with the same file, under runc.
 #include <sched.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -126,6 +127,34 @@ TEST_P(EnforceArgs, Clone3SeenCreatingANamespaceStaysAllowed) {
   for (const auto& rule : j["syscalls"]) EXPECT_NE(rule["action"], "SCMP_ACT_ERRNO") << rule.dump();
   auto e = run_profile({"enforce", "--privileged", "--profile", ns.path(), "--", helper("ar_args"), op});
   EXPECT_EQ(line_of(e.out, op), "ok") << e.out << e.err;
+}
+
+// --strict-args: ioctl requests as recorded, no memory both writable and
+// executable. Without it the same calls pass.
+TEST_P(EnforceArgs, StrictArgsLimitsIoctlAndDeniesWriteExec) {
+  const std::string rw = "mmap:" + hex(PROT_READ | PROT_WRITE), rx = "mmap:" + hex(PROT_READ | PROT_EXEC);
+  const std::string rwx = "mmap:" + hex(PROT_READ | PROT_WRITE | PROT_EXEC);
+  const std::string seen = "ioctl:0x541b" /* FIONREAD */, other = "ioctl:0x5412" /* TIOCSTI */;
+  // Whatever fd 0 is, the kernel answers these itself, never EPERM.
+  auto plain = run(with_helper(helper("ar_args"), {rwx, other}));
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  ASSERT_EQ(line_of(plain.out, rwx), "ok");
+  ASSERT_EQ(line_of(plain.out, other).find("EPERM"), std::string::npos) << plain.out;
+  for (bool strict : {false, true}) {
+    SCOPED_TRACE(strict ? "--strict-args" : "default");
+    test::BuildTempDir d("enforce-args-strict");
+    std::vector<std::string> opts;
+    if (strict) opts.push_back("--strict-args");
+    auto r = test::record_with(GetParam(), d.path(), with_helper(helper("ar_args"), {rw, rx, seen}), opts);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto e = test::enforce_with(d.path(), with_helper(helper("ar_args"), {rw, rx, seen, rwx, other}));
+    ASSERT_EQ(e.exit_code, 0) << e.err;
+    EXPECT_EQ(line_of(e.out, rw), "ok") << e.out;
+    EXPECT_EQ(line_of(e.out, rx), "ok") << e.out;
+    EXPECT_EQ(line_of(e.out, seen).find("EPERM"), std::string::npos) << e.out;
+    EXPECT_EQ(line_of(e.out, rwx) == "errno=1 (EPERM)", strict) << e.out;
+    EXPECT_EQ(line_of(e.out, other) == "errno=1 (EPERM)", strict) << e.out;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Recorders, EnforceArgs, ::testing::Values("ptrace", "ebpf"));
