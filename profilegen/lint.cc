@@ -1,5 +1,6 @@
 #include "profilegen/lint.h"
 
+#include <cstdio>
 #include <map>
 #include <set>
 #include <sstream>
@@ -242,6 +243,20 @@ std::vector<std::string> lint_profile_grants(const Profile& p) {
       }
       out.push_back("allows " + n + " on " + arch + " (" + why + ")");
     }
+  // seccomp.json answers clone3 with ENOSYS unless it was seen creating a
+  // namespace; then it is allowed whole, since its flags are out of reach.
+  for (const auto& r : p.args) {
+    if (r.syscall != "clone3" || r.index != 0 || !p.syscalls.count(r.arch) || !p.syscalls.at(r.arch).count("clone3"))
+      continue;
+    uint64_t ns = 0;
+    for (uint64_t v : r.values) ns |= v & kUnshareNamespaceFlags;
+    if (ns) {
+      char hex[24];
+      snprintf(hex, sizeof(hex), "0x%llx", static_cast<unsigned long long>(ns));
+      out.push_back("allows clone3 on " + r.arch + " with any flags: the recording saw it create namespaces (" + hex +
+                    ") and seccomp cannot read clone3's flags");
+    }
+  }
   FlatPattern fp;
   struct Area {
     const SensitivePath* entry;

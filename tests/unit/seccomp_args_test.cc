@@ -296,6 +296,15 @@ bool mentions(const std::vector<std::string>& findings, const std::string& what)
   return false;
 }
 
+TEST(SeccompArgs, LintSaysWhenClone3IsAllowedWhole) {
+  Profile p = base({"clone3"});
+  arg(&p, "clone3", 0, {CLONE_VM | CLONE_THREAD});
+  EXPECT_FALSE(mentions(lint_profile_grants(p), "clone3"));
+  p.args.clear();
+  arg(&p, "clone3", 0, {CLONE_VM | CLONE_THREAD, CLONE_NEWUSER});
+  EXPECT_TRUE(mentions(lint_profile_grants(p), "allows clone3 on x86_64 with any flags"));
+}
+
 TEST(SeccompArgs, LintKnowsUnshareWithoutNamespaces) {
   Profile p = base({"unshare"});
   arg(&p, "unshare", 0, {CLONE_FILES});
