@@ -206,7 +206,33 @@ class EnforceArgsRunc : public ::testing::Test {
     return run({runc_, "--root", tmp_ / "runc-state", "run", "-b", bundle, "ar" + std::to_string(serial_)}, 60);
   }
 
+  // `podman run --rootfs` with runc, its storage and state in a temporary
+  // directory (as container_runtime_test does); podman refuses a runroot
+  // path longer than 50 bytes.
+  test::CommandResult podman_run(const std::string& podman, const std::string& seccomp_file,
+                                 const std::vector<std::string>& ops) {
+    if (podman_dir_.empty()) {
+      char tmpl[] = "/tmp/par.XXXXXX";
+      EXPECT_NE(mkdtemp(tmpl), nullptr);
+      podman_dir_ = tmpl;
+    }
+    std::vector<std::string> args = {podman, "--root", podman_dir_ + "/root", "--runroot", podman_dir_ + "/run",
+                                     "--tmpdir", podman_dir_ + "/tmp", "--storage-driver", "vfs",
+                                     "--cgroup-manager", "cgroupfs", "--events-backend", "file", "--runtime", runc_,
+                                     "run", "--rm", "--network", "none", "--ulimit", "nofile=1024:1024",
+                                     "--ulimit", "nproc=1024:1024", "--cap-add", "NET_RAW",
+                                     "--security-opt", "seccomp=" + seccomp_file, "--rootfs", rootfs_};
+    auto cmd = with_helper("/ar_args", ops);
+    args.insert(args.end(), cmd.begin(), cmd.end());
+    return run(args, 90);
+  }
+
+  void TearDown() override {
+    if (!podman_dir_.empty()) run({"rm", "-rf", "--one-file-system", podman_dir_});
+  }
+
   test::TempDir tmp_;
+  std::string podman_dir_;
   test::BuildTempDir dir_{"enforce-args-runc"};
   std::string runc_, rootfs_;
   int serial_ = 0;
@@ -229,6 +255,22 @@ TEST_F(EnforceArgsRunc, SameFileBehavesTheSame) {
     ASSERT_EQ(other.exit_code, 0) << other.out << other.err;
     for (const auto& op : kUnrecorded) EXPECT_EQ(line_of(other.out, op), "errno=1 (EPERM)") << op << "\n" << other.out;
   }
+}
+
+TEST_F(EnforceArgsRunc, PodmanAcceptsTheSameFile) {
+  std::string podman = which("podman");
+  ASSERT_FALSE(podman.empty()) << "podman is not installed (cmake/install-deps.sh installs it)";
+  std::string allow_all = tmp_ / "allow-all.json";
+  test::write_file(allow_all, "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}\n");
+  auto control = podman_run(podman, allow_all, kUnrecorded);
+  ASSERT_EQ(control.exit_code, 0) << control.out << control.err;
+  for (const auto& op : kUnrecorded) ASSERT_EQ(line_of(control.out, op), "ok") << op << "\n" << control.out;
+  auto same = podman_run(podman, dir_ / "seccomp.json", kRecorded);
+  ASSERT_EQ(same.exit_code, 0) << same.out << same.err;
+  for (const auto& op : kRecorded) EXPECT_EQ(line_of(same.out, op), "ok") << op << "\n" << same.out;
+  auto other = podman_run(podman, dir_ / "seccomp.json", kUnrecorded);
+  ASSERT_EQ(other.exit_code, 0) << other.out << other.err;
+  for (const auto& op : kUnrecorded) EXPECT_EQ(line_of(other.out, op), "errno=1 (EPERM)") << op << "\n" << other.out;
 }
 
 }  // namespace
