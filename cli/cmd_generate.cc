@@ -18,6 +18,9 @@ Runner add_generate(CLI::App& app) {
   sub->add_option("--runtime", o->runtime,
                   "Change the container runtimes seccomp.json allows for: runc, crun, runc,crun or none "
                   "(default: keep profile.json's \"runtime\")");
+  sub->add_flag("--strict-args", o->strict_args,
+                "Also limit ioctl to the recorded requests and deny memory both writable and executable "
+                "(kept in profile.json)");
   return [o] {
     auto r = app::generate(*o, cli::reporter());
     if (!r) return report(r.error());

@@ -54,6 +54,9 @@ Runner add_record(CLI::App& app) {
   sub->add_option("--runtime", o->runtime,
                   "Container runtimes seccomp.json must let start the container: runc, crun, both "
                   "(runc,crun, the default) or none");
+  sub->add_flag("--strict-args", o->strict_args,
+                "Also limit ioctl to the recorded requests and deny memory both writable and executable "
+                "(kept in profile.json)");
   sub->add_flag("--exact", o->exact,
                 "Allow only the syscalls recorded, without the other members of their families (the error path "
                 "and timing-dependent calls are still added)");

@@ -40,6 +40,11 @@
 #define PROFILE_PROT_EXEC 0x4u
 #define PROFILE_MAP_ANONYMOUS 0x20u
 
+/* A socket's creation flags in its type argument (x86 values), which
+ * policies ignore: both recorders strip them from the recorded type. */
+#define PROFILE_SOCK_NONBLOCK 04000u
+#define PROFILE_SOCK_CLOEXEC 02000000u
+
 /* __X32_SYSCALL_BIT: x32 syscalls enter the 64-bit entry with it set in
  * the number; the recorders strip it, libseccomp's x32 table carries it. */
 #define PROFILE_X32_SYSCALL_BIT 0x40000000ull

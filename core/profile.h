@@ -94,6 +94,10 @@ struct Profile {
   // the filter seccomp.json allows besides `syscalls`; see
   // profilegen/runtime_sets.h. Empty: none.
   std::set<std::string> runtimes;
+  // `--strict-args`: seccomp.json also limits ioctl to the recorded
+  // requests and denies mappings both writable and executable
+  // (profilegen/seccomp_args.h).
+  bool strict_args = false;
   bool operator==(const Profile&) const = default;
 };
 

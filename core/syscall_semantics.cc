@@ -103,6 +103,8 @@ constexpr SyscallSemantics kRows[] = {
     row("bind", SysKind::kBind, E),
     row("connect", SysKind::kConnect, E),
     row("clone", SysKind::kOther, 0, arg(0)),
+    row("clone3", SysKind::kOther, kSemArg0InMemory, arg(0)),
+    row("unshare", SysKind::kOther, 0, arg(0)),
     row("personality", SysKind::kOther, 0, arg(0)),
     row("prctl", SysKind::kOther, 0, arg(0)),
     row("ioctl", SysKind::kOther, 0, arg(1)),

@@ -62,6 +62,9 @@ enum SemFlag : uint8_t {
   kSemExit = 16,           // never returns: seen when the task exits
   kSemNoFollow = 32,       // a final symbolic link is not followed (lchown)
   kSemNoFollowFlag4 = 64,  // ... only with AT_SYMLINK_NOFOLLOW in argument 4
+  // Argument 0 points to the u64 that policies filter on (clone3's struct
+  // clone_args starts with its flags): recorded is that value, not the pointer.
+  kSemArg0InMemory = 128,
 };
 
 struct SemPath {

@@ -1,5 +1,6 @@
 #include "profilegen/lint.h"
 
+#include <cstdio>
 #include <map>
 #include <set>
 #include <sstream>
@@ -9,6 +10,7 @@
 #include "core/path_pattern.h"
 #include "core/sensitive_paths.h"
 #include "profilegen/profile.h"
+#include "profilegen/seccomp_args.h"
 
 namespace profile {
 
@@ -102,6 +104,21 @@ const char* risky_capability_reason(const std::string& c) {
   return it == m.end() ? nullptr : it->second;
 }
 
+// An unshare rule whose conditions keep every namespace flag clear (the
+// rule seccomp.json renders for unshare recorded without namespaces) only
+// unshares descriptors and the like: not the risk the warning is about.
+bool unshare_without_namespaces(const nlohmann::json& rule) {
+  if (!rule.contains("args") || !rule["args"].is_array()) return false;
+  for (const auto& a : rule["args"]) {
+    if (!a.is_object() || a.value("index", -1) != 0 || a.value("op", std::string()) != "SCMP_CMP_MASKED_EQ") continue;
+    if (!a.contains("value") || !a["value"].is_number_unsigned()) continue;
+    uint64_t mask = a["value"].get<uint64_t>();
+    uint64_t datum = a.contains("valueTwo") && a["valueTwo"].is_number_unsigned() ? a["valueTwo"].get<uint64_t>() : 0;
+    if ((mask & kUnshareNamespaceFlags) == kUnshareNamespaceFlags && (datum & kUnshareNamespaceFlags) == 0) return true;
+  }
+  return false;
+}
+
 std::vector<std::string> lint_seccomp(const std::string& text) {
   std::vector<std::string> out;
   if (auto e = json_nesting_error(text, kMaxSeccompDepth)) return {*e};
@@ -191,7 +208,8 @@ std::vector<std::string> lint_seccomp(const std::string& text) {
         if (!syscall_number(a, n)) out.push_back(where + ": unknown syscall " + quote_value(n) + " for " + a);
       if (is_allow_action(act) && !is_allow_action(def))
         if (const char* why = risky_syscall_reason(n))
-          out.push_back(where + ": allows " + n + " (" + why + ")");
+          if (!(n == "unshare" && unshare_without_namespaces(rule)))
+            out.push_back(where + ": allows " + n + " (" + why + ")");
       if (conditional) continue;
       for (const auto& [pact, pargs] : seen[n]) {
         if (pargs != args) continue;
@@ -212,8 +230,33 @@ std::vector<std::string> lint_profile_grants(const Profile& p) {
   for (const auto& [c, e] : p.capabilities)
     if (const char* why = risky_capability_reason(c)) out.push_back("grants capability " + c + " (" + why + ")");
   for (const auto& [arch, names] : p.syscalls)
-    for (const auto& n : names)
-      if (const char* why = risky_syscall_reason(n)) out.push_back("allows " + n + " on " + arch + " (" + why + ")");
+    for (const auto& n : names) {
+      const char* why = risky_syscall_reason(n);
+      if (!why) continue;
+      // Recorded without namespace flags, seccomp.json lets unshare create none.
+      if (n == "unshare") {
+        auto it = p.args.find(ArgRule{arch, n, 0, {}});
+        bool clear = it != p.args.end() && !it->values.empty();
+        if (it != p.args.end())
+          for (uint64_t v : it->values) clear = clear && (v & kUnshareNamespaceFlags) == 0;
+        if (clear) continue;
+      }
+      out.push_back("allows " + n + " on " + arch + " (" + why + ")");
+    }
+  // seccomp.json answers clone3 with ENOSYS unless it was seen creating a
+  // namespace; then it is allowed whole, since its flags are out of reach.
+  for (const auto& r : p.args) {
+    if (r.syscall != "clone3" || r.index != 0 || !p.syscalls.count(r.arch) || !p.syscalls.at(r.arch).count("clone3"))
+      continue;
+    uint64_t ns = 0;
+    for (uint64_t v : r.values) ns |= v & kUnshareNamespaceFlags;
+    if (ns) {
+      char hex[24];
+      snprintf(hex, sizeof(hex), "0x%llx", static_cast<unsigned long long>(ns));
+      out.push_back("allows clone3 on " + r.arch + " with any flags: the recording saw it create namespaces (" + hex +
+                    ") and seccomp cannot read clone3's flags");
+    }
+  }
   FlatPattern fp;
   struct Area {
     const SensitivePath* entry;

@@ -113,6 +113,11 @@ std::string profile_to_json(const Profile& p) {
   }
   w.key("schema");
   w.value(p.schema);
+  // Only present when chosen, like "runtime".
+  if (p.strict_args) {
+    w.key("strict_args");
+    w.value(true);
+  }
   w.key("syscalls");
   w.begin_object();
   for (const auto& [arch, names] : p.syscalls) {
@@ -233,7 +238,7 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
   json& j = doc.value;
   PROFILE_TRY(rd.keys(j, "profile",
                       {"schema", "name", "syscalls", "arguments", "files", "network", "capabilities",
-                       "recording", "runtime", "widenings"},
+                       "recording", "runtime", "strict_args", "widenings"},
                       {"schema", "name", "syscalls"}));
   Profile p;
   PROFILE_TRY(schema, rd.integer(j["schema"], "schema", 0, 1000));
@@ -419,6 +424,10 @@ Result<Profile> profile_from_json(const std::string& text, const std::string& or
         return rd.fail(where, "unknown container runtime " + quote_value(r) + " (known: crun, runc)");
       if (!p.runtimes.insert(r).second) return rd.fail(where, "repeats " + quote_value(r));
     }
+  }
+  if (j.contains("strict_args")) {
+    PROFILE_TRY(b, rd.boolean(j["strict_args"], "strict_args"));
+    p.strict_args = b;
   }
   if (j.contains("widenings")) {
     PROFILE_TRY(rd.array(j["widenings"], "widenings"));

@@ -79,6 +79,7 @@ Profile merge_profiles(const Profile& base, const Profile& extra) {
   out.recording.lost_events = base.recording.lost_events + extra.recording.lost_events;
   if (out.recording.tracer.empty()) out.recording.tracer = extra.recording.tracer;
   out.runtimes.insert(extra.runtimes.begin(), extra.runtimes.end());
+  out.strict_args = out.strict_args || extra.strict_args;
   merge_widenings(base, extra, &out);
   return out;
 }

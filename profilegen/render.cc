@@ -8,10 +8,28 @@
 #include "profilegen/apparmor.h"
 #include "profilegen/landlock_gen.h"
 #include "profilegen/runtime_sets.h"
+#include "profilegen/seccomp_args.h"
 
 namespace profile {
 
 using nlohmann::ordered_json;
+
+namespace {
+
+ordered_json oci_args(const std::vector<SeccompArgCmp>& args) {
+  ordered_json out = ordered_json::array();
+  for (const auto& a : args) {
+    ordered_json c;
+    c["index"] = a.index;
+    c["value"] = a.value;
+    c["valueTwo"] = a.value_two;
+    c["op"] = a.masked ? "SCMP_CMP_MASKED_EQ" : "SCMP_CMP_EQ";
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
 
 Result<std::string> render_seccomp(const Profile& p) {
   // Key order follows Docker's own files so diffs against them read naturally.
@@ -32,16 +50,30 @@ Result<std::string> render_seccomp(const Profile& p) {
     all_names.insert(runtime.begin(), runtime.end());
   }
   j["architectures"] = arches;
+  SeccompArgPlan args = plan_seccomp_args(p, all_names);
+  all_names.insert(args.added.begin(), args.added.end());
+  // Calls without conditions stay in one rule of their own: the kernel's
+  // action cache answers them without running the filter.
+  std::set<std::string> unconditional;
+  for (const auto& n : all_names)
+    if (!args.conditional.count(n)) unconditional.insert(n);
   ordered_json rules = ordered_json::array();
-  if (!all_names.empty()) {
+  if (!unconditional.empty()) {
     ordered_json allow;
-    allow["names"] = all_names;
+    allow["names"] = unconditional;
     allow["action"] = "SCMP_ACT_ALLOW";
+    rules.push_back(allow);
+  }
+  for (const auto& r : args.rules) {
+    ordered_json allow;
+    allow["names"] = {r.name};
+    allow["action"] = "SCMP_ACT_ALLOW";
+    allow["args"] = oci_args(r.args);
     rules.push_back(allow);
   }
   // glibc tries clone3 first and falls back to clone only on ENOSYS; EPERM
   // would make thread creation fail outright.
-  if (!all_names.count("clone3")) {
+  if (args.clone3_enosys) {
     ordered_json enosys;
     enosys["names"] = {"clone3"};
     enosys["action"] = "SCMP_ACT_ERRNO";

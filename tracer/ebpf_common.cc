@@ -77,7 +77,8 @@ Status build_sem_table(SemTable* out) {
       eb_sem& e = out->sem[a][rs.nr];
       e.op = eb_op(r);
       e.flags = static_cast<uint8_t>(((r.flags & kSemRemoveDir) ? EB_SEMF_REMOVEDIR : 0) |
-                                     ((r.flags & kSemExit) ? EB_SEMF_EXIT : 0));
+                                     ((r.flags & kSemExit) ? EB_SEMF_EXIT : 0) |
+                                     ((r.flags & kSemArg0InMemory) ? EB_SEMF_ARG0_DEREF : 0));
       e.filtered = r.filtered;
       if (e.op == EB_OP_OPEN) {
         e.d1 = r.path[0].dirfd;

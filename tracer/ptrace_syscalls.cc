@@ -54,8 +54,12 @@ uint32_t id_arg(uint64_t v, bool sixteen_bit) {
   return (v & 0xffff) == 0xffff ? UINT32_MAX : static_cast<uint32_t>(v & 0xffff);
 }
 
-// Policies match a socket's type without its creation flags.
-uint64_t without_socket_flags(uint64_t type) { return type & ~static_cast<uint64_t>(SOCK_NONBLOCK | SOCK_CLOEXEC); }
+// Policies match a socket's type without its creation flags; the eBPF
+// recorder strips the same bits (PROFILE_SOCK_*), so both record one value.
+static_assert(SOCK_NONBLOCK == PROFILE_SOCK_NONBLOCK && SOCK_CLOEXEC == PROFILE_SOCK_CLOEXEC);
+uint64_t without_socket_flags(uint64_t type) {
+  return type & ~static_cast<uint64_t>(PROFILE_SOCK_NONBLOCK | PROFILE_SOCK_CLOEXEC);
+}
 
 }  // namespace
 
@@ -276,6 +280,8 @@ void SyscallObserver::on_entry(pid_t tid, Task& t, SysKind k, bool recording) {
       if (!(row->filtered & (1u << i))) continue;
       uint64_t v = a[i];
       if (k == SysKind::kSocket && i == 1) v = without_socket_flags(v);
+      // clone3's flags: the value at the pointer, as the eBPF recorder reads it.
+      if (i == 0 && (row->flags & kSemArg0InMemory) && (v == 0 || !read_mem(tid, v, &v, sizeof(v)))) continue;
       add_arg(t, i, v);
     }
   }

@@ -12,6 +12,7 @@ Result<GenerateResult> generate(const GenerateRequest& req, const Reporter& repo
     PROFILE_TRY(runtimes, parse_runtimes(req.runtime));
     PROFILE_TRY(apply_runtimes(&p, runtimes));
   }
+  if (req.strict_args) p.strict_args = true;
   PROFILE_TRY(write_profile_dir_with_yaml(req.dir, p, reporter, nullptr));
   return GenerateResult{req.dir};
 }

@@ -17,6 +17,8 @@ struct GenerateRequest {
   // --runtime: the container runtimes seccomp.json allows for ("runc",
   // "crun", "crun,runc", "none"); empty: keep profile.json's.
   std::string runtime;
+  // --strict-args: set profile.json's "strict_args" (ioctl requests, W^X).
+  bool strict_args = false;
 };
 
 struct GenerateResult {

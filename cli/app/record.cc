@@ -44,6 +44,7 @@ Result<Profile> save_recording(const Observations& obs, const SaveRequest& req, 
   }
   // After the merges: a runtime call the recording now shows is no longer a widening.
   PROFILE_TRY(apply_runtimes(&p, req.runtimes ? *req.runtimes : appended ? p.runtimes : default_runtimes()));
+  if (req.strict_args) p.strict_args = true;
   // profile.yaml goes on top of the merged recording every time, so its
   // additions survive a recording without --append and its removals one
   // that sees the removed behaviour again.
@@ -153,6 +154,7 @@ Result<RecordResult> record(const RecordRequest& o, const Reporter& reporter) {
   save.spec = &spec;
   save.kind = kind;
   save.runtimes = std::move(runtimes);
+  save.strict_args = o.strict_args;
   PROFILE_TRY(saved, save_recording(obs, save, reporter));
   RecordResult result;
   result.exit_code = exit_code;

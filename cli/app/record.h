@@ -40,6 +40,8 @@ struct SaveRequest {
   // Container runtimes seccomp.json allows for (--runtime). Unset: those of
   // the profile appended to, or default_runtimes() for a new profile.
   std::optional<std::set<std::string>> runtimes;
+  // --strict-args: ioctl requests and W^X in seccomp.json too (kept once set).
+  bool strict_args = false;
 };
 
 // Builds the profile of `obs`, verifies its capabilities when asked, and
@@ -62,6 +64,7 @@ struct RecordRequest {
   bool verify_caps = false;
   std::string runtime;       // --runtime: "runc", "crun", "runc,crun", "none"; empty: see SaveRequest
   bool exact = false;
+  bool strict_args = false;  // --strict-args
   std::vector<std::string> command;
   IsolationOptions isolation;
   // Called once a started workload has ended, before the profile is built

@@ -136,7 +136,12 @@ TEST(SyscallSemantics, LoaderTableEqualsTheOldHardCodedNumbersX86_64) {
       {235, p1_(235, -1, 0, M)},  // utimes
       {261, p1_(261, 0, 1, M)},   // futimesat
   };
-  expect_matches_old(t, EB_ARCH_X86_64, kOldX86_64, kOldFilteredX86_64, changed, {{329, 4}} /* pkey_mprotect */);
+  // unshare's flags and clone3's (read at its pointer) are recorded for the
+  // namespace rules of seccomp.json.
+  expect_matches_old(t, EB_ARCH_X86_64, kOldX86_64, kOldFilteredX86_64, changed,
+                     {{329, 4} /* pkey_mprotect */, {272, 1} /* unshare */, {435, 1} /* clone3 */});
+  for (int nr = 0; nr < EB_SEM_NR; ++nr)
+    EXPECT_EQ((t.sem[EB_ARCH_X86_64][nr].flags & EB_SEMF_ARG0_DEREF) != 0, nr == 435) << nr;
   // exit and exit_group, which the exit program never sees.
   for (int nr = 0; nr < EB_SEM_NR; ++nr)
     EXPECT_EQ((t.sem[EB_ARCH_X86_64][nr].flags & EB_SEMF_EXIT) != 0, nr == 60 || nr == 231) << nr;
@@ -153,7 +158,8 @@ TEST(SyscallSemantics, LoaderTableEqualsTheOldHardCodedNumbersI386) {
       {271, p1_(271, -1, 0, M)},  // utimes
       {299, p1_(299, 0, 1, M)},   // futimesat
   };
-  expect_matches_old(t, EB_ARCH_X86, kOldX86, kOldFilteredX86, changed, {{380, 4}} /* pkey_mprotect */);
+  expect_matches_old(t, EB_ARCH_X86, kOldX86, kOldFilteredX86, changed,
+                     {{380, 4} /* pkey_mprotect */, {310, 1} /* unshare */, {435, 1} /* clone3 */});
   for (int nr = 0; nr < EB_SEM_NR; ++nr)
     EXPECT_EQ((t.sem[EB_ARCH_X86][nr].flags & EB_SEMF_EXIT) != 0, nr == 1 || nr == 252) << nr;
   EXPECT_EQ(t.sigreturn_32, 119);

@@ -192,13 +192,27 @@ static __always_inline struct eb_sem sem_of(__u32 arch, __u64 nr) {
   return cfg_sem[arch][nr];
 }
 
-static __always_inline void remember_arg(__u32 arch, __u64 nr, struct pt_regs* regs, int i) {
+/* Both recorders store the same value for an argument (ptrace_syscalls.cc
+ * does the same): a socket's type without its creation flags, which
+ * policies ignore, and for clone3 the flags its struct clone_args holds,
+ * which is what a policy would want to know and seccomp cannot see. */
+static __always_inline void remember_arg(__u32 arch, __u64 nr, struct pt_regs* regs, int i, struct eb_sem o,
+                                         long ret) {
   if (i < 0 || i > 5) return;
   struct eb_arg_key k = {};
   k.arch = arch;
   k.nr = (__u32)nr;
   k.index = i;
   k.value = arg_of(regs, arch, i);
+  if (o.op == EB_OP_SOCKET && i == 1) k.value &= ~(__u64)(PROFILE_SOCK_NONBLOCK | PROFILE_SOCK_CLOEXEC);
+  if ((o.flags & EB_SEMF_ARG0_DEREF) && i == 0) {
+    /* The new task (ret 0) may read the struct after its creator reused
+     * the memory: the creator's exit reads it, as ptrace does at entry. */
+    __u64 v = 0;
+    if (ret == 0) return;
+    if (!k.value || bpf_probe_read_user(&v, sizeof(v), (const void*)k.value)) return;
+    k.value = v;
+  }
   remember(&args_seen, &k);
 }
 
@@ -571,7 +585,7 @@ int BPF_PROG(on_sys_exit, struct pt_regs* regs, long ret) {
   }
   struct eb_sem o = sem_of(arch, nr);
   for (int i = 0; i < 6; i++)
-    if (o.filtered & (1u << i)) remember_arg(arch, nr, regs, i);
+    if (o.filtered & (1u << i)) remember_arg(arch, nr, regs, i, o, ret);
   if (!seen && arch < EB_NARCH && nr < EB_MAX_NR)
     seen_sys[arch][nr] = (o.filtered == 0 && o.op == EB_OP_NONE) ? SEEN_PLAIN : SEEN_MORE;
   switch (o.op) {

@@ -46,6 +46,7 @@
 /* eb_sem.flags */
 #define EB_SEMF_REMOVEDIR 1u /* AT_REMOVEDIR in argument 2 adds "list" */
 #define EB_SEMF_EXIT 2u      /* exit/exit_group: seen when the task exits */
+#define EB_SEMF_ARG0_DEREF 4u /* filtered argument 0 points to the u64 policies filter on (clone3 flags) */
 
 struct eb_sem {
   __u8 op;
