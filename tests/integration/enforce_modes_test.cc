@@ -1,0 +1,175 @@
+// enforce --mode enforce|complain|kill and --report: every call outside the
+// profile is named (seccomp user notification), answered as the mode says,
+// and reported; the report feeds `profile learn`.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "recording_helpers.h"
+#include "test_util.h"
+
+namespace profile {
+namespace {
+
+using test::BuildTempDir;
+using test::helper;
+using test::run_profile;
+
+struct Recorded {
+  BuildTempDir dir{"enforce-modes"};
+  std::string prof;
+  std::string file;  // a file the recording never opened
+  int port = -1;
+};
+
+// A profile of `HELPER base`, and a file and port it never used.
+void record_base(Recorded* r, const std::string& name) {
+  r->prof = r->dir / "prof";
+  r->file = r->dir / "unrecorded.txt";
+  test::write_file(r->file, "data\n");
+  r->port = test::free_loopback_port();
+  auto rec = run_profile({"record", "--tracer", "ptrace", "-o", r->prof, "--", helper(name), "base"});
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+}
+
+nlohmann::json read_report(const std::string& path) { return nlohmann::json::parse(test::read_file(path)); }
+
+const nlohmann::json* find_denial(const nlohmann::json& rep, const std::string& syscall) {
+  for (const auto& d : rep["denials"])
+    if (d["syscall"] == syscall) return &d;
+  return nullptr;
+}
+
+TEST(EnforceModes, EnforceDeniesAndNamesEachCall) {
+  PROFILE_NEEDS_ROOT();
+  Recorded r;
+  record_base(&r, "md_violate");
+  std::string report = r.dir / "report.json";
+  auto e = run_profile({"enforce", "--profile", r.prof, "--report", report, "--", helper("md_violate"), "all", r.file,
+                        std::to_string(r.port)});
+  EXPECT_EQ(e.exit_code, 1) << e.out << e.err;
+  EXPECT_NE(e.out.find("sysinfo errno=1\n"), std::string::npos) << e.out;
+  EXPECT_NE(e.out.find("bind errno="), std::string::npos) << e.out;
+  // One line as it happens, and again in the summary with the count.
+  EXPECT_NE(e.err.find("seccomp: denied sysinfo (x86_64) by pid "), std::string::npos) << e.err;
+  EXPECT_NE(e.err.find("seccomp: denied socket (x86_64) family inet stream"), std::string::npos) << e.err;
+  EXPECT_NE(e.err.find("'md_violate'"), std::string::npos) << e.err;
+  EXPECT_NE(e.err.find("distinct calls outside the profile"), std::string::npos) << e.err;
+  auto rep = read_report(report);
+  EXPECT_EQ(rep["mode"], "enforce");
+  const auto* d = find_denial(rep, "sysinfo");
+  ASSERT_NE(d, nullptr) << rep.dump(2);
+  EXPECT_EQ((*d)["action"], "denied");
+  EXPECT_EQ((*d)["mechanism"], "seccomp");
+  EXPECT_EQ((*d)["count"], 1);
+  EXPECT_EQ((*d)["comm"], "md_violate");
+  const auto* s = find_denial(rep, "socket");
+  ASSERT_NE(s, nullptr) << rep.dump(2);
+  EXPECT_EQ((*s)["family"], "inet");
+  EXPECT_EQ((*s)["type"], "stream");
+}
+
+TEST(EnforceModes, ComplainAllowsAndReports) {
+  PROFILE_NEEDS_ROOT();
+  Recorded r;
+  record_base(&r, "md_violate");
+  std::string report = r.dir / "report.json";
+  auto e = run_profile({"enforce", "--mode", "complain", "--profile", r.prof, "--report", report, "--",
+                        helper("md_violate"), "all", r.file, std::to_string(r.port)});
+  EXPECT_EQ(e.exit_code, 0) << e.out << e.err;
+  EXPECT_EQ(e.out, "base\nsysinfo ok\nread ok\nbind ok\n") << e.err;
+  EXPECT_NE(e.err.find("seccomp: allowed sysinfo (x86_64)"), std::string::npos) << e.err;
+  auto rep = read_report(report);
+  EXPECT_EQ(rep["mode"], "complain");
+  const auto* b = find_denial(rep, "bind");
+  ASSERT_NE(b, nullptr) << rep.dump(2);
+  EXPECT_EQ((*b)["action"], "allowed");
+  EXPECT_EQ((*b)["port"], r.port);
+  EXPECT_EQ((*b)["family"], "inet");
+  EXPECT_EQ((*b)["protocol"], "tcp");
+  EXPECT_NE(find_denial(rep, "sysinfo"), nullptr);
+}
+
+TEST(EnforceModes, KillKillsTheProcessAtTheFirstCall) {
+  PROFILE_NEEDS_ROOT();
+  Recorded r;
+  record_base(&r, "md_violate");
+  std::string report = r.dir / "report.json";
+  auto e = run_profile({"enforce", "--mode", "kill", "--profile", r.prof, "--report", report, "--",
+                        helper("md_violate"), "all", r.file, std::to_string(r.port)});
+  EXPECT_EQ(e.exit_code, 128 + 9) << e.out << e.err;
+  // Killed before sysinfo returned: nothing after it ran.
+  EXPECT_EQ(e.out, "base\n") << e.err;
+  EXPECT_NE(e.err.find("seccomp: killed sysinfo (x86_64)"), std::string::npos) << e.err;
+  auto rep = read_report(report);
+  EXPECT_EQ(rep["mode"], "kill");
+  ASSERT_EQ(rep["denials"].size(), 1u) << rep.dump(2);
+  EXPECT_EQ(rep["denials"][0]["syscall"], "sysinfo");
+  EXPECT_EQ(rep["denials"][0]["action"], "killed");
+}
+
+TEST(EnforceModes, ThreadsViolatingAtOnceAreAllReported) {
+  PROFILE_NEEDS_ROOT();
+  Recorded r;
+  record_base(&r, "md_threads");
+  std::string report = r.dir / "report.json";
+  auto e = run_profile({"enforce", "--profile", r.prof, "--report", report, "--", helper("md_threads")});
+  EXPECT_EQ(e.exit_code, 0) << e.out << e.err;
+  EXPECT_EQ(e.out, "done\n");
+  auto rep = read_report(report);
+  for (const char* sc : {"sysinfo", "times", "getpriority", "getrusage", "uname", "getsid", "getpgid",
+                         "sched_getscheduler"}) {
+    const auto* d = find_denial(rep, sc);
+    ASSERT_NE(d, nullptr) << sc << " missing from " << rep.dump(2);
+    EXPECT_EQ((*d)["count"], 1) << sc;
+  }
+}
+
+TEST(EnforceModes, WorkloadControlledNamesAreEscaped) {
+  PROFILE_NEEDS_ROOT();
+  Recorded r;
+  record_base(&r, "md_violate");
+  std::string report = r.dir / "report.json";
+  auto e = run_profile({"enforce", "--mode", "complain", "--profile", r.prof, "--report", report, "--",
+                        helper("md_violate"), "comm"});
+  EXPECT_EQ(e.exit_code, 0) << e.out << e.err;
+  EXPECT_EQ(e.err.find('\x1b'), std::string::npos) << e.err;
+  EXPECT_NE(e.err.find("seccomp: allowed sysinfo (x86_64) by pid "), std::string::npos) << e.err;
+  EXPECT_NE(e.err.find("'\\x1b[31mred\\x0ax'"), std::string::npos) << e.err;
+  auto rep = read_report(report);
+  const auto* d = find_denial(rep, "sysinfo");
+  ASSERT_NE(d, nullptr) << rep.dump(2);
+  EXPECT_EQ((*d)["comm"], "\\x1b[31mred\\x0ax");
+}
+
+TEST(EnforceModes, LearnFoldsAComplainReportIntoTheProfile) {
+  PROFILE_NEEDS_ROOT();
+  Recorded r;
+  record_base(&r, "md_violate");
+  std::vector<std::string> cmd = {helper("md_violate"), "all", r.file, std::to_string(r.port)};
+  std::string report = r.dir / "report.json";
+  std::vector<std::string> args = {"enforce", "--mode", "complain", "--profile", r.prof, "--report", report, "--"};
+  args.insert(args.end(), cmd.begin(), cmd.end());
+  auto c = run_profile(args);
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  auto l = run_profile({"learn", r.prof, report});
+  ASSERT_EQ(l.exit_code, 0) << l.out << l.err;
+  EXPECT_NE(l.err.find("+ syscall x86_64 sysinfo"), std::string::npos) << l.err;
+  EXPECT_NE(l.err.find("+ port bind tcp " + std::to_string(r.port)), std::string::npos) << l.err;
+  EXPECT_NE(l.err.find("+ socket inet stream"), std::string::npos) << l.err;
+  auto pj = nlohmann::json::parse(test::read_file(r.prof + "/profile.json"));
+  EXPECT_NE(pj.dump().find("\"learned\""), std::string::npos);
+  // Under the learned profile the same run is clean: nothing denied.
+  std::string again = r.dir / "again.json";
+  args = {"enforce", "--profile", r.prof, "--report", again, "--"};
+  args.insert(args.end(), cmd.begin(), cmd.end());
+  auto e = run_profile(args);
+  EXPECT_EQ(e.out.find("sysinfo ok\n") == std::string::npos, false) << e.out << e.err;
+  EXPECT_NE(e.out.find("bind ok\n"), std::string::npos) << e.out << e.err;
+  EXPECT_NE(e.err.find("seccomp: no call outside the profile"), std::string::npos) << e.err;
+  EXPECT_TRUE(read_report(again)["denials"].empty());
+}
+
+}  // namespace
+}  // namespace profile
