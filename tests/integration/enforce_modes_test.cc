@@ -89,6 +89,19 @@ TEST(EnforceModes, ComplainAllowsAndReports) {
   EXPECT_EQ((*b)["family"], "inet");
   EXPECT_EQ((*b)["protocol"], "tcp");
   EXPECT_NE(find_denial(rep, "sysinfo"), nullptr);
+  // Landlock is not applied; the recorder saw the read and the bind it
+  // would have refused.
+  bool file = false, port = false;
+  for (const auto& d : rep["denials"]) {
+    if (d["mechanism"] != "landlock") continue;
+    EXPECT_EQ(d["action"], "allowed");
+    if (d.contains("path") && d["path"] == r.file) file = true;
+    if (d.contains("port") && d["port"] == r.port && d["syscall"] == "bind") port = true;
+  }
+  EXPECT_TRUE(file) << rep.dump(2);
+  EXPECT_TRUE(port) << rep.dump(2);
+  EXPECT_NE(e.err.find("landlock: allowed (would be denied) path '" + r.file + "' (read)"), std::string::npos)
+      << e.err;
 }
 
 TEST(EnforceModes, KillKillsTheProcessAtTheFirstCall) {
@@ -158,6 +171,7 @@ TEST(EnforceModes, LearnFoldsAComplainReportIntoTheProfile) {
   EXPECT_NE(l.err.find("+ syscall x86_64 sysinfo"), std::string::npos) << l.err;
   EXPECT_NE(l.err.find("+ port bind tcp " + std::to_string(r.port)), std::string::npos) << l.err;
   EXPECT_NE(l.err.find("+ socket inet stream"), std::string::npos) << l.err;
+  EXPECT_NE(l.err.find("+ file " + r.file + " read"), std::string::npos) << l.err;
   auto pj = nlohmann::json::parse(test::read_file(r.prof + "/profile.json"));
   EXPECT_NE(pj.dump().find("\"learned\""), std::string::npos);
   // Under the learned profile the same run is clean: nothing denied.
@@ -165,8 +179,8 @@ TEST(EnforceModes, LearnFoldsAComplainReportIntoTheProfile) {
   args = {"enforce", "--profile", r.prof, "--report", again, "--"};
   args.insert(args.end(), cmd.begin(), cmd.end());
   auto e = run_profile(args);
-  EXPECT_EQ(e.out.find("sysinfo ok\n") == std::string::npos, false) << e.out << e.err;
-  EXPECT_NE(e.out.find("bind ok\n"), std::string::npos) << e.out << e.err;
+  EXPECT_EQ(e.exit_code, 0) << e.out << e.err;
+  EXPECT_EQ(e.out, "base\nsysinfo ok\nread ok\nbind ok\n") << e.err;
   EXPECT_NE(e.err.find("seccomp: no call outside the profile"), std::string::npos) << e.err;
   EXPECT_TRUE(read_report(again)["denials"].empty());
 }

@@ -76,6 +76,16 @@ TEST_F(Learn, RefusesWhatTheModelForbidsUnlessAddedByHand) {
   EXPECT_NE(after.find("\"sysinfo\""), std::string::npos);
   EXPECT_EQ(after.find("\"unshare\""), std::string::npos);
   EXPECT_EQ(test::read_file(prof + "/profile.json").find("/etc/shadow"), std::string::npos);
+  // Added by hand in profile.yaml, as the refusal says: no longer refused.
+  test::write_file(prof + "/profile.yaml",
+                   "add:\n  syscalls:\n    - {names: [unshare], reason: the test needs it}\n"
+                   "  files:\n    - {path: /etc/shadow, access: [read], reason: the test needs it}\n");
+  auto g = run_profile({"generate", prof});
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  auto again = run_profile({"learn", prof, rep});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.err.find("refused"), std::string::npos) << again.err;
+  EXPECT_NE(test::read_file(prof + "/seccomp.json").find("\"unshare\""), std::string::npos);
 }
 
 TEST_F(Learn, BadReportIsAnErrorNamingFileAndValue) {
