@@ -185,5 +185,21 @@ TEST(EnforceModes, LearnFoldsAComplainReportIntoTheProfile) {
   EXPECT_TRUE(read_report(again)["denials"].empty());
 }
 
+// A call an argument rule does not let through falls to the default action,
+// so it is reported like any other, and still answered with the profile's
+// errno.
+TEST(EnforceModes, CallsDeniedByArgumentRulesAreReported) {
+  PROFILE_NEEDS_ROOT();
+  auto e = run_profile({"enforce", "--seccomp", test::kDockerDefaultSeccomp, "--", helper("try_syscall"), "socket",
+                        "40"});
+  EXPECT_EQ(e.exit_code, 1) << e.err;
+  EXPECT_EQ(e.out, "errno=1 (EPERM)\n");
+  EXPECT_NE(e.err.find("seccomp: denied socket (x86_64) family vsock"), std::string::npos) << e.err;
+  auto ok = run_profile({"enforce", "--seccomp", test::kDockerDefaultSeccomp, "--", helper("try_syscall"), "socket",
+                         "1"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(ok.err.find("seccomp: denied"), std::string::npos) << ok.err;
+}
+
 }  // namespace
 }  // namespace profile
