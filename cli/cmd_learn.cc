@@ -16,8 +16,9 @@ Runner add_learn(CLI::App& app) {
       "ptrace and privilege calls are refused: add them by hand in DIR/profile.yaml.");
   sub->add_option("dir", o->dir, "Profile directory")->required();
   sub->add_option("reports", o->reports, "Reports written by enforce --report")->required();
-  sub->footer("Exit status: 0, or 1 when something was refused (the rest is learned); 125 on a bad report or\n"
-              "directory (nothing is written).");
+  sub->footer(
+      "Exit status: 0, or 1 when something was refused (the rest is learned); 125 on a bad report or\n"
+      "directory (nothing is written).");
   return [o] {
     auto r = app::learn(*o, reporter());
     if (!r) return report(r.error());

@@ -16,7 +16,8 @@ std::string Denial::key() const {
   std::string k = mechanism;
   std::string acc;
   for (const auto& a : access) acc += a + ",";
-  for (const std::string* s : {&arch, &syscall, &path, static_cast<const std::string*>(&acc), &family, &type, &protocol}) {
+  for (const std::string* s :
+       {&arch, &syscall, &path, static_cast<const std::string*>(&acc), &family, &type, &protocol}) {
     k.push_back('\0');
     k += *s;
   }
@@ -178,7 +179,8 @@ Result<DenialReport> parse_denial_report(const std::string& text, const std::str
     }
     if (e.contains("protocol")) {
       PROFILE_TRY(proto, str(e["protocol"], at + ".protocol", 64));
-      if (proto != "tcp" && proto != "udp") return fail(at + ".protocol", "expected tcp or udp, got " + quote_value(proto));
+      if (proto != "tcp" && proto != "udp")
+        return fail(at + ".protocol", "expected tcp or udp, got " + quote_value(proto));
       d.protocol = proto;
     }
     if (e.contains("port")) {

@@ -35,7 +35,7 @@ struct Denial {
   std::string type;      // socket: "stream", "dgram", ...
   std::string protocol;  // bind, connect: "tcp" or "udp", from the socket itself
   int port = -1;         // bind, connect on inet/inet6; -1: none
-  uint64_t count = 0;  // how often this exact denial happened
+  uint64_t count = 0;    // how often this exact denial happened
 
   // What makes two denials the same one (the pid and command do not).
   std::string key() const;

@@ -17,8 +17,8 @@
 
 #include <cstdio>
 
-#include "core/file_io.h"
 #include "core/access.h"
+#include "core/file_io.h"
 #include "core/names.h"
 #include "core/profile.h"
 #include "core/syscall_semantics.h"
@@ -94,7 +94,8 @@ std::string socket_protocol(pid_t tid, int fd) {
   int type = 0;
   socklen_t len = sizeof type;
   std::string out;
-  if (getsockopt(s, SOL_SOCKET, SO_TYPE, &type, &len) == 0) out = type == SOCK_STREAM ? "tcp" : type == SOCK_DGRAM ? "udp" : "";
+  if (getsockopt(s, SOL_SOCKET, SO_TYPE, &type, &len) == 0)
+    out = type == SOCK_STREAM ? "tcp" : type == SOCK_DGRAM ? "udp" : "";
   close(s);
   return out;
 }
@@ -103,9 +104,12 @@ std::string socket_protocol(pid_t tid, int fd) {
 
 const char* denial_mode_name(DenialMode m) {
   switch (m) {
-    case DenialMode::kEnforce: return "enforce";
-    case DenialMode::kComplain: return "complain";
-    case DenialMode::kKill: return "kill";
+    case DenialMode::kEnforce:
+      return "enforce";
+    case DenialMode::kComplain:
+      return "complain";
+    case DenialMode::kKill:
+      return "kill";
   }
   return "enforce";
 }

@@ -48,7 +48,7 @@ Result<DenialMode> parse_denial_mode(const std::string& s);
 
 struct NotifyOptions {
   DenialMode mode = DenialMode::kEnforce;
-  int deny_errno = 1;  // enforce: the profile's errno
+  int deny_errno = 1;          // enforce: the profile's errno
   size_t max_distinct = 1024;  // beyond it, denials are only counted
   int lines_per_second = 20;   // live lines on the reporter
   Reporter reporter;           // live lines, one per distinct denial

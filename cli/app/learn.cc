@@ -54,8 +54,8 @@ Result<LearnResult> learn(const LearnRequest& req, const Reporter& reporter) {
   Profile p = old_p;
   LearnResult res;
   auto refuse = [&](const std::string& item, const std::string& why, const std::string& yaml_hint) {
-    res.refused.push_back("refused " + item + ": " + why + "; to allow it, add it by hand to " + yaml_name +
-                          " (" + yaml_hint + ") and run `profile generate " + req.dir + "`");
+    res.refused.push_back("refused " + item + ": " + why + "; to allow it, add it by hand to " + yaml_name + " (" +
+                          yaml_hint + ") and run `profile generate " + req.dir + "`");
   };
   auto evidence = [](const std::string& origin, const Denial& d) {
     return origin + ": " + d.action + " " + times(d.count) + " (" + d.mechanism +
@@ -66,30 +66,30 @@ Result<LearnResult> learn(const LearnRequest& req, const Reporter& reporter) {
   auto learn_syscall = [&](const Denial& d, const std::string& at, const std::string& origin) -> Result<bool> {
     // Bad input is an error, not a refusal: the report was not ours.
     PROFILE_TRY(check_arch(d.arch));
-      if (d.syscall[0] == '#') {
-        res.skipped.push_back("not learned: syscall number " + d.syscall.substr(1) + " on " + d.arch +
-                              " has no name in libseccomp (" + at + ")");
+    if (d.syscall[0] == '#') {
+      res.skipped.push_back("not learned: syscall number " + d.syscall.substr(1) + " on " + d.arch +
+                            " has no name in libseccomp (" + at + ")");
+      return false;
+    }
+    auto nr = syscall_number(d.arch, d.syscall);
+    if (!nr) return make_error(at + ".syscall: " + nr.error().message);
+    if (!p.syscalls.count(d.arch)) {
+      res.skipped.push_back("not learned: syscall " + d.arch + " " + quote_value(d.syscall) +
+                            ": the profile does not cover the architecture " + d.arch + " (" + at + ")");
+      return false;
+    }
+    const std::string rule = "syscall " + d.arch + " " + d.syscall;
+    if (!p.syscalls[d.arch].count(d.syscall)) {
+      if (never_widened_syscalls().count(d.syscall) && !yaml_adds_syscall(yaml, d.arch, d.syscall)) {
+        refuse(rule, "namespace, mount, module, bpf, keyring, ptrace and privilege calls are never added by a machine",
+               "add: syscalls: [{arch: " + d.arch + ", names: [" + d.syscall + "], reason: ...}]");
         return false;
+      } else {
+        p.syscalls[d.arch].insert(d.syscall);
+        res.added.push_back(rule);
       }
-      auto nr = syscall_number(d.arch, d.syscall);
-      if (!nr) return make_error(at + ".syscall: " + nr.error().message);
-      if (!p.syscalls.count(d.arch)) {
-        res.skipped.push_back("not learned: syscall " + d.arch + " " + quote_value(d.syscall) +
-                              ": the profile does not cover the architecture " + d.arch + " (" + at + ")");
-        return false;
-      }
-      const std::string rule = "syscall " + d.arch + " " + d.syscall;
-      if (!p.syscalls[d.arch].count(d.syscall)) {
-        if (never_widened_syscalls().count(d.syscall) && !yaml_adds_syscall(yaml, d.arch, d.syscall)) {
-          refuse(rule, "namespace, mount, module, bpf, keyring, ptrace and privilege calls are never added by a machine",
-                 "add: syscalls: [{arch: " + d.arch + ", names: [" + d.syscall + "], reason: ...}]");
-          return false;
-        } else {
-          p.syscalls[d.arch].insert(d.syscall);
-          res.added.push_back(rule);
-        }
-      }
-      if (p.syscalls[d.arch].count(d.syscall)) add_widening(&p, "learned", rule, reason, {evidence(origin, d)});
+    }
+    if (p.syscalls[d.arch].count(d.syscall)) add_widening(&p, "learned", rule, reason, {evidence(origin, d)});
     return true;
   };
   for (const auto& [origin, rep] : reports) {

@@ -100,8 +100,7 @@ TEST(EnforceModes, ComplainAllowsAndReports) {
   }
   EXPECT_TRUE(file) << rep.dump(2);
   EXPECT_TRUE(port) << rep.dump(2);
-  EXPECT_NE(e.err.find("landlock: allowed (would be denied) path '" + r.file + "' (read)"), std::string::npos)
-      << e.err;
+  EXPECT_NE(e.err.find("landlock: allowed (would be denied) path '" + r.file + "' (read)"), std::string::npos) << e.err;
 }
 
 TEST(EnforceModes, KillKillsTheProcessAtTheFirstCall) {
@@ -131,8 +130,8 @@ TEST(EnforceModes, ThreadsViolatingAtOnceAreAllReported) {
   EXPECT_EQ(e.exit_code, 0) << e.out << e.err;
   EXPECT_EQ(e.out, "done\n");
   auto rep = read_report(report);
-  for (const char* sc : {"sysinfo", "times", "getpriority", "getrusage", "uname", "getsid", "getpgid",
-                         "sched_getscheduler"}) {
+  for (const char* sc :
+       {"sysinfo", "times", "getpriority", "getrusage", "uname", "getsid", "getpgid", "sched_getscheduler"}) {
     const auto* d = find_denial(rep, sc);
     ASSERT_NE(d, nullptr) << sc << " missing from " << rep.dump(2);
     EXPECT_EQ((*d)["count"], 1) << sc;
@@ -144,8 +143,8 @@ TEST(EnforceModes, WorkloadControlledNamesAreEscaped) {
   Recorded r;
   record_base(&r, "md_violate");
   std::string report = r.dir / "report.json";
-  auto e = run_profile({"enforce", "--mode", "complain", "--profile", r.prof, "--report", report, "--",
-                        helper("md_violate"), "comm"});
+  auto e = run_profile(
+      {"enforce", "--mode", "complain", "--profile", r.prof, "--report", report, "--", helper("md_violate"), "comm"});
   EXPECT_EQ(e.exit_code, 0) << e.out << e.err;
   EXPECT_EQ(e.err.find('\x1b'), std::string::npos) << e.err;
   EXPECT_NE(e.err.find("seccomp: allowed sysinfo (x86_64) by pid "), std::string::npos) << e.err;
@@ -190,13 +189,13 @@ TEST(EnforceModes, LearnFoldsAComplainReportIntoTheProfile) {
 // errno.
 TEST(EnforceModes, CallsDeniedByArgumentRulesAreReported) {
   PROFILE_NEEDS_ROOT();
-  auto e = run_profile({"enforce", "--seccomp", test::kDockerDefaultSeccomp, "--", helper("try_syscall"), "socket",
-                        "40"});
+  auto e =
+      run_profile({"enforce", "--seccomp", test::kDockerDefaultSeccomp, "--", helper("try_syscall"), "socket", "40"});
   EXPECT_EQ(e.exit_code, 1) << e.err;
   EXPECT_EQ(e.out, "errno=1 (EPERM)\n");
   EXPECT_NE(e.err.find("seccomp: denied socket (x86_64) family vsock"), std::string::npos) << e.err;
-  auto ok = run_profile({"enforce", "--seccomp", test::kDockerDefaultSeccomp, "--", helper("try_syscall"), "socket",
-                         "1"});
+  auto ok =
+      run_profile({"enforce", "--seccomp", test::kDockerDefaultSeccomp, "--", helper("try_syscall"), "socket", "1"});
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_EQ(ok.err.find("seccomp: denied"), std::string::npos) << ok.err;
 }

@@ -39,8 +39,8 @@ TEST_F(Learn, AddsWithEvidenceAndShowsTheDiff) {
   std::string rep = dir / "r.json";
   std::string data = dir / "data.txt";
   test::write_file(data, "x\n");
-  test::write_file(rep, report_of(denial("sysinfo") + "," +
-                                  denial("openat", R"(,"path":")" + data + R"(","access":["read"])")));
+  test::write_file(
+      rep, report_of(denial("sysinfo") + "," + denial("openat", R"(,"path":")" + data + R"(","access":["read"])")));
   auto l = run_profile({"learn", prof, rep});
   ASSERT_EQ(l.exit_code, 0) << l.err;
   EXPECT_NE(l.err.find("+ syscall x86_64 sysinfo"), std::string::npos) << l.err;
@@ -62,8 +62,7 @@ TEST_F(Learn, AddsWithEvidenceAndShowsTheDiff) {
 TEST_F(Learn, RefusesWhatTheModelForbidsUnlessAddedByHand) {
   PROFILE_NEEDS_ROOT();
   std::string rep = dir / "r.json";
-  test::write_file(rep, report_of(denial("unshare") + "," +
-                                  denial("sysinfo") + "," +
+  test::write_file(rep, report_of(denial("unshare") + "," + denial("sysinfo") + "," +
                                   denial("openat", R"(,"path":"/etc/shadow","access":["read"])")));
   std::string before = test::read_file(prof + "/seccomp.json");
   auto l = run_profile({"learn", prof, rep});
