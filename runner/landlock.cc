@@ -1,7 +1,5 @@
 #include "runner/landlock.h"
 
-#include "core/access.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -21,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/access.h"
 #include "core/file_io.h"
 #include "core/json_read.h"
 #include "core/landlock_abi.h"

@@ -29,13 +29,16 @@ namespace {
 std::vector<std::string> invisible_notes(bool landlock_applied, bool complain, bool had_landlock) {
   std::vector<std::string> n;
   if (landlock_applied)
-    n.push_back("landlock: its denials reach the workload as EACCES and are not reported (their audit records "
-                "need the audit subsystem; see docs/enforce.md)");
+    n.push_back(
+        "landlock: its denials reach the workload as EACCES and are not reported (their audit records "
+        "need the audit subsystem; see docs/enforce.md)");
   if (complain && had_landlock)
-    n.push_back("landlock: not applied in complain mode; file and port accesses are not checked against the "
-                "profile in this run");
-  n.push_back("capabilities: a missing capability fails inside the kernel (EPERM) and is not reported: cap_capable "
-              "cannot be hooked on this kernel");
+    n.push_back(
+        "landlock: not applied in complain mode; file and port accesses are not checked against the "
+        "profile in this run");
+  n.push_back(
+      "capabilities: a missing capability fails inside the kernel (EPERM) and is not reported: cap_capable "
+      "cannot be hooked on this kernel");
   return n;
 }
 
@@ -78,7 +81,8 @@ void print_summary(const DenialReport& r, uint64_t total, uint64_t suppressed, b
   std::string head = "seccomp: " + std::to_string(r.denials.size()) + " distinct call" +
                      (r.denials.size() == 1 ? "" : "s") + " outside the profile (" + std::to_string(total) +
                      " in all, " + r.mode + " mode)";
-  if (r.overflow > 0) head += ", " + std::to_string(r.overflow) + " more not described (over the limit of distinct denials)";
+  if (r.overflow > 0)
+    head += ", " + std::to_string(r.overflow) + " more not described (over the limit of distinct denials)";
   if (suppressed > 0) head += "; " + std::to_string(suppressed) + " of them were not printed as they happened";
   report(reporter, head + ":");
   size_t shown = 0;
@@ -199,7 +203,8 @@ Result<int> enforce(const EnforceRequest& o, const Reporter& reporter) {
   if (o.on_exit) o.on_exit(outcome);
   DenialReport rep;
   rep.mode = denial_mode_name(notifier ? notifier->options().mode : mode);
-  rep.invisible = invisible_notes(spec.landlock.has_value(), mode == DenialMode::kComplain && !complain_plan, had_landlock);
+  rep.invisible =
+      invisible_notes(spec.landlock.has_value(), mode == DenialMode::kComplain && !complain_plan, had_landlock);
   if (notifier) {
     rep.denials = notifier->denials();
     rep.overflow = notifier->overflow();
@@ -234,7 +239,8 @@ Result<int> enforce(const EnforceRequest& o, const Reporter& reporter) {
     report(reporter, "the workload exited with status " + std::to_string(outcome.exit_code) +
                          "; if the profile refused something: Landlock may have denied it (paths and ports outside "
                          "landlock.json fail with EACCES, Permission denied; `--mode complain` lists them)" +
-                         (notifier ? std::string("") : ", seccomp a syscall outside seccomp.json (EPERM, Operation not permitted)"));
+                         (notifier ? std::string("")
+                                   : ", seccomp a syscall outside seccomp.json (EPERM, Operation not permitted)"));
   return outcome.exit_code;
 }
 
