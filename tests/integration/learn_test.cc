@@ -113,5 +113,12 @@ TEST_F(Learn, EnforceLearnIsComplainThenLearn) {
   EXPECT_EQ(again.out, "base\nsysinfo ok\n");
 }
 
+TEST(LearnOptions, EnforceLearnNeedsAProfileDirectory) {
+  PROFILE_NEEDS_ROOT();
+  auto e = run_profile({"enforce", "--learn", "--", "true"});
+  EXPECT_EQ(e.exit_code, 125);
+  EXPECT_NE(e.err.find("--learn folds the run's denials into --profile DIR"), std::string::npos) << e.err;
+}
+
 }  // namespace
 }  // namespace profile
