@@ -37,7 +37,7 @@ struct SeccompContext {
   // Kernel version for "minKernel"; zero means detect with uname().
   int kernel_major = 0;
   int kernel_minor = 0;
-  // Replaces the default action (complain mode: SCMP_ACT_LOG).
+  // Replaces the default action (an SCMP_ACT_* name).
   std::string override_default_action;
   // Turns a denying default action (ERRNO, KILL, TRAP) into SCMP_ACT_NOTIFY
   // so that a supervisor sees, names and answers every call outside the

@@ -170,8 +170,9 @@ SeccompNotifier::SeccompNotifier(NotifyOptions o) : opt_(std::move(o)) {}
 
 SeccompNotifier::~SeccompNotifier() { stop(); }
 
-Status SeccompNotifier::start(int sock) {
+Status SeccompNotifier::start(int sock, pid_t root) {
   sock_ = sock;
+  root_ = root;
   stop_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (stop_fd_ < 0) return make_error(std::string("eventfd: ") + strerror(errno));
   try {
@@ -223,7 +224,12 @@ bool SeccompNotifier::take_listener() {
       failure_ = "seccomp notification: " + why + "; the workload was stopped before it started";
     }
     // It may be blocked on a listener nobody reads: never leave it there.
-    if (pidfd_ >= 0) syscall(SYS_pidfd_send_signal, pidfd_, SIGKILL, nullptr, 0);
+    // Without its pidfd, the root: the workload itself or the init of its
+    // PID namespace, whose death ends the namespace.
+    if (pidfd_ >= 0)
+      syscall(SYS_pidfd_send_signal, pidfd_, SIGKILL, nullptr, 0);
+    else
+      kill(root_, SIGKILL);
     return false;
   };
   pollfd p[2] = {{sock_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};

@@ -66,8 +66,9 @@ class SeccompNotifier {
   SeccompNotifier& operator=(const SeccompNotifier&) = delete;
 
   // Supervisor side, before the child is released: takes ownership of the
-  // socket's supervisor end and starts the answering thread.
-  Status start(int sock);
+  // socket's supervisor end and starts the answering thread. `root` is the
+  // process the supervisor cloned, killed if the listener cannot be taken.
+  Status start(int sock, pid_t root);
   // After the workload (and everything under its filter) has ended: stops
   // the thread and closes every descriptor. Idempotent.
   void stop();
@@ -89,6 +90,7 @@ class SeccompNotifier {
 
   NotifyOptions opt_;
   int sock_ = -1;
+  pid_t root_ = -1;
   int pidfd_ = -1;
   int listener_ = -1;
   int stop_fd_ = -1;  // eventfd

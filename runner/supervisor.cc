@@ -571,7 +571,7 @@ Result<RunOutcome> run_workload(const RunSpec& spec, WorkloadWatcher* watcher) {
   if (notify) {
     int sock = notify_sv[0];
     notify_sv[0] = -1;
-    auto s = spec.notifier->start(sock);
+    auto s = spec.notifier->start(sock, pid);
     if (!s) return abort_child(s.error());
   }
   if (write(go[1], "g", 1) != 1) return abort_child(make_error(sys_error("release child")));
