@@ -184,6 +184,32 @@ TEST(EnforceModes, LearnFoldsAComplainReportIntoTheProfile) {
   EXPECT_TRUE(read_report(again)["denials"].empty());
 }
 
+// A workload that makes more distinct denied calls than are kept: memory
+// stays bounded (the rest are counted as overflow) and stderr is
+// rate-limited, while every call is still answered.
+TEST(EnforceModes, DistinctDenialsAreBoundedAndLinesRateLimited) {
+  PROFILE_NEEDS_ROOT();
+  BuildTempDir dir("enforce-many");
+  auto rec = run_profile({"record", "--tracer", "ptrace", "-o", dir / "prof", "--", helper("md_many"), "0"});
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  std::string report = dir / "report.json";
+  auto e = run_profile({"enforce", "--profile", dir / "prof", "--report", report, "--", helper("md_many"), "1100"});
+  EXPECT_EQ(e.exit_code, 0) << e.err;
+  EXPECT_EQ(e.out, "done\n");
+  auto rep = read_report(report);
+  EXPECT_EQ(rep["denials"].size(), 1024u);
+  EXPECT_EQ(rep["overflow"], 1100 - 1024);
+  EXPECT_EQ(rep["denials"][0]["syscall"], "#1000");
+  EXPECT_NE(e.err.find("76 more not described"), std::string::npos) << e.err;
+  EXPECT_NE(e.err.find("were not printed as they happened"), std::string::npos) << e.err;
+  // Live lines (without the summary's indentation) stay far below one per call.
+  size_t live = 0;
+  for (size_t at = e.err.find("profile: seccomp: denied #"); at != std::string::npos;
+       at = e.err.find("profile: seccomp: denied #", at + 1))
+    ++live;
+  EXPECT_LT(live, 200u) << e.err.substr(0, 2000);
+}
+
 // A call an argument rule does not let through falls to the default action,
 // so it is reported like any other, and still answered with the profile's
 // errno.
