@@ -37,8 +37,8 @@ std::vector<std::string> invisible_notes(bool landlock_applied, bool complain, b
         "landlock: not applied in complain mode; file and port accesses are not checked against the "
         "profile in this run");
   n.push_back(
-      "capabilities: a missing capability fails inside the kernel (EPERM) and is not reported: cap_capable "
-      "cannot be hooked on this kernel");
+      "capabilities: a capability the profile lacks fails inside the kernel (EPERM) and is not reported, in "
+      "every mode (kprobes do not load here; the recorder's cap_capable tracepoint keeps granted checks only)");
   return n;
 }
 
