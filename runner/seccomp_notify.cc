@@ -51,8 +51,8 @@ std::string arch_of_token(uint32_t token) {
 }
 
 const SyscallSemantics* semantics_of(const std::string& arch, int nr) {
-  // Filled once per arch on the supervisor thread only.
-  static std::map<std::string, std::map<int, const SyscallSemantics*>> cache;
+  // Filled once per arch and thread (each run has its own supervisor thread).
+  thread_local std::map<std::string, std::map<int, const SyscallSemantics*>> cache;
   auto it = cache.find(arch);
   if (it == cache.end()) {
     std::map<int, const SyscallSemantics*> m;
