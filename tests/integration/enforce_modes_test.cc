@@ -184,6 +184,34 @@ TEST(EnforceModes, LearnFoldsAComplainReportIntoTheProfile) {
   EXPECT_TRUE(read_report(again)["denials"].empty());
 }
 
+// Eight threads blocked in notifications at once, and the first answer kills
+// them all: the run ends (nothing left waiting on the listener) and says
+// which call did it.
+TEST(EnforceModes, KillWithManyThreadsWaitingEnds) {
+  PROFILE_NEEDS_ROOT();
+  Recorded r;
+  record_base(&r, "md_threads");
+  std::string report = r.dir / "report.json";
+  auto e = run_profile({"enforce", "--mode", "kill", "--profile", r.prof, "--report", report, "--",
+                        helper("md_threads")},
+                       60);
+  EXPECT_EQ(e.exit_code, 128 + 9) << e.out << e.err;
+  EXPECT_EQ(e.out, "");
+  auto rep = read_report(report);
+  ASSERT_GE(rep["denials"].size(), 1u) << rep.dump(2);
+  EXPECT_EQ(rep["denials"][0]["action"], "killed");
+}
+
+// Complain mode with any seccomp file: Docker's default profile lets the
+// user namespace through and names the calls it would have refused.
+TEST(EnforceModes, ComplainWithDockersProfileAllowsAndNames) {
+  PROFILE_NEEDS_ROOT();
+  auto e = run_profile({"enforce", "--mode", "complain", "--seccomp", test::kDockerDefaultSeccomp, "--", "unshare",
+                        "-U", "true"});
+  EXPECT_EQ(e.exit_code, 0) << e.err;
+  EXPECT_NE(e.err.find("seccomp: allowed unshare (x86_64)"), std::string::npos) << e.err;
+}
+
 // A workload that makes more distinct denied calls than are kept: memory
 // stays bounded (the rest are counted as overflow) and stderr is
 // rate-limited, while every call is still answered.
