@@ -144,6 +144,10 @@ Result<int> enforce(const EnforceRequest& o, const Reporter& reporter) {
   // accesses are compared with the plan Landlock would have enforced.
   std::optional<LandlockPlan> complain_plan;
   std::unique_ptr<Tracer> tracer;
+  if (mode == DenialMode::kComplain && !spec.apparmor_exec.empty()) {
+    spec.apparmor_exec.clear();
+    report(reporter, "apparmor: not applied in complain mode; what it would deny is not reported");
+  }
   if (mode == DenialMode::kComplain && spec.landlock) {
     complain_plan = std::move(spec.landlock);
     spec.landlock.reset();
