@@ -4,6 +4,7 @@
 
 #include "core/file_io.h"
 #include "core/json_read.h"
+#include "core/names.h"
 #include "core/path_pattern.h"
 
 namespace profile {
@@ -23,12 +24,14 @@ std::string Denial::key() const {
   }
   k.push_back('\0');
   k += std::to_string(port);
+  k.push_back('\0');
+  k += capability;
   return k;
 }
 
 namespace {
 
-const char* const kMechanisms[] = {"seccomp", "landlock"};
+const char* const kMechanisms[] = {"seccomp", "landlock", "capability"};
 const char* const kActions[] = {"denied", "allowed", "killed"};
 const char* const kModes[] = {"enforce", "complain", "kill"};
 
@@ -60,6 +63,7 @@ std::string denial_report_to_json(const DenialReport& r) {
     if (!d.type.empty()) e["type"] = d.type;
     if (!d.protocol.empty()) e["protocol"] = d.protocol;
     if (d.port >= 0) e["port"] = d.port;
+    if (!d.capability.empty()) e["capability"] = d.capability;
     e["count"] = d.count;
     list.push_back(std::move(e));
   }
@@ -129,7 +133,7 @@ Result<DenialReport> parse_denial_report(const std::string& text, const std::str
     const json& e = list[i];
     if (!e.is_object()) return fail(at, "expected an object");
     if (auto k = first_unknown_key(e, {"mechanism", "action", "arch", "syscall", "pid", "comm", "path", "access",
-                                       "family", "type", "protocol", "port", "count"}))
+                                       "family", "type", "protocol", "port", "capability", "count"}))
       return fail(at, "unknown key " + quote_value(*k));
     for (const char* req : {"mechanism", "action", "arch", "syscall", "pid", "comm", "count"})
       if (!e.contains(req)) return fail(at, std::string("missing key '") + req + "'");
@@ -187,6 +191,12 @@ Result<DenialReport> parse_denial_report(const std::string& text, const std::str
       PROFILE_TRY(port, uint(e["port"], at + ".port", 65535));
       d.port = static_cast<int>(port);
     }
+    if (e.contains("capability")) {
+      PROFILE_TRY(cap, str(e["capability"], at + ".capability", 64));
+      auto name = normalise_cap_name(cap);
+      if (!name) return fail(at + ".capability", name.error().message);
+      d.capability = *name;
+    }
     PROFILE_TRY(count, uint(e["count"], at + ".count", UINT64_MAX));
     if (count == 0) return fail(at + ".count", "0: a reported denial happened at least once");
     d.count = count;
@@ -202,7 +212,7 @@ Result<DenialReport> read_denial_report(const std::string& path) {
 
 std::string denial_line(const Denial& d) {
   std::string s = d.mechanism + ": " + d.action;
-  if (d.mechanism == "landlock" && d.action == "allowed") s += " (would be denied)";
+  if (d.mechanism != "seccomp" && d.action == "allowed") s += " (would be denied)";
   if (!d.syscall.empty()) s += " " + printable_message(d.syscall);
   if (!d.arch.empty()) s += " (" + printable_message(d.arch) + ")";
   if (!d.path.empty()) s += " path " + quote_value(d.path, 256);
@@ -215,6 +225,7 @@ std::string denial_line(const Denial& d) {
   if (!d.type.empty()) s += " " + printable_message(d.type);
   if (!d.protocol.empty()) s += " " + printable_message(d.protocol);
   if (d.port >= 0) s += " port " + std::to_string(d.port);
+  if (!d.capability.empty()) s += " " + printable_message(d.capability);
   if (d.pid > 0) s += " by pid " + std::to_string(d.pid) + " " + quote_value(d.comm, 64);
   return s;
 }

@@ -20,7 +20,7 @@ inline constexpr size_t kMaxDenialReportBytes = 16 << 20;
 inline constexpr size_t kMaxReportedDenials = 4096;
 
 struct Denial {
-  std::string mechanism;  // "seccomp", "landlock" (complain mode: from the recorder)
+  std::string mechanism;  // "seccomp"; "landlock", "capability" (complain mode: from the recorder)
   std::string action;     // "denied", "allowed" (complain), "killed"
   std::string arch;       // libseccomp name, e.g. "x86_64"; empty for landlock
   std::string syscall;    // name on `arch`; "#N" when libseccomp knows no name; landlock: bind/connect or empty
@@ -35,6 +35,7 @@ struct Denial {
   std::string type;      // socket: "stream", "dgram", ...
   std::string protocol;  // bind, connect: "tcp" or "udp", from the socket itself
   int port = -1;         // bind, connect on inet/inet6; -1: none
+  std::string capability;  // mechanism "capability": its name without CAP_
   uint64_t count = 0;    // how often this exact denial happened
 
   // What makes two denials the same one (the pid and command do not).

@@ -131,6 +131,21 @@ Result<LearnResult> learn(const LearnRequest& req, const Reporter& reporter) {
         SocketRule s{d.family, d.type, 0};
         if (p.network.sockets.insert(s).second) res.added.push_back("socket " + d.family + " " + d.type);
       }
+      if (d.mechanism == "capability" && !d.capability.empty()) {
+        // Complain mode only grants (and so only sees) Docker's defaults;
+        // anything else in a report was not seen by us.
+        const auto& defaults = docker_default_caps();
+        if (p.capabilities.count(d.capability)) {
+          // Granted already (by hand in profile.yaml, or an earlier learn).
+        } else if (std::find(defaults.begin(), defaults.end(), d.capability) == defaults.end()) {
+          refuse("capability " + d.capability, "only Docker's default capabilities are learned",
+                 "add: capabilities: [{name: " + d.capability + ", reason: ...}]");
+        } else {
+          p.capabilities[d.capability] =
+              CapEvidence{CapEvidenceKind::kObserved, "learned: " + evidence(origin, d) + " in complain mode"};
+          res.added.push_back("capability " + d.capability);
+        }
+      }
       if ((d.syscall == "bind" || d.syscall == "connect") && d.port >= 0) {
         if (d.protocol.empty()) {
           res.skipped.push_back("not learned: " + d.syscall + " port " + std::to_string(d.port) +

@@ -1,4 +1,4 @@
-/* md_violate base | md_violate all FILE PORT | md_violate comm
+/* md_violate base | md_violate all FILE PORT | md_violate chown FILE | md_violate comm
  *
  * base: prints "base" and exits 0; what a profile is recorded from.
  * all: does, after what base does, three things base never does, each
@@ -6,6 +6,7 @@
  *   sysinfo       one unrecorded syscall (raw, so libc cannot substitute)
  *   read FILE     reads one file base never opens
  *   bind PORT     a TCP socket bound to 127.0.0.1:PORT
+ * chown FILE: gives FILE to uid and gid 1, which needs CAP_CHOWN.
  * comm: renames itself to a name with terminal escapes and a newline, then
  * makes the unrecorded syscall (sysinfo).
  * Exits 0 when all three worked, 1 otherwise, 2 on a usage error. */
@@ -37,6 +38,7 @@ int main(int argc, char **argv) {
   printf("base\n");
   fflush(stdout);
   if (strcmp(argv[1], "base") == 0) return 0;
+  if (strcmp(argv[1], "chown") == 0 && argc == 3) return outcome("chown", chown(argv[2], 1, 1) == 0) ? 0 : 1;
   if (strcmp(argv[1], "comm") == 0) {
     struct sysinfo si;
     prctl(PR_SET_NAME, "\x1b[31mred\nx", 0, 0, 0);

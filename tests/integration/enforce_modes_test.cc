@@ -212,6 +212,30 @@ TEST(EnforceModes, ComplainWithDockersProfileAllowsAndNames) {
   EXPECT_NE(e.err.find("seccomp: allowed unshare (x86_64)"), std::string::npos) << e.err;
 }
 
+// Complain mode grants Docker's default capabilities and reports the ones
+// the kernel checked and the profile lacks; learn adds them to caps.txt.
+TEST(EnforceModes, ComplainReportsCapabilitiesTheProfileLacks) {
+  PROFILE_NEEDS_ROOT();
+  Recorded r;
+  record_base(&r, "md_violate");
+  std::string report = r.dir / "report.json";
+  auto e = run_profile({"enforce", "--mode", "complain", "--profile", r.prof, "--report", report, "--",
+                        helper("md_violate"), "chown", r.file});
+  if (e.err.find("the ebpf recorder") == std::string::npos)
+    GTEST_SKIP() << "the eBPF recorder (cap_capable tracepoint) is not available: " << e.err;
+  EXPECT_EQ(e.exit_code, 0) << e.out << e.err;
+  EXPECT_EQ(e.out, "base\nchown ok\n");
+  EXPECT_NE(e.err.find("capability: allowed (would be denied) CHOWN"), std::string::npos) << e.err;
+  auto l = run_profile({"learn", r.prof, report});
+  ASSERT_EQ(l.exit_code, 0) << l.err;
+  EXPECT_NE(l.err.find("+ capability CHOWN"), std::string::npos) << l.err;
+  EXPECT_NE(test::read_file(r.prof + "/caps.txt").find("CHOWN"), std::string::npos);
+  test::write_file(r.file, "data\n");
+  auto again = run_profile({"enforce", "--profile", r.prof, "--", helper("md_violate"), "chown", r.file});
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(again.out, "base\nchown ok\n");
+}
+
 // A workload that makes more distinct denied calls than are kept: memory
 // stays bounded (the rest are counted as overflow) and stderr is
 // rate-limited, while every call is still answered.

@@ -34,12 +34,19 @@ TEST(DenialReport, RoundTripKeepsEveryByte) {
   b.port = 8080;
   b.count = 1;
   r.denials.push_back(b);
+  Denial c;
+  c.mechanism = "capability";
+  c.action = "allowed";
+  c.capability = "CHOWN";
+  c.count = 2;
+  r.denials.push_back(c);
   r.overflow = 7;
   r.invisible = {"capabilities: not visible"};
   std::string text = denial_report_to_json(r);
   auto back = parse_denial_report(text, "r.json");
   ASSERT_TRUE(back) << back.error().message;
-  ASSERT_EQ(back->denials.size(), 2u);
+  ASSERT_EQ(back->denials.size(), 3u);
+  EXPECT_EQ(back->denials[2].capability, "CHOWN");
   EXPECT_EQ(back->denials[0].comm, sample().comm);
   EXPECT_EQ(back->denials[0].path, sample().path);
   EXPECT_EQ(back->denials[0].access, sample().access);
@@ -94,6 +101,7 @@ TEST(DenialReport, StrictReader) {
   expect_refused(doc(R"(,"port":70000})"), "70000 is out of range");
   expect_refused(doc(R"(,"path":"/a\\q"})"), "denials[0].path");
   expect_refused(doc(R"(,"protocol":"sctp"})"), "'sctp'");
+  expect_refused(doc(R"(,"capability":"FLY"})"), "denials[0].capability");
   expect_refused(doc("}", R"("overflow":-1,)"), "overflow");
   expect_refused(R"({"version":2,"mode":"enforce","denials":[]})", "version");
   expect_refused(R"({"version":1,"mode":"audit","denials":[]})", "unknown mode 'audit'");
