@@ -26,7 +26,7 @@ namespace profile::app {
 namespace {
 
 // What the kernel does not show us on this run, said rather than guessed.
-std::vector<std::string> invisible_notes(bool landlock_applied, bool complain, bool had_landlock) {
+std::vector<std::string> invisible_notes(bool landlock_applied, bool complain, bool had_landlock, bool watch_caps) {
   std::vector<std::string> n;
   if (landlock_applied)
     n.push_back(
@@ -36,9 +36,14 @@ std::vector<std::string> invisible_notes(bool landlock_applied, bool complain, b
     n.push_back(
         "landlock: not applied in complain mode; file and port accesses are not checked against the "
         "profile in this run");
-  n.push_back(
-      "capabilities: a capability the profile lacks fails inside the kernel (EPERM) and is not reported, in "
-      "every mode (kprobes do not load here; the recorder's cap_capable tracepoint keeps granted checks only)");
+  if (watch_caps)
+    n.push_back(
+        "capabilities: only Docker's default capabilities were granted and watched; a check of any other "
+        "capability fails inside the kernel (EPERM) and is not reported");
+  else
+    n.push_back(
+        "capabilities: a capability the profile lacks fails inside the kernel (EPERM) and is not reported "
+        "(kprobes do not load here; the recorder's cap_capable tracepoint keeps granted checks only)");
   return n;
 }
 
@@ -148,15 +153,24 @@ Result<int> enforce(const EnforceRequest& o, const Reporter& reporter) {
     spec.apparmor_exec.clear();
     report(reporter, "apparmor: not applied in complain mode; what it would deny is not reported");
   }
-  if (mode == DenialMode::kComplain && spec.landlock) {
-    complain_plan = std::move(spec.landlock);
-    spec.landlock.reset();
+  // Complain mode also grants Docker's default capabilities the profile
+  // lacks: the recorder sees the kernel's granted capability checks (never
+  // the refused ones), so a check is only seen once it is granted.
+  const std::set<std::string> enforced_caps = spec.caps;
+  const bool watch_caps = mode == DenialMode::kComplain && !o.profile_dir.empty() && !spec.all_caps;
+  if (watch_caps) spec.caps.insert(docker_default_caps().begin(), docker_default_caps().end());
+  if (mode == DenialMode::kComplain && (spec.landlock || watch_caps)) {
+    if (spec.landlock) {
+      complain_plan = std::move(spec.landlock);
+      spec.landlock.reset();
+    }
     std::string fallback;
     PROFILE_TRY(t, make_tracer(TracerKind::kAuto, &fallback));
     if (!fallback.empty()) report(reporter, fallback);
     tracer = std::move(t);
-    report(reporter, "landlock: not applied in complain mode; the " + tracer->name() +
-                         " recorder reports the file and port accesses it would deny");
+    report(reporter, "complain mode: Landlock is not applied and Docker's default capabilities are granted; the " +
+                         tracer->name() + " recorder reports the file and port accesses and capabilities the " +
+                         "profile would deny");
   }
   // Without --profile or --seccomp FILE the built-in default applies, as
   // Docker applies its own; only an explicit `--seccomp unconfined` runs
@@ -208,12 +222,30 @@ Result<int> enforce(const EnforceRequest& o, const Reporter& reporter) {
   DenialReport rep;
   rep.mode = denial_mode_name(notifier ? notifier->options().mode : mode);
   rep.invisible =
-      invisible_notes(spec.landlock.has_value(), mode == DenialMode::kComplain && !complain_plan, had_landlock);
+      invisible_notes(spec.landlock.has_value(), mode == DenialMode::kComplain && !complain_plan, had_landlock,
+                      watch_caps && tracer && tracer->name() == "ebpf");
   if (notifier) {
     rep.denials = notifier->denials();
     rep.overflow = notifier->overflow();
     const bool asked = !o.report_path.empty() || o.learn || mode != DenialMode::kEnforce;
     print_summary(rep, notifier->total(), notifier->lines_suppressed(), asked, reporter);
+  }
+  if (watch_caps) {
+    for (const auto& [name, ev] : obs.capabilities) {
+      // Inferred capabilities are guesses from arguments; only a check the
+      // kernel made counts.
+      if (ev.kind != CapEvidenceKind::kObserved || enforced_caps.count(name)) continue;
+      Denial d;
+      d.mechanism = "capability";
+      d.action = "allowed";
+      d.capability = name;
+      d.count = 1;
+      report(reporter, denial_line(d) + " (" + printable_message(ev.reason) + ")");
+      if (rep.denials.size() < kMaxReportedDenials)
+        rep.denials.push_back(std::move(d));
+      else
+        ++rep.overflow;
+    }
   }
   if (complain_plan) {
     auto would = landlock_would_deny(*complain_plan, obs);
