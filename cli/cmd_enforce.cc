@@ -41,6 +41,13 @@ Runner add_enforce(CLI::App& app) {
       "--require-signature", o->require_signature,
       "Refuse, before CMD starts, a --profile DIR that is not signed by this Ed25519 public key or was changed "
       "since (also: PROFILE_CONTENT_TRUST=1 with PROFILE_TRUST_KEY=PUB)");
+  sub->add_option("--mode", o->mode,
+                  "enforce: calls outside the profile fail and are reported (default); complain: they are allowed "
+                  "and reported (Landlock is not applied); kill: the process making one is killed and it is reported")
+      ->check(CLI::IsMember({"enforce", "complain", "kill"}));
+  sub->add_option("--report", o->report_path, "Write the run's denials as JSON to FILE at exit (for profile learn)");
+  sub->add_flag("--learn", o->learn,
+                "Staging run: complain mode, then the denials are folded into --profile DIR (as profile learn)");
   add_run_options(sub, o->isolation);
   sub->add_option("command", o->command, "Command and arguments (after --)")->required();
   sub->footer(

@@ -44,6 +44,7 @@ const std::vector<std::string>& widening_kinds() {
       "data-tree",       // the working directory or an operand the user launched it with
       "error-path",      // what every process needs to report an error and exit
       "interpreter",     // what execve needs to run a granted executable
+      "learned",         // folded in by `profile learn` from an enforce report
       "manual",          // added by hand in profile.yaml
       "runtime",         // what the container runtime needs after installing the filter
       "syscall-family",  // another member of a family a recorded call belongs to

@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/access.h"
 #include "core/file_io.h"
 #include "core/json_read.h"
 #include "core/landlock_abi.h"
@@ -548,6 +549,41 @@ Result<LandlockPlan> load_landlock_file(const std::string& path, std::vector<std
   auto spec = parse_landlock_json(*text, path);
   if (!spec) return spec.error();
   return plan_landlock(*spec, landlock_abi(), notes);
+}
+
+uint64_t landlock_rights_for_access(uint32_t access) {
+  using namespace landlock_bit;
+  uint64_t r = 0;
+  if (access & PROFILE_ACCESS_READ) r |= kReadFile;
+  if (access & PROFILE_ACCESS_LIST) r |= kReadDir;
+  if (access & (PROFILE_ACCESS_WRITE | PROFILE_ACCESS_APPEND)) r |= kWriteFile;
+  if (access & PROFILE_ACCESS_CREATE) r |= kMakeReg;
+  if (access & PROFILE_ACCESS_DELETE) r |= kRemoveFile;
+  if (access & PROFILE_ACCESS_EXECUTE) r |= kExecute;
+  return r;
+}
+
+uint64_t landlock_plan_refuses(const LandlockPlan& plan, const std::string& path, uint64_t needed) {
+  using namespace landlock_bit;
+  needed &= plan.handled_fs;
+  if (needed == 0 || path.empty() || path[0] != '/') return 0;
+  const uint64_t on_parent = kMakeReg | kRemoveFile | kMakeDir | kRemoveDir;
+  std::string parent = path.substr(0, path.find_last_of('/'));
+  if (parent.empty()) parent = "/";
+  uint64_t granted_self = 0, granted_parent = 0;
+  for (const auto& r : plan.paths) {
+    std::string rp = r.path;
+    if (beneath(path, rp)) granted_self |= r.access;
+    if (beneath(parent, rp)) granted_parent |= r.access;
+  }
+  return (needed & ~on_parent & ~granted_self) | (needed & on_parent & ~granted_parent);
+}
+
+bool landlock_plan_refuses_port(const LandlockPlan& plan, uint64_t port, uint64_t access) {
+  if ((plan.handled_net & access) == 0) return false;
+  for (const auto& r : plan.ports)
+    if (r.port == port && (r.access & access) == access) return false;
+  return true;
 }
 
 int apply_landlock(const LandlockPlan& plan, const char** step) noexcept {

@@ -82,6 +82,18 @@ Result<LandlockPlan> plan_landlock(const LandlockSpec& spec, int kernel_abi, std
 // Reads and plans a landlock.json file for this kernel.
 Result<LandlockPlan> load_landlock_file(const std::string& path, std::vector<std::string>* notes);
 
+// Complain mode (Landlock not applied): which of the rights `needed` the
+// plan would refuse for `path` (absolute, symbolic links resolved), judged
+// lexically: a rule grants its rights on its path and beneath it, and only
+// handled rights are checked. Creating and removing are rights of the
+// parent directory. 0: all granted.
+uint64_t landlock_plan_refuses(const LandlockPlan& plan, const std::string& path, uint64_t needed);
+// The same for a TCP port: `access` is landlock_bit::kBindTcp or kConnectTcp.
+bool landlock_plan_refuses_port(const LandlockPlan& plan, uint64_t port, uint64_t access);
+// The Landlock rights a file access (PROFILE_ACCESS_* bits) needs; rights
+// Landlock does not control (chmod, lock, link) are left out.
+uint64_t landlock_rights_for_access(uint32_t access);
+
 // Child side, between fork and execve: no allocation, no exceptions. Sets
 // no_new_privs, creates the ruleset, adds the rules and restricts the
 // calling thread. Returns 0 or an errno value; *step names what failed.

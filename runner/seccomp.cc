@@ -58,11 +58,18 @@ std::string shown_name(const std::string& n) {
   return "'" + s + "'";
 }
 
-Result<SeccompProgram> apply_plan(const SeccompPlan& plan, const std::string& origin) {
+bool denies(uint32_t action) {
+  uint32_t a = action & 0xffff0000u;
+  return action == SCMP_ACT_KILL_PROCESS || action == SCMP_ACT_KILL_THREAD || a == (SCMP_ACT_ERRNO(0) & 0xffff0000u) ||
+         a == (SCMP_ACT_TRAP & 0xffff0000u);
+}
+
+Result<SeccompProgram> apply_plan(const SeccompPlan& plan, const std::string& origin, bool notify_default) {
   auto fail = [&](const std::string& path, const std::string& msg) {
     return make_error(origin + ": " + (path.empty() ? "" : path + ": ") + msg);
   };
-  const uint32_t default_action = plan.default_action;
+  const bool notify = notify_default && denies(plan.default_action);
+  const uint32_t default_action = notify ? SCMP_ACT_NOTIFY : plan.default_action;
   const uint32_t native = seccomp_arch_native();
   std::vector<uint32_t> arch_tokens = {native};
   for (const auto& a : plan.arches) {
@@ -132,7 +139,9 @@ Result<SeccompProgram> apply_plan(const SeccompPlan& plan, const std::string& or
     got += static_cast<size_t>(n);
   }
   prog.flags = plan.flags;
-  prog.default_action = seccomp_action_text(default_action);
+  prog.default_action = seccomp_action_text(plan.default_action);
+  prog.notify = notify;
+  prog.replaced_action = notify ? plan.default_action : 0;
   std::sort(prog.skipped.begin(), prog.skipped.end());
   prog.skipped.erase(std::unique(prog.skipped.begin(), prog.skipped.end()), prog.skipped.end());
   return prog;
@@ -155,7 +164,7 @@ Result<SeccompProgram> compile_seccomp_json(const std::string& text, const std::
       if (!ov) return ov.error();
       in.default_action_override = *ov;
     }
-    return apply_plan(plan_seccomp(*doc, in), origin);
+    return apply_plan(plan_seccomp(*doc, in), origin, ctx.notify_default);
   } catch (const std::exception& e) {
     // Should not happen (every access is type-checked), but a hostile file
     // must never crash the tool.
@@ -178,9 +187,24 @@ std::string describe_seccomp(const SeccompProgram& prog) {
   std::string arches;
   for (const auto& a : prog.arches) arches += (arches.empty() ? "" : ",") + a;
   std::string s = "seccomp: " + std::to_string(prog.insns.size()) + " BPF instructions, arches " + arches +
-                  ", default " + prog.default_action + ", " + std::to_string(prog.rules) + " rules";
+                  ", default " + prog.default_action + (prog.notify ? " (through the notification supervisor)" : "") +
+                  ", " + std::to_string(prog.rules) + " rules";
   if (!prog.skipped.empty()) s += ", " + std::to_string(prog.skipped.size()) + " syscall names unknown to libseccomp";
   return s;
+}
+
+int install_seccomp_listener(const SeccompProgram& prog, int* listener) noexcept {
+  if (prog.insns.empty() || prog.insns.size() > BPF_MAXINSNS) return EINVAL;
+  struct sock_fprog fprog {};
+  fprog.len = static_cast<unsigned short>(prog.insns.size());
+  fprog.filter = const_cast<sock_filter*>(prog.insns.data());
+  unsigned flags = prog.flags | SECCOMP_FILTER_FLAG_NEW_LISTENER;
+  // TSYNC and a listener are exclusive unless a failed sync says ESRCH.
+  if (flags & SECCOMP_FILTER_FLAG_TSYNC) flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+  long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog);
+  if (fd < 0) return errno;
+  *listener = static_cast<int>(fd);
+  return 0;
 }
 
 int install_seccomp(const SeccompProgram& prog) noexcept {

@@ -23,6 +23,11 @@ struct SeccompProgram {
   std::vector<std::string> arches;  // libseccomp names, native first
   size_t rules = 0;                 // rules handed to libseccomp
   std::vector<std::string> skipped; // syscall names this libseccomp does not know
+  // The default action was replaced by SCMP_ACT_NOTIFY (SeccompContext::
+  // notify_default): installed with a listener that the supervisor answers
+  // (runner/seccomp_notify.h). `replaced_action` is what the profile said.
+  bool notify = false;
+  uint32_t replaced_action = 0;
 };
 
 struct SeccompContext {
@@ -32,8 +37,13 @@ struct SeccompContext {
   // Kernel version for "minKernel"; zero means detect with uname().
   int kernel_major = 0;
   int kernel_minor = 0;
-  // Replaces the default action (complain mode: SCMP_ACT_LOG).
+  // Replaces the default action (an SCMP_ACT_* name).
   std::string override_default_action;
+  // Turns a denying default action (ERRNO, KILL, TRAP) into SCMP_ACT_NOTIFY
+  // so that a supervisor sees, names and answers every call outside the
+  // rules. The rules themselves (ALLOW, and explicit ERRNO rules) stay as
+  // they are, so allowed calls keep the kernel's action cache.
+  bool notify_default = false;
 };
 
 // Largest seccomp JSON document accepted.
@@ -52,5 +62,8 @@ std::string describe_seccomp(const SeccompProgram& prog);
 // Child side, between clone and execve: no allocation, no exceptions.
 // Returns 0 or an errno value. no_new_privs must already be set.
 int install_seccomp(const SeccompProgram& prog) noexcept;
+// The same with SECCOMP_FILTER_FLAG_NEW_LISTENER: *listener receives the
+// notification descriptor (close-on-exec, as the kernel creates it).
+int install_seccomp_listener(const SeccompProgram& prog, int* listener) noexcept;
 
 }  // namespace profile

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@
 #include "runner/apparmor_loader.h"
 #include "runner/caps.h"
 #include "runner/init.h"
+#include "runner/seccomp_notify.h"
 
 extern char** environ;
 
@@ -213,6 +215,9 @@ struct ChildContext {
   pid_t parent = 0;
   const CapPlan* caps = nullptr;
   const SeccompProgram* seccomp = nullptr;
+  // Handshake socket of the seccomp notifier (child end; the supervisor's
+  // end, closed in the child); -1: the filter has no listener.
+  int notify_sock = -1, notify_parent = -1;
   const LandlockPlan* landlock = nullptr;  // null: no Landlock
   const std::string* apparmor_exec = nullptr;  // null or empty: no AppArmor switch
   char* const* argv = nullptr;
@@ -302,7 +307,10 @@ int exec_search(const char* file, char* const argv[], const char* path_env) {
     err = apply_landlock(*c.landlock, &step);
     if (err != 0) child_fail(c.report_write, step, err);
   }
-  if (c.seccomp != nullptr) {
+  if (c.seccomp != nullptr && c.notify_sock >= 0) {
+    err = notify_child_install(*c.seccomp, c.notify_sock, &step);
+    if (err != 0) child_fail(c.report_write, step, err);
+  } else if (c.seccomp != nullptr) {
     err = install_seccomp(*c.seccomp);
     if (err != 0) child_fail(c.report_write, "install seccomp filter", err);
   }
@@ -313,6 +321,7 @@ int exec_search(const char* file, char* const argv[], const char* path_env) {
 [[noreturn]] void root_main(const ChildContext& c) noexcept {
   close(c.go_write);
   close(c.report_read);
+  if (c.notify_parent >= 0) close(c.notify_parent);
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) child_fail(c.report_write, "set parent-death signal", errno);
   // Outside a new PID namespace a dead parent shows as a changed ppid; inside
   // getppid() is 0, and the closed sync pipe tells the same.
@@ -459,6 +468,30 @@ Result<RunOutcome> run_workload(const RunSpec& spec, WorkloadWatcher* watcher) {
     cgroup = std::move(*cg);
   }
 
+  const bool notify = spec.seccomp && spec.seccomp->notify;
+  if (notify && spec.notifier == nullptr) return make_error("the seccomp filter notifies, but no notifier was given");
+  int notify_sv[2] = {-1, -1};
+  if (notify && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, notify_sv) != 0)
+    return make_error(sys_error("socketpair"));
+  ctx.notify_parent = notify_sv[0];
+  ctx.notify_sock = notify_sv[1];
+  // Closed on every return below; the supervisor's end moves to the notifier.
+  struct SocketGuard {
+    int* fds;
+    ~SocketGuard() {
+      for (int i = 0; i < 2; ++i)
+        if (fds[i] >= 0) close(fds[i]);
+    }
+  } notify_guard{notify_sv};
+  // Stopped on every return below: nothing under the filter outlives the
+  // run by then (the cgroup was killed), and the listener is closed.
+  struct NotifierStop {
+    SeccompNotifier* n;
+    ~NotifierStop() {
+      if (n) n->stop();
+    }
+  } notifier_stop{notify ? spec.notifier : nullptr};
+
   int go[2], report[2];
   if (pipe2(go, O_CLOEXEC) != 0) return make_error(sys_error("pipe"));
   if (pipe2(report, O_CLOEXEC) != 0) {
@@ -492,6 +525,10 @@ Result<RunOutcome> run_workload(const RunSpec& spec, WorkloadWatcher* watcher) {
 
   close(go[0]);
   close(report[1]);
+  if (notify) {
+    close(notify_sv[1]);
+    notify_sv[1] = -1;
+  }
   g_child = pid;
   g_stop = 0;
   g_stop_count = 0;
@@ -530,6 +567,12 @@ Result<RunOutcome> run_workload(const RunSpec& spec, WorkloadWatcher* watcher) {
   if (watcher) {
     auto a = watcher->attach(pid);
     if (!a) return abort_child(a.error());
+  }
+  if (notify) {
+    int sock = notify_sv[0];
+    notify_sv[0] = -1;
+    auto s = spec.notifier->start(sock, pid);
+    if (!s) return abort_child(s.error());
   }
   if (write(go[1], "g", 1) != 1) return abort_child(make_error(sys_error("release child")));
   // go[1] stays open until the run ends: its closing tells a root that
@@ -575,6 +618,14 @@ Result<RunOutcome> run_workload(const RunSpec& spec, WorkloadWatcher* watcher) {
     if (!r) profile::report(spec.reporter, "warning: " + r.error().message);
   }
   proxy.reset();
+  if (notify) {
+    spec.notifier->stop();
+    std::string failed = spec.notifier->failure();
+    if (!failed.empty()) {
+      close(report[0]);
+      return make_error(failed);
+    }
+  }
 
   ChildReport rep{};
   ssize_t n;

@@ -57,6 +57,10 @@ struct RunSpec {
   std::optional<Isolation> isolation;
   // Installed as the last step before execve.
   std::optional<SeccompProgram> seccomp;
+  // Answers the filter's notifications when seccomp->notify is set (then it
+  // is required). Not owned; started before the workload is released and
+  // stopped once everything under the filter has ended.
+  class SeccompNotifier* notifier = nullptr;
   // --- file policy (runner/landlock.h, runner/apparmor_loader.h) ---
   // Applied after caps/no_new_privs and before seccomp.
   std::optional<LandlockPlan> landlock;

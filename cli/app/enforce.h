@@ -22,6 +22,12 @@ struct EnforceRequest {
   // must be signed by it; "" for no signature check.
   std::string require_signature;
   std::vector<std::string> command;
+  // --mode: "enforce" (deny and report), "complain" (allow and report),
+  // "kill" (kill the process and report).
+  std::string mode = "enforce";
+  std::string report_path;  // --report FILE: the denials as JSON at exit
+  // --learn: complain mode, then the report folded into --profile DIR.
+  bool learn = false;
   IsolationOptions isolation;
   // Called once the workload has ended, before the closing notes: the CLI
   // prints the resource summary there.
