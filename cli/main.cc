@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   add(profile::cli::add_keygen);
   add(profile::cli::add_sign);
   add(profile::cli::add_verify);
+  add(profile::cli::add_export);
 
   try {
     app.parse(argc, argv);
