@@ -153,6 +153,28 @@ TEST_F(ExportRuntime, RuncRunsTheExportedBundle) {
   EXPECT_EQ(f["linux"]["seccomp"], nlohmann::json::parse(test::read_file(dir_ + "/seccomp.json")));
 }
 
+// A process that is not uid 0 keeps its capabilities across execve only as
+// ambient ones: the bundle's user decides whether they are set.
+TEST_F(ExportRuntime, BundleOfANonRootUserGetsAmbientCapabilities) {
+  ASSERT_EQ(test::set_profile_caps(dir_, {"NET_BIND_SERVICE"}).exit_code, 0);
+  for (int uid : {0, 1000}) {
+    std::string bundle = tmp_ / ("user" + std::to_string(uid));
+    ASSERT_EQ(mkdir(bundle.c_str(), 0755), 0);
+    nlohmann::json config = {{"ociVersion", "1.0.2"}, {"process", {{"user", {{"uid", uid}, {"gid", uid}}}}}};
+    test::write_file(bundle + "/config.json", config.dump());
+    auto e = run_profile({"export", "--format", "oci", "--bundle", bundle, dir_});
+    ASSERT_EQ(e.exit_code, 0) << e.err;
+    auto caps = nlohmann::json::parse(test::read_file(bundle + "/config.json"))["process"]["capabilities"];
+    EXPECT_EQ(caps["permitted"], nlohmann::json({"CAP_NET_BIND_SERVICE"}));
+    if (uid == 0) {
+      EXPECT_FALSE(caps.contains("ambient")) << caps.dump();
+    } else {
+      EXPECT_EQ(caps["ambient"], nlohmann::json({"CAP_NET_BIND_SERVICE"})) << caps.dump();
+      EXPECT_EQ(caps["inheritable"], nlohmann::json({"CAP_NET_BIND_SERVICE"})) << caps.dump();
+    }
+  }
+}
+
 TEST_F(ExportRuntime, SystemdAnalyzeVerifiesTheDropIn) {
   std::string analyze = which("systemd-analyze");
   if (analyze.empty()) GTEST_SKIP() << "systemd-analyze is not installed (package systemd, cmake/install-deps.sh)";
