@@ -213,6 +213,9 @@ TEST_F(ExportRuntime, WritesAtomicallyToAFileOrADirectory) {
   std::string k8s = tmp_ / "k8s";
   r = run_profile({"export", "--format", "kubernetes", "-o", k8s, dir_});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  // The profile's name is no Kubernetes name: the one made from it is said.
+  EXPECT_NE(r.err.find("Kubernetes name 'try-syscall' made from the profile name 'try_syscall'"), std::string::npos)
+      << r.err;
   EXPECT_NE(test::read_file(k8s + "/objects.yaml").find("kind: SeccompProfile"), std::string::npos);
   EXPECT_NE(test::read_file(k8s + "/security-context.yaml").find("localhostProfile: operator/try-syscall.json"),
             std::string::npos);
