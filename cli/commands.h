@@ -20,5 +20,6 @@ Runner add_keygen(CLI::App& app);
 Runner add_sign(CLI::App& app);
 Runner add_verify(CLI::App& app);
 Runner add_learn(CLI::App& app);
+Runner add_export(CLI::App& app);
 
 }  // namespace profile::cli

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   add(profile::cli::add_sign);
   add(profile::cli::add_verify);
   add(profile::cli::add_learn);
+  add(profile::cli::add_export);
 
   try {
     app.parse(argc, argv);

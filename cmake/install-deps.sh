@@ -10,6 +10,7 @@ PKGS=(
   # the programs of the corpus (tests/corpus, docs/corpus.md)
   git gcc make tar xz-utils perl sqlite3 jq openssl curl redis-server zip unzip tcl
   podman  # the container runtime tests run podman with runc; it brings conmon
+  systemd  # systemd-analyze verify checks the exported drop-in (PID 1 need not be systemd)
 )
 missing=()
 for p in "${PKGS[@]}"; do
