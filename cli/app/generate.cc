@@ -28,9 +28,11 @@ Result<GenerateResult> generate(const GenerateRequest& req, const Reporter& repo
     return make_error("-o " + quote_value(req.out) + " needs --arch: without it generate writes the directory");
   }
   if (!req.out.empty()) {
-    // Only the translation is written: the directory is read as enforce
-    // reads it, so the file comes from one consistent generation.
-    PROFILE_TRY(p, read_profile_dir(req.dir, req.force ? DirCheck::kNone : DirCheck::kAll, reporter));
+    // Only the translation is written, from profile.json as generate
+    // reads it (a hand edit counts), under the shared lock so that no
+    // writer is halfway through the directory.
+    PROFILE_TRY(lock, ProfileDirLock::acquire(req.dir, false, reporter));
+    PROFILE_TRY(p, read_profile_dir(req.dir, req.force ? DirCheck::kNone : DirCheck::kSource, reporter));
     if (!req.runtime.empty()) {
       PROFILE_TRY(runtimes, parse_runtimes(req.runtime));
       PROFILE_TRY(apply_runtimes(&p, runtimes));

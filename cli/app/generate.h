@@ -36,8 +36,9 @@ struct GenerateResult {
 // Takes the directory's exclusive lock, reads profile.json (checked against
 // the manifest unless `force`), applies profile.yaml when there is one, and
 // writes every rendered file and a new manifest. With `out`, reads the
-// directory as `enforce` would and writes only the translation. Notes (what
-// the translation replaced or left out) go to `reporter`.
+// directory the same way under its shared lock and writes only the
+// translation. Notes (what the translation replaced or left out) go to
+// `reporter`.
 Result<GenerateResult> generate(const GenerateRequest& req, const Reporter& reporter);
 
 }  // namespace profile::app
