@@ -1,5 +1,6 @@
 // profile generate: re-render every output of a profile directory from its
-// profile.json (after a hand edit, say).
+// profile.json (after a hand edit, say), or translate it to another
+// architecture.
 #include <iostream>
 #include <memory>
 
@@ -21,10 +22,17 @@ Runner add_generate(CLI::App& app) {
   sub->add_flag("--strict-args", o->strict_args,
                 "Also limit ioctl to the recorded requests and deny memory both writable and executable "
                 "(kept in profile.json)");
+  sub->add_option("--arch", o->arch,
+                  "Also write a seccomp.json for this architecture (aarch64, arm64, SCMP_ARCH_RISCV64, ...) "
+                  "as DIR/seccomp.<arch>.json, the recorded calls translated to its equivalents");
+  sub->add_option("-o,--output", o->out, "With --arch: write the translated seccomp.json to this file instead");
   return [o] {
     auto r = app::generate(*o, cli::reporter());
     if (!r) return report(r.error());
-    std::cerr << "profile: regenerated " << r->dir << "/\n";
+    if (!o->out.empty())
+      std::cerr << "profile: wrote " << r->written << "\n";
+    else
+      std::cerr << "profile: regenerated " << r->dir << "/" << (r->written.empty() ? "" : " and " + r->written) << "\n";
     return 0;
   };
 }

@@ -48,7 +48,10 @@ Runner add_record(CLI::App& app) {
   sub->add_option("--cgroup", o->cgroup,
                   "Record the running tasks of this cgroup v2 directory instead of starting a command "
                   "(eBPF only; e.g. /sys/fs/cgroup/system.slice/web.service)");
-  sub->add_option("--duration", o->duration, "With --cgroup: how long to record (30s, 500ms, 2m); default until Ctrl-C");
+  sub->add_option("--unit", o->unit,
+                  "Record the running systemd unit NAME.service through its cgroup (as --cgroup; eBPF only)");
+  sub->add_option("--duration", o->duration,
+                  "With --cgroup or --unit: how long to record (30s, 500ms, 2m); default until Ctrl-C");
   sub->add_flag("--verify-caps", o->verify_caps,
                 "Replay CMD with only the computed capabilities and add any whose absence makes a call fail");
   sub->add_option("--runtime", o->runtime,

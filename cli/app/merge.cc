@@ -101,8 +101,9 @@ Result<MergeResult> merge(const MergeRequest& req, const Reporter& reporter) {
   if (missing) PROFILE_TRY(make_dirs(req.out));
   PROFILE_TRY(lock, ProfileDirLock::acquire(req.out, true, reporter));
   Profile written;
-  PROFILE_TRY(write_profile_dir_with_yaml(req.out, merged, reporter, &written));
-  PROFILE_TRY(write_file_atomic(req.out + "/" + kCoverageName, coverage_json(merged, inputs)));
+  // One generation with the profile: the manifest lists it.
+  std::string coverage = coverage_json(merged, inputs);
+  PROFILE_TRY(write_profile_dir_with_yaml(req.out, merged, reporter, &written, &coverage));
   return MergeResult{req.out, std::move(written), inputs.size()};
 }
 

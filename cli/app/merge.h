@@ -7,14 +7,14 @@
 #include <vector>
 
 #include "core/error.h"
+#include "cli/app/profile_dir.h"
 #include "core/reporter.h"
 #include "profilegen/profile.h"
 
 namespace profile::app {
 
-// The file next to the generated ones that holds the counts. It is not part
-// of the manifest: nothing is enforced from it.
-inline constexpr const char* kCoverageName = "coverage.json";
+// The counts go to kCoverageName (cli/app/profile_dir.h), in the same
+// generation as the profile: the manifest lists it and a signature covers it.
 
 struct MergeRequest {
   std::vector<std::string> inputs;  // profile directories or profile.json files

@@ -17,6 +17,7 @@
 #include <sstream>
 #include <vector>
 
+#include "profilegen/arch_translate.h"
 #include "profilegen/profile_yaml.h"
 #include "profilegen/render.h"
 #include "core/file_io.h"
@@ -27,8 +28,8 @@ namespace profile {
 namespace {
 std::string errstr(int e) { return strerror(e); }
 
-// The fixed contract of a profile directory (profilegen's registry); the
-// manifest covers exactly these.
+// The fixed contract of a profile directory (profilegen's registry); every
+// manifest lists all of these.
 bool is_profile_file(const std::string& name) {
   for (std::string_view f : profile_dir_files())
     if (name == f) return true;
@@ -126,10 +127,11 @@ std::string render_manifest(const std::map<std::string, std::string>& digests) {
   return out;
 }
 
-// The text of a profile.yaml, or nothing when there is none. The user's
-// repository decides what is there, so the open must not block on a FIFO
-// or read a device: only a regular file, bounded.
-Result<std::optional<std::string>> read_yaml_text(const std::string& path) {
+// The text of an optional file (profile.yaml, coverage.json), or nothing
+// when there is none. The user's repository decides what is there, so the
+// open must not block on a FIFO or read a device: only a regular file,
+// bounded.
+Result<std::optional<std::string>> read_optional_text(const std::string& path, size_t max_bytes) {
   UniqueFd fd(open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
   if (fd.get() < 0) {
     if (errno == ENOENT) return std::optional<std::string>();
@@ -138,11 +140,31 @@ Result<std::optional<std::string>> read_yaml_text(const std::string& path) {
   struct stat st;
   if (fstat(fd.get(), &st) != 0) return make_error("cannot stat '" + path + "': " + errstr(errno));
   if (!S_ISREG(st.st_mode)) return make_error("'" + path + "' is not a regular file");
-  PROFILE_TRY(out, read_fd_bounded(fd.get(), "'" + path + "'", kMaxProfileYamlBytes));
+  PROFILE_TRY(out, read_fd_bounded(fd.get(), "'" + path + "'", max_bytes));
   return std::optional<std::string>(std::move(out));
 }
 
+Result<std::optional<std::string>> read_yaml_text(const std::string& path) {
+  return read_optional_text(path, kMaxProfileYamlBytes);
+}
+
 }  // namespace
+
+std::string cross_arch_file_name(const std::string& arch) { return "seccomp." + arch + ".json"; }
+
+namespace {
+// The architecture of a cross_arch_file_name(), or nothing.
+std::optional<std::string> cross_arch_of(const std::string& name) {
+  for (const auto& a : oci_arches())
+    if (a.in_profiles && name == cross_arch_file_name(a.lib)) return std::string(a.lib);
+  return std::nullopt;
+}
+}  // namespace
+
+bool is_manifest_name(const std::string& name) {
+  return is_profile_file(name) || name == kProfileYamlName || name == kCoverageName ||
+         cross_arch_of(name).has_value();
+}
 
 // Parses SHA256SUMS strictly: it decides whether a profile is enforced, so
 // anything but the exact lines we write is an error naming the line.
@@ -160,7 +182,7 @@ Result<std::map<std::string, std::string>> parse_manifest(const std::string& tex
     for (char c : digest)
       if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
         return make_error(where + "the digest is not 64 lowercase hex digits");
-    if (!is_profile_file(name) && name != kProfileYamlName)
+    if (!is_manifest_name(name))
       return make_error(where + "'" + name + "' is not a file of a profile directory");
     if (!out.emplace(name, digest).second) return make_error(where + "'" + name + "' is listed twice");
   }
@@ -191,14 +213,17 @@ Result<std::vector<std::string>> mismatched_files(const std::string& dir) {
   }
   for (const auto& [name, digest] : *manifest) {
     std::string path = dir + "/" + name;
-    if (name == kProfileYamlName) {
-      auto y = read_yaml_text(path);
+    if (name == kProfileYamlName || name == kCoverageName) {
+      auto y = read_optional_text(path, name == kCoverageName ? kMaxCoverageBytes : kMaxProfileYamlBytes);
       if (!y) return y.error();
       if (!*y || sha256_hex(**y) != digest) bad.push_back(name);
       continue;
     }
     auto content = read_text_file(path);
     if (!content) {
+      if (access(path.c_str(), F_OK) != 0 && !is_profile_file(name))
+        return make_error(path + " is missing (" + mpath + " lists it); `profile generate " + dir +
+                          "` writes " + mpath + " again without it");
       if (access(path.c_str(), F_OK) != 0)
         return make_error(path + " is missing (" + mpath + " lists it); `profile generate " + dir +
                           "` writes it again from profile.json");
@@ -214,6 +239,9 @@ Result<std::vector<std::string>> mismatched_files(const std::string& dir) {
 void remove_stale_temporaries(const std::string& dir) {
   std::vector<std::string> names(profile_dir_files().begin(), profile_dir_files().end());
   names.push_back(kManifestName);
+  names.push_back(kCoverageName);
+  for (const auto& a : oci_arches())
+    if (a.in_profiles) names.push_back(cross_arch_file_name(a.lib));
   UniqueFd dfd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dfd.get() < 0) return;
   DIR* d = fdopendir(dup(dfd.get()));
@@ -284,14 +312,45 @@ Result<Profile> read_profile_dir(const std::string& dir, DirCheck check, const R
   return profile_from_json(*text, path);
 }
 
-Status write_profile_dir(const std::string& dir, const Profile& p, const std::string* applied_yaml) {
+Status write_profile_dir(const std::string& dir, const Profile& p, const std::string* applied_yaml,
+                         const std::string* coverage, const std::set<std::string>& add_arches) {
   // Render everything first: a rendering error must not leave a directory
   // with some files new and some old.
   auto files = render_all(p);
   if (!files) return files.error();
+  std::set<std::string> arches = add_arches;
+  {
+    int lfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR* d = lfd < 0 ? nullptr : fdopendir(lfd);
+    if (d == nullptr) {
+      int e = errno;
+      if (lfd >= 0) close(lfd);
+      return make_error("cannot list '" + dir + "': " + errstr(e));
+    }
+    while (dirent* e = readdir(d))
+      if (auto a = cross_arch_of(e->d_name)) arches.insert(*a);
+    closedir(d);
+  }
+  for (const auto& arch : arches) {
+    std::string name = cross_arch_file_name(arch);
+    auto t = translate_profile(p, arch);
+    if (!t) return with_context(t.error(), dir + "/" + name);
+    auto text = render_seccomp(t->profile);
+    if (!text) return with_context(text.error(), dir + "/" + name);
+    files->push_back({name, std::move(*text)});
+  }
   std::map<std::string, std::string> digests;
   for (const auto& f : *files) digests[f.name] = sha256_hex(f.content);
   if (applied_yaml != nullptr) digests[kProfileYamlName] = sha256_hex(*applied_yaml);
+  if (coverage != nullptr) {
+    digests[kCoverageName] = sha256_hex(*coverage);
+  } else {
+    // Kept as it is: a coverage.json left out of the manifest would make
+    // the directory unsignable (`sign` refuses files the manifest does not
+    // list) after any `generate` or `record --append`.
+    PROFILE_TRY(kept, read_optional_text(dir + "/" + kCoverageName, kMaxCoverageBytes));
+    if (kept) digests[kCoverageName] = sha256_hex(*kept);
+  }
   remove_stale_temporaries(dir);
   // Every file durable under its temporary name before the first rename, so
   // that the renames, the only non-atomic part, take microseconds. The
@@ -314,6 +373,7 @@ Status write_profile_dir(const std::string& dir, const Profile& p, const std::st
     if (s && f.name == "profile.json") s = stage(f.name, f.content);
   for (const auto& f : *files)
     if (s && f.name != "profile.json") s = stage(f.name, f.content);
+  if (s && coverage != nullptr) s = stage(kCoverageName, *coverage);
   if (!s) {
     discard();
     return s;
@@ -402,18 +462,19 @@ Result<std::optional<ProfileYamlFile>> read_profile_yaml(const std::string& dir)
 }
 
 Status write_profile_dir_with_yaml(const std::string& dir, const Profile& p, const Reporter& reporter,
-                                   Profile* written) {
+                                   Profile* written, const std::string* coverage,
+                                   const std::set<std::string>& add_arches) {
   PROFILE_TRY(yaml, read_profile_yaml(dir));
   if (!yaml) {
     if (written != nullptr) *written = p;
-    return write_profile_dir(dir, p);
+    return write_profile_dir(dir, p, nullptr, coverage, add_arches);
   }
   std::vector<std::string> notes;
   PROFILE_TRY(changed, apply_profile_yaml(p, yaml->parsed, &notes));
   for (const auto& n : notes) report(reporter, n);
   report(reporter, "applied " + yaml->parsed.origin + " (" + std::to_string(yaml->parsed.add.size()) + " to add, " +
                        std::to_string(yaml->parsed.remove.size()) + " to remove)");
-  PROFILE_TRY(write_profile_dir(dir, changed, &yaml->text));
+  PROFILE_TRY(write_profile_dir(dir, changed, &yaml->text, coverage, add_arches));
   if (written != nullptr) *written = std::move(changed);
   return {};
 }

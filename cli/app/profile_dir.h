@@ -7,6 +7,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,22 @@ namespace profile {
 
 // The manifest of a profile directory.
 inline constexpr const char* kManifestName = "SHA256SUMS";
+// `profile merge`'s counts of how many inputs needed each rule. Nothing is
+// enforced from it, but a reviewer reads it next to the profile, so the
+// manifest lists it when it is there and a signature covers it.
+inline constexpr const char* kCoverageName = "coverage.json";
+// The largest coverage.json read back (a merge of many large profiles).
+inline constexpr size_t kMaxCoverageBytes = 64 << 20;
+
+// `generate --arch ARCH`'s seccomp.json for another architecture:
+// "seccomp.aarch64.json". Rendered again with every generation of the
+// directory, so it never lags behind profile.json.
+std::string cross_arch_file_name(const std::string& arch);
+
+// Whether SHA256SUMS may list `name`: the generated files
+// (profile_dir_files()), profile.yaml, coverage.json and the cross-arch
+// seccomp files.
+bool is_manifest_name(const std::string& name);
 
 // Lowercase hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
@@ -51,7 +68,14 @@ Result<Profile> read_profile_dir(const std::string& dir, DirCheck check = DirChe
 // Renders every output of `p` and writes them into `dir`, which must exist.
 // Callers hold the directory's exclusive lock. `applied_yaml`: the text of
 // the profile.yaml applied to `p`, whose digest the manifest then lists.
-Status write_profile_dir(const std::string& dir, const Profile& p, const std::string* applied_yaml = nullptr);
+// `coverage`: a new coverage.json written in the same generation; without
+// it, a coverage.json already in `dir` (a regular file) is kept and listed
+// as it is, so that re-rendering a merged directory keeps it signable.
+// Every cross_arch_file_name() already in `dir`, and one for each of
+// `add_arches`, is rendered from `p` translated to its architecture
+// (profilegen/arch_translate.h); a translation that fails fails the write.
+Status write_profile_dir(const std::string& dir, const Profile& p, const std::string* applied_yaml = nullptr,
+                         const std::string* coverage = nullptr, const std::set<std::string>& add_arches = {});
 
 // DIR/profile.yaml (profilegen/profile_yaml.h), its text and its parse.
 struct ProfileYamlFile {
@@ -66,7 +90,8 @@ Result<std::optional<ProfileYamlFile>> read_profile_yaml(const std::string& dir)
 // applied. Notes (removals that removed nothing) go to `reporter`; the
 // profile as written goes to *written.
 Status write_profile_dir_with_yaml(const std::string& dir, const Profile& p, const Reporter& reporter,
-                                   Profile* written);
+                                   Profile* written, const std::string* coverage = nullptr,
+                                   const std::set<std::string>& add_arches = {});
 
 // Early check of an output directory, before a workload runs: it is a
 // writable directory, or it can be created (its nearest existing ancestor is

@@ -1,9 +1,13 @@
 #include "cli/app/record.h"
 
+#include <dirent.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
+#include <deque>
 
 #include "cli/app/profile_dir.h"
 #include "cli/app/traced_run.h"
@@ -60,12 +64,99 @@ std::string basename_of(const std::string& p) {
   auto s = p.find_last_of('/');
   return s == std::string::npos ? p : p.substr(s + 1);
 }
+
+constexpr unsigned long kCgroup2Magic = 0x63677270;  // CGROUP2_SUPER_MAGIC
+
+bool is_cgroup2(const std::string& path) {
+  struct statfs fs {};
+  return statfs(path.c_str(), &fs) == 0 && static_cast<unsigned long>(fs.f_type) == kCgroup2Magic;
+}
+
+bool is_real_dir(const std::string& path) {
+  struct stat st {};
+  return lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// systemd's unit name grammar (systemd.unit(5)): the name becomes a path
+// component, so nothing else gets through.
+Status check_unit_name(const std::string& unit) {
+  static const char* const kSuffixes[] = {".service", ".scope"};
+  bool suffix = false;
+  for (const char* s : kSuffixes) {
+    std::string sfx(s);
+    suffix |= unit.size() > sfx.size() && unit.compare(unit.size() - sfx.size(), sfx.size(), sfx) == 0;
+  }
+  bool chars = !unit.empty() && unit.size() <= 255;
+  for (char c : unit)
+    chars &= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ':' || c == '_' ||
+             c == '.' || c == '\\' || c == '@' || c == '-';
+  if (!chars || !suffix || unit.front() == '.')
+    return make_error("--unit " + quote_value(unit) + " is not a systemd service or scope name (e.g. web.service)");
+  return {};
+}
 }  // namespace
 
-Result<RecordResult> record(const RecordRequest& o, const Reporter& reporter) {
+Result<std::string> unit_cgroup(const std::string& unit_in, const std::vector<std::string>& roots) {
+  std::string unit = unit_in;
+  if (!unit.empty() && unit.find('.') == std::string::npos) unit += ".service";
+  PROFILE_TRY(check_unit_name(unit));
+  std::string root;
+  for (const auto& r : roots)
+    if (root.empty() && is_cgroup2(r)) root = r;
+  if (root.empty())
+    return make_error("--unit " + quote_value(unit) + ": no cgroup v2 hierarchy at " +
+                      (roots.empty() ? std::string("-") : roots.front()) + (roots.size() > 1 ? " or " + roots.back() : ""));
+  std::string direct = root + "/system.slice/" + unit;
+  if (is_real_dir(direct)) return direct;
+  // A unit in another slice (Slice=, user units): systemd names its cgroup
+  // after the unit wherever it is. Bounded, and not through links.
+  constexpr int kMaxDepth = 8;
+  constexpr size_t kMaxDirs = 100000;
+  std::vector<std::string> found;
+  std::deque<std::pair<std::string, int>> todo = {{root, 0}};
+  size_t seen = 0;
+  while (!todo.empty() && seen < kMaxDirs) {
+    auto [dir, depth] = todo.front();
+    todo.pop_front();
+    ++seen;
+    DIR* d = opendir(dir.c_str());
+    if (d == nullptr) continue;
+    while (dirent* e = readdir(d)) {
+      std::string n = e->d_name;
+      if (n == "." || n == ".." || e->d_type != DT_DIR) continue;
+      std::string path = dir + "/" + n;
+      if (n == unit) found.push_back(path);
+      if (depth + 1 < kMaxDepth) todo.emplace_back(path, depth + 1);
+    }
+    closedir(d);
+  }
+  if (found.size() == 1) return found.front();
+  if (found.size() > 1) {
+    std::sort(found.begin(), found.end());
+    return make_error("--unit " + quote_value(unit) + " names " + std::to_string(found.size()) + " cgroups (" +
+                      found[0] + ", " + found[1] + (found.size() > 2 ? ", ..." : "") +
+                      "): give the one to record with --cgroup");
+  }
+  return make_error("--unit " + quote_value(unit) + ": no cgroup of that unit under " + root +
+                    " (systemd creates a unit's cgroup only while it runs: is it started?)");
+}
+
+Result<RecordResult> record(const RecordRequest& req, const Reporter& reporter) {
+  if (!req.unit.empty() && !req.cgroup.empty()) return make_error("--unit and --cgroup both name what to record: give one");
+  if (!req.unit.empty() && !req.command.empty())
+    return make_error("--unit records a running service: give no command");
+  RecordRequest resolved;
+  if (!req.unit.empty()) {
+    // The unit is its cgroup: from here on this is `record --cgroup`.
+    PROFILE_TRY(dir, unit_cgroup(req.unit));
+    report(reporter, "recording " + req.unit + " through its cgroup " + dir);
+    resolved = req;
+    resolved.cgroup = dir;
+  }
+  const RecordRequest& o = req.unit.empty() ? req : resolved;
   if (!o.cgroup.empty() && !o.command.empty())
     return make_error("--cgroup records a running service: give no command");
-  if (!o.duration.empty() && o.cgroup.empty()) return make_error("--duration needs --cgroup");
+  if (!o.duration.empty() && o.cgroup.empty()) return make_error("--duration needs --cgroup or --unit");
   if (o.cgroup.empty() && o.command.empty())
     return make_error("no command given: profile record [OPTIONS] -- CMD [ARGS...]");
   std::string cg = o.cgroup;
@@ -106,7 +197,8 @@ Result<RecordResult> record(const RecordRequest& o, const Reporter& reporter) {
     return make_error("unknown tracer '" + o.tracer + "' (auto, ebpf or ptrace)");
   }
   if (!o.cgroup.empty()) {
-    if (kind == TracerKind::kPtrace) return make_error("--cgroup needs the eBPF recorder");
+    if (kind == TracerKind::kPtrace)
+      return make_error(std::string(req.unit.empty() ? "--cgroup" : "--unit") + " needs the eBPF recorder");
     if (o.verify_caps) return make_error("--verify-caps replays a command; it cannot be used with --cgroup");
     uint64_t ms = 0;
     if (!o.duration.empty()) {

@@ -52,6 +52,16 @@ Result<Profile> save_recording(const Observations& obs, const SaveRequest& req, 
 
 namespace app {
 
+// The cgroup v2 directory of a running systemd unit ("web.service"; a name
+// without a suffix gets ".service"): ROOT/system.slice/UNIT, else the one
+// directory named UNIT in ROOT's tree (a unit in another slice), in the
+// first of `roots` that is a cgroup2 mount (/sys/fs/cgroup on pure v2,
+// /sys/fs/cgroup/unified on hybrid systems). No systemctl needed: the tree
+// is systemd's own record of the unit. An error naming the unit when it has
+// none (it is not running) or the name is not a unit name.
+Result<std::string> unit_cgroup(const std::string& unit,
+                                const std::vector<std::string>& roots = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"});
+
 // `profile record`, its options as given on the command line.
 struct RecordRequest {
   std::string out;           // empty: profiles/NAME
@@ -60,6 +70,7 @@ struct RecordRequest {
   bool append = false;
   bool allow_loss = false;
   std::string cgroup;        // attach mode: record this running cgroup v2
+  std::string unit;          // attach mode: record this running systemd unit (its cgroup)
   std::string duration;      // attach mode: how long
   bool verify_caps = false;
   std::string runtime;       // --runtime: "runc", "crun", "runc,crun", "none"; empty: see SaveRequest

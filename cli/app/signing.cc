@@ -56,12 +56,7 @@ Result<std::string> read_once(int dirfd, const std::string& name, const std::str
   return read_fd_bounded(fd.get(), shown, max_bytes);
 }
 
-bool is_signed_name(const std::string& name) {
-  if (name == kManifestName || name == kProfileYamlName) return true;
-  for (std::string_view f : profile_dir_files())
-    if (name == f) return true;
-  return false;
-}
+bool is_signed_name(const std::string& name) { return name == kManifestName || is_manifest_name(name); }
 
 // What a profile directory holds now, read once through one directory fd.
 struct DirScan {
