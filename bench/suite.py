@@ -27,8 +27,9 @@ sys.path.insert(0, HERE)
 import chart  # noqa: E402
 
 # Tools too slow for workloads of millions of syscalls (a ptrace stop costs
-# ~0.1-0.3 ms on these VMs): they run only on workloads marked small.
-SLOW_TOOLS = {"strace", "ptrace"}
+# ~0.1-0.3 ms on these VMs, perf trace handles every event in userspace):
+# they run only on workloads marked small.
+SLOW_TOOLS = {"strace", "ptrace", "perf trace"}
 
 
 def log(msg):
@@ -38,17 +39,18 @@ def log(msg):
 def run_timed(argv, env=None, cwd=None, stderr_path=None):
     """(seconds, peak RSS in KiB, exit status, stderr text) of one run."""
     err = open(stderr_path, "w+") if stderr_path else subprocess.DEVNULL
-    t0 = time.perf_counter()
+    t0 = time.monotonic()
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=cwd)
     _, status, ru = os.wait4(p.pid, 0)
-    dt = time.perf_counter() - t0
+    t1 = time.monotonic()
+    dt = t1 - t0
     p.returncode = os.waitstatus_to_exitcode(status)
     text = ""
     if stderr_path:
         err.seek(0)
         text = err.read()
         err.close()
-    return dt, ru.ru_maxrss, p.returncode, text
+    return dt, ru.ru_maxrss, p.returncode, text, (t0, t1)
 
 
 class Suite:
@@ -128,7 +130,7 @@ class Suite:
                 if t == "ebpf":
                     env["PROFILE_EBPF_TIMING"] = "1"
                 errf = os.path.join(self.tmp, "stderr")
-                dt, maxrss, rc, err = run_timed(self.argv(t, script, out[t]), env=env, stderr_path=errf)
+                dt, maxrss, rc, err, span = run_timed(self.argv(t, script, out[t]), env=env, stderr_path=errf)
                 if rc != 0:
                     failed[t] = "exit %d: %s" % (rc, err.strip().splitlines()[-1] if err.strip() else "")
                 if r == 0:
@@ -136,7 +138,7 @@ class Suite:
                 times[t].append(dt)
                 rss[t].append(maxrss)
                 if t == "ebpf":
-                    ph = parse_phases(err, dt)
+                    ph = parse_phases(err, span)
                     if ph:
                         phases.append(ph)
         res = {"name": name, "cmd": cmd, "tools": tools, "failed": failed}
@@ -225,19 +227,20 @@ def prog_names():
         return {}
 
 
-def parse_phases(err, wall):
-    """start-up, recorded, end (s) from PROFILE_EBPF_TIMING's lines: the
-    recorded phase is from the programs attached to the workload's tree
-    gone; the end from there to the programs unloaded after the files are
-    written; start-up is the rest of the wall time (exec, load, set-up)."""
+def parse_phases(err, span):
+    """start-up, recorded, end (s) of one `profile record` run, from
+    PROFILE_EBPF_TIMING's monotonic stamps and the run's own fork and reap
+    times (time.monotonic is the same clock): start-up is fork to the
+    programs attached, recorded is attached to the workload's tree gone,
+    end is from there to the process reaped (draining, generating and
+    writing the profile)."""
     t = {}
-    for m in re.finditer(r"^ebpf: (.*?) at (\d+) us", err, re.M):
+    for m in re.finditer(r"^ebpf: (.*?) at \d+ us .*monotonic (\d+) us", err, re.M):
         t[m.group(1)] = int(m.group(2)) / 1e6
-    if "attached" not in t or "workload done" not in t or "unloaded" not in t:
+    if "attached" not in t or "workload done" not in t:
         return None
-    rec = t["workload done"] - t["attached"]
-    end = t["unloaded"] - t["workload done"]
-    return (max(wall - rec - end, 0.0), rec, end)
+    t0, t1 = span
+    return (t["attached"] - t0, t["workload done"] - t["attached"], t1 - t["workload done"])
 
 
 def fmt_ms(s):
