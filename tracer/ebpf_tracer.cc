@@ -8,6 +8,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -120,10 +121,16 @@ void timing(const char* what) {
   // benchmark suite) split it: nothing here runs before the BPF object is
   // opened or after the programs are unloaded. ru_maxrss: where in the run
   // the memory peak is reached.
+  long rss_pages = 0;
+  if (FILE* f = fopen("/proc/self/statm", "re")) {
+    long size_pages = 0;
+    if (fscanf(f, "%ld %ld", &size_pages, &rss_pages) != 2) rss_pages = 0;
+    fclose(f);
+  }
   struct timespec mono {};
   clock_gettime(CLOCK_MONOTONIC, &mono);
-  fprintf(stderr, "ebpf: %s at %lld us (recorder cpu %lld us, peak rss %ld kB, monotonic %lld us)\n", what,
-          static_cast<long long>(us), cpu_us, ru.ru_maxrss,
+  fprintf(stderr, "ebpf: %s at %lld us (recorder cpu %lld us, rss %ld kB, peak rss %ld kB, monotonic %lld us)\n",
+          what, static_cast<long long>(us), cpu_us, rss_pages * (sysconf(_SC_PAGESIZE) / 1024), ru.ru_maxrss,
           static_cast<long long>(mono.tv_sec) * 1000000ll + mono.tv_nsec / 1000);
 }
 
@@ -211,6 +218,7 @@ class EbpfTracer : public Tracer {
     consume();
     timing("ring drained");
     collect(obs);
+    release_freed_memory();
     timing("maps read");
     obs_ = nullptr;
     return status;
@@ -240,6 +248,7 @@ class EbpfTracer : public Tracer {
     }
     consume();
     collect(obs);
+    release_freed_memory();
     obs_ = nullptr;
   }
 
@@ -251,6 +260,11 @@ class EbpfTracer : public Tracer {
       if (n <= 0) break;
     }
   }
+
+  // What the recording freed (the kernel's symbol table, ~10 MB of small
+  // strings for a stock kernel) goes back to the system before profile
+  // generation allocates its own; see load() for why this can work.
+  static void release_freed_memory() { malloc_trim(0); }
 
   void sweep_dead_tasks() {
     int fd = bpf_map__fd(skel_->maps.tracked);
@@ -550,7 +564,14 @@ Result<SkelPtr> open_and_load(const EbpfOptions& options, const OptionalHooks& h
 
 Result<std::unique_ptr<EbpfTracer>> load(const EbpfOptions& options) {
   static std::once_flag once;
-  std::call_once(once, [] { libbpf_set_print(libbpf_log); });
+  std::call_once(once, [] {
+    libbpf_set_print(libbpf_log);
+    // The kernel's symbol table is read on a thread; in a thread arena of
+    // its own, glibc keeps its freed memory (the arena's top is never
+    // trimmed, not even by malloc_trim), resident through profile
+    // generation. One arena for the whole process lets it go.
+    mallopt(M_ARENA_MAX, 1);
+  });
 
   OptionalHooks hooks = probe_hooks();
   size_t obj_size = 0;
