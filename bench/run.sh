@@ -27,7 +27,7 @@ for tool in clang gcc python3; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (make bench installs it)" >&2; exit 1; }
 done
 TMP=$(mktemp -d /var/tmp/profile-bench.XXXXXX)
-trap 'rm -rf "$TMP" /var/tmp/profile-bench-scale /var/tmp/profile-bench-corpus-*' EXIT
+trap 'rm -rf "$TMP" /dev/shm/profile-bench-scale /var/tmp/profile-bench-scale /var/tmp/profile-bench-corpus-*' EXIT
 
 clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$BUILD/bpf" -c bench/floor/floor.bpf.c -o "$TMP/floor.bpf.o"
 gcc -O2 -o "$TMP/floor_run" bench/floor/floor_run.c -lbpf
