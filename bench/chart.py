@@ -5,6 +5,7 @@ import math
 from xml.sax.saxutils import escape
 
 COLOURS = {
+    "slow path": "#c7b299",
     "floor": "#9e9e9e",
     "ebpf": "#1b7837",
     "ptrace": "#762a83",

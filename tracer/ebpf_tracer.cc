@@ -118,9 +118,8 @@ void timing(const char* what) {
   getrusage(RUSAGE_SELF, &ru);
   long long cpu_us = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000ll + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
   // The monotonic clock lets a caller that timed the whole process (the
-  // benchmark suite) split it: nothing here runs before the BPF object is
-  // opened or after the programs are unloaded. ru_maxrss: where in the run
-  // the memory peak is reached.
+  // benchmark suite) split it into start-up, recording and end; the
+  // current and peak RSS show where the memory goes.
   long rss_pages = 0;
   if (FILE* f = fopen("/proc/self/statm", "re")) {
     long size_pages = 0;
