@@ -15,7 +15,7 @@ PKGS=(
 if [ "${1:-}" = bench ]; then
   # The tools a user would run instead of the recorder; perf comes from
   # linux-perf on Debian 12 (the kernel's own version is not required).
-  PKGS+=(strace bpftrace linux-perf util-linux time)
+  PKGS+=(strace bpftrace linux-perf util-linux)
 fi
 missing=()
 for p in "${PKGS[@]}"; do
