@@ -26,6 +26,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "recorder.skel.h"
@@ -572,6 +573,12 @@ Result<std::unique_ptr<EbpfTracer>> load(const EbpfOptions& options) {
     mallopt(M_ARENA_MAX, 1);
   });
 
+  // Tests: a load slower than any sandbox set-up, to show that they
+  // overlap; a load the kernel refuses, for the fallback.
+  if (const char* d = getenv("PROFILE_EBPF_TEST_LOAD_DELAY_MS"))
+    std::this_thread::sleep_for(std::chrono::milliseconds(atoi(d)));
+  if (getenv("PROFILE_EBPF_TEST_REFUSE_LOAD") != nullptr)
+    return make_error("the kernel refused the eBPF recorder: refused for a test (PROFILE_EBPF_TEST_REFUSE_LOAD)");
   OptionalHooks hooks = probe_hooks();
   size_t obj_size = 0;
   const void* obj = recorder_bpf__elf_bytes(&obj_size);
@@ -622,12 +629,57 @@ Result<std::unique_ptr<EbpfTracer>> load(const EbpfOptions& options) {
   return t;
 }
 
+// The load on a thread of its own, while the caller sets up the sandbox.
+// Ordering stays the runner's: attach() runs before the workload is
+// released, and it returns only once the programs are attached.
+class BackgroundEbpfTracer : public Tracer {
+ public:
+  BackgroundEbpfTracer() : loading_(std::async(std::launch::async, [] { return load(EbpfOptions{}); })) {}
+
+  std::string name() const override { return "ebpf"; }
+
+  Status attach(pid_t root) override {
+    timing("sandbox ready");
+    if (!tracer_) {
+      if (!loading_.valid()) return make_error("eBPF recorder: attached twice");
+      auto r = loading_.get();
+      if (!r) {
+        load_failed_ = true;
+        return r.error();
+      }
+      tracer_ = std::move(*r);
+    }
+    return tracer_->attach(root);
+  }
+
+  Result<int> run(pid_t root, Observations& obs, const volatile int* stop) override {
+    if (!tracer_) return make_error("eBPF recorder: run without a successful attach");
+    return tracer_->run(root, obs, stop);
+  }
+
+  bool load_failed() const { return load_failed_; }
+
+ private:
+  std::unique_ptr<EbpfTracer> tracer_;
+  // Declared last, destroyed first: a tracer never attached (the sandbox
+  // failed first) waits here for its load to end, then unloads.
+  std::future<Result<std::unique_ptr<EbpfTracer>>> loading_;
+  bool load_failed_ = false;
+};
+
 volatile sig_atomic_t g_cgroup_stop = 0;
 void on_stop_signal(int) { g_cgroup_stop = 1; }
 
 }  // namespace
 
 Result<std::unique_ptr<Tracer>> make_ebpf_tracer() { return make_ebpf_tracer(EbpfOptions{}); }
+
+std::unique_ptr<Tracer> start_ebpf_tracer() { return std::make_unique<BackgroundEbpfTracer>(); }
+
+bool ebpf_load_failed(const Tracer& tracer) {
+  const auto* b = dynamic_cast<const BackgroundEbpfTracer*>(&tracer);
+  return b != nullptr && b->load_failed();
+}
 
 Result<std::unique_ptr<Tracer>> make_ebpf_tracer(const EbpfOptions& options) {
   auto t = load(options);
