@@ -10,7 +10,7 @@ endif
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test demo clean
+.PHONY: all deps build test bench demo clean
 
 all: build
 
@@ -25,6 +25,12 @@ build: deps $(BUILD)/CMakeCache.txt
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j 2 --timeout 600
+
+# Timings, never run by `make test`: see bench/README.md.
+bench: $(BUILD)/CMakeCache.txt
+	@bash cmake/install-deps.sh bench
+	cmake --build $(BUILD) -j $(JOBS) --target profile helper_eb_loop
+	bash bench/run.sh $(BUILD)
 
 demo: build
 	@bash profiles/examples/demo.sh $(BUILD)/profile

@@ -1,5 +1,6 @@
 #!/bin/bash
-# Installs the Debian packages the build, the tests and the demo need.
+# Installs the Debian packages the build, the tests and the demo need
+# (`install-deps.sh bench`: also what `make bench` compares against).
 # A no-op when every package is already present.
 set -euo pipefail
 PKGS=(
@@ -12,6 +13,11 @@ PKGS=(
   podman  # the container runtime tests run podman with runc; it brings conmon
   systemd  # systemd-analyze verify checks the exported drop-in (PID 1 need not be systemd)
 )
+if [ "${1:-}" = bench ]; then
+  # The tools a user would run instead of the recorder; perf comes from
+  # linux-perf on Debian 12 (the kernel's own version is not required).
+  PKGS+=(strace bpftrace linux-perf util-linux)
+fi
 missing=()
 for p in "${PKGS[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

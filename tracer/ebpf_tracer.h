@@ -26,6 +26,16 @@ struct EbpfOptions {
 Result<std::unique_ptr<Tracer>> make_ebpf_tracer();
 Result<std::unique_ptr<Tracer>> make_ebpf_tracer(const EbpfOptions& options);
 
+#ifdef PROFILE_HAVE_EBPF
+// Starts loading the eBPF recorder on another thread and returns at once, so
+// that the load (tens of ms, mostly the verifier) overlaps the sandbox's
+// set-up. attach() waits for the load and returns its error when it failed;
+// ebpf_load_failed() then tells, so that the caller can fall back to another
+// recorder before the workload ever ran.
+std::unique_ptr<Tracer> start_ebpf_tracer();
+bool ebpf_load_failed(const Tracer& tracer);
+#endif
+
 // Attach mode: records the already running tasks of the cgroup v2 directory
 // `cgroup_path` for `duration_ms` (0: until SIGINT/SIGTERM). Ctrl-C ends the
 // recording early and marks it partial.

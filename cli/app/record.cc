@@ -208,9 +208,19 @@ Result<RecordResult> record(const RecordRequest& req, const Reporter& reporter) 
     PROFILE_TRY(r, record_cgroup_ebpf(o.cgroup, ms));
     obs = std::move(r);
   } else {
-    std::string fallback;
-    PROFILE_TRY(tracer, make_tracer(kind, &fallback));
-    if (!fallback.empty()) report(reporter, fallback);
+    std::unique_ptr<Tracer> tracer;
+#ifdef PROFILE_HAVE_EBPF
+    // The eBPF load overlaps the sandbox's set-up (the first move into a
+    // cgroup alone waits ~10 ms for RCU); a load that fails is reported by
+    // attach(), before the workload was released, and auto falls back then.
+    if (kind != TracerKind::kPtrace) tracer = start_ebpf_tracer();
+#endif
+    if (!tracer) {
+      std::string fallback;
+      PROFILE_TRY(t, make_tracer(kind, &fallback));
+      if (!fallback.empty()) report(reporter, fallback);
+      tracer = std::move(t);
+    }
     spec.argv = o.command;
     // From how the user launched it, before it runs: nothing the workload
     // does can move them. A --rootfs run sees other paths than these.
@@ -227,10 +237,20 @@ Result<RecordResult> record(const RecordRequest& req, const Reporter& reporter) 
     PROFILE_TRY(apply_isolation(o.isolation,
                                 std::set<std::string>(docker_default_caps().begin(), docker_default_caps().end()),
                                 name, reporter, &spec));
-    PROFILE_TRY(outcome, run_workload(spec, tracer.get(), &obs));
+    auto outcome = run_workload(spec, tracer.get(), &obs);
+#ifdef PROFILE_HAVE_EBPF
+    if (!outcome && kind == TracerKind::kAuto && ebpf_load_failed(*tracer)) {
+      report(reporter, "eBPF recorder unavailable (" + outcome.error().message + "); using ptrace");
+      obs = Observations{};
+      PROFILE_TRY(t, make_tracer(TracerKind::kPtrace, nullptr));
+      tracer = std::move(t);
+      outcome = run_workload(spec, tracer.get(), &obs);
+    }
+#endif
+    if (!outcome) return outcome.error();
     add_exec_loaders(spec, &obs);
-    if (o.on_exit) o.on_exit(outcome);
-    exit_code = outcome.exit_code;
+    if (o.on_exit) o.on_exit(*outcome);
+    exit_code = outcome->exit_code;
   }
 
   SaveRequest save;
