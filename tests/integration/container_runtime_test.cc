@@ -98,7 +98,7 @@ class ContainerRuntime : public ::testing::Test {
     config["linux"]["seccomp"] = nlohmann::json::parse(test::read_file(seccomp_file));
     test::write_file(bundle + "/config.json", config.dump(1));
     std::string state = tmp_ / "runc-state";
-    return run({runc_, "--root", state, "run", "-b", bundle, "ct" + std::to_string(serial_)}, 60);
+    return run({runc_, "--root", state, "run", "-b", bundle, "ct" + std::to_string(getpid()) + "-" + std::to_string(serial_)}, 60);
   }
 
   // One `podman run --rootfs` with runc, its storage and state in a

@@ -2,6 +2,7 @@
 // saw passes, the same call with another argument is denied with EPERM,
 // under `profile enforce` and, with the same file, under runc.
 #include <sched.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -203,7 +204,7 @@ class EnforceArgsRunc : public ::testing::Test {
     config["process"]["capabilities"]["permitted"].push_back("CAP_NET_RAW");
     config["linux"]["seccomp"] = seccomp;
     test::write_file(bundle + "/config.json", config.dump(1));
-    return run({runc_, "--root", tmp_ / "runc-state", "run", "-b", bundle, "ar" + std::to_string(serial_)}, 60);
+    return run({runc_, "--root", tmp_ / "runc-state", "run", "-b", bundle, "ar" + std::to_string(getpid()) + "-" + std::to_string(serial_)}, 60);
   }
 
   // `podman run --rootfs` with runc, its storage and state in a temporary

@@ -138,7 +138,7 @@ TEST_F(ExportRuntime, RuncRunsTheExportedBundle) {
     EXPECT_EQ(merged["process"]["noNewPrivileges"], true);
     EXPECT_EQ(merged["process"]["capabilities"]["bounding"], nlohmann::json::array());  // runc's defaults gone
     EXPECT_EQ(merged["linux"]["seccomp"], nlohmann::json::parse(test::read_file(dir_ + "/seccomp.json")));
-    return run({runc, "--root", tmp_ / "runc-state", "run", "-b", bundle, "ct" + std::to_string(serial)}, 60);
+    return run({runc, "--root", tmp_ / "runc-state", "run", "-b", bundle, "ex" + std::to_string(getpid()) + "-" + std::to_string(serial)}, 60);
   };
   auto ok = run_bundle({"/try_syscall", "getpid"});
   EXPECT_EQ(ok.out, "ok\n") << "exit " << ok.exit_code << "\n" << ok.err;

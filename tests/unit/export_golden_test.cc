@@ -40,7 +40,9 @@ class ExportFixture : public ::testing::Test {
   void SetUp() override {
     test::write_file(tmp_ / "profile.json",
                      test::read_file(std::string(PROFILE_SOURCE_DIR) + "/tests/golden/export/web/profile.json"));
-    auto g = app::generate({tmp_.path(), false, ""}, {});
+    app::GenerateRequest req;
+    req.dir = tmp_.path();
+    auto g = app::generate(req, {});
     ASSERT_TRUE(g) << g.error().message;
     auto in = app::read_export_input(tmp_.path(), {});
     ASSERT_TRUE(in) << in.error().message;
