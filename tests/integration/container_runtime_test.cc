@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "container_helpers.h"
 #include "test_util.h"
 
 namespace profile {
@@ -24,42 +25,12 @@ using test::helper;
 using test::run;
 using test::run_profile;
 using test::TempDir;
+using test::which;
 
 int runs_per_case() {
   const char* v = std::getenv("PROFILE_CONTAINER_RUNS");
   int n = v ? std::atoi(v) : 0;
   return n > 0 ? n : 3;
-}
-
-// The absolute path of a program, or "" when it is not installed.
-std::string which(const std::string& prog) {
-  auto r = run({"sh", "-c", "command -v " + prog});
-  std::string out = r.out;
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return r.exit_code == 0 ? out : "";
-}
-
-// Copies `file` to the same path under `root`, creating the directories.
-void copy_into(const std::string& root, const std::string& file, const std::string& dest) {
-  auto r = run({"sh", "-c", "mkdir -p \"$(dirname \"$2$3\")\" && cp -L \"$1\" \"$2$3\"", "sh", file, root, dest});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-}
-
-// A rootfs holding /try_syscall and the shared libraries it loads.
-void build_rootfs(const std::string& root) {
-  ASSERT_EQ(mkdir(root.c_str(), 0755), 0);
-  copy_into(root, helper("try_syscall"), "/try_syscall");
-  auto ldd = run({"ldd", helper("try_syscall")});
-  ASSERT_EQ(ldd.exit_code, 0) << ldd.err;
-  std::istringstream in(ldd.out);
-  std::string tok;
-  int libs = 0;
-  while (in >> tok) {
-    if (tok[0] != '/') continue;
-    copy_into(root, tok, tok);
-    ++libs;
-  }
-  ASSERT_GE(libs, 2) << ldd.out;  // libc and the dynamic loader at least
 }
 
 class ContainerRuntime : public ::testing::Test {
@@ -69,7 +40,7 @@ class ContainerRuntime : public ::testing::Test {
     runc_ = which("runc");
     ASSERT_FALSE(runc_.empty()) << "runc is not installed (cmake/install-deps.sh installs it)";
     rootfs_ = tmp_ / "rootfs";
-    build_rootfs(rootfs_);
+    test::build_rootfs(rootfs_, "try_syscall");
   }
 
   // Records `try_syscall getpid` with `runtime_args` (e.g. {"--runtime", "none"}).
@@ -86,19 +57,12 @@ class ContainerRuntime : public ::testing::Test {
   // One `runc run` of a bundle over rootfs_ with `seccomp_file` as is.
   test::CommandResult runc_run(const std::string& seccomp_file, bool nnp, const std::vector<std::string>& cmd) {
     std::string bundle = tmp_ / ("bundle" + std::to_string(++serial_));
-    EXPECT_EQ(mkdir(bundle.c_str(), 0755), 0);
-    auto spec = run({runc_, "spec", "-b", bundle});
-    EXPECT_EQ(spec.exit_code, 0) << spec.err;
-    auto config = nlohmann::json::parse(test::read_file(bundle + "/config.json"));
-    config["root"]["path"] = rootfs_;
-    config["root"]["readonly"] = true;
-    config["process"]["terminal"] = false;
-    config["process"]["args"] = cmd;
+    auto config = test::runc_config(runc_, bundle, rootfs_, cmd);
     config["process"]["noNewPrivileges"] = nnp;
     config["linux"]["seccomp"] = nlohmann::json::parse(test::read_file(seccomp_file));
-    test::write_file(bundle + "/config.json", config.dump(1));
+    test::write_runc_config(bundle, config);
     std::string state = tmp_ / "runc-state";
-    return run({runc_, "--root", state, "run", "-b", bundle, "ct" + std::to_string(getpid()) + "-" + std::to_string(serial_)}, 60);
+    return run({runc_, "--root", state, "run", "-b", bundle, test::container_id("ct", serial_)}, 60);
   }
 
   // One `podman run --rootfs` with runc, its storage and state in a

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "recording_helpers.h"
+#include "container_helpers.h"
 #include "test_util.h"
 
 namespace profile {
@@ -162,40 +163,22 @@ INSTANTIATE_TEST_SUITE_P(Recorders, EnforceArgs, ::testing::Values("ptrace", "eb
 
 // --- the same seccomp.json under runc -------------------------------------
 
-std::string which(const std::string& prog) {
-  auto r = run({"sh", "-c", "command -v " + prog});
-  std::string out = r.out;
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return r.exit_code == 0 ? out : "";
-}
-
 class EnforceArgsRunc : public ::testing::Test {
  protected:
   void SetUp() override {
     PROFILE_NEEDS_ROOT();
-    runc_ = which("runc");
+    runc_ = test::which("runc");
     ASSERT_FALSE(runc_.empty()) << "runc is not installed (cmake/install-deps.sh installs it)";
     rootfs_ = tmp_ / "rootfs";
-    // The helper and the libraries it loads: nothing is pulled.
-    auto cp = run({"sh", "-c",
-                   "set -e; mkdir -p \"$2\"; cp -L \"$1\" \"$2/ar_args\"; for l in $(ldd \"$1\" | grep -o '/[^ ]*'); do "
-                   "mkdir -p \"$2$(dirname \"$l\")\"; cp -L \"$l\" \"$2$l\"; done",
-                   "sh", helper("ar_args"), rootfs_});
-    ASSERT_EQ(cp.exit_code, 0) << cp.err;
+    test::build_rootfs(rootfs_, "ar_args");
+    ASSERT_FALSE(HasFatalFailure());
     auto r = test::record_with("auto", dir_.path(), with_helper(helper("ar_args"), kRecorded));
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
 
   test::CommandResult runc_run(const nlohmann::json& seccomp, bool nnp, const std::vector<std::string>& ops) {
     std::string bundle = tmp_ / ("bundle" + std::to_string(++serial_));
-    EXPECT_EQ(mkdir(bundle.c_str(), 0755), 0);
-    auto spec = run({runc_, "spec", "-b", bundle});
-    EXPECT_EQ(spec.exit_code, 0) << spec.err;
-    auto config = nlohmann::json::parse(test::read_file(bundle + "/config.json"));
-    config["root"]["path"] = rootfs_;
-    config["root"]["readonly"] = true;
-    config["process"]["terminal"] = false;
-    config["process"]["args"] = with_helper("/ar_args", ops);
+    auto config = test::runc_config(runc_, bundle, rootfs_, with_helper("/ar_args", ops));
     config["process"]["noNewPrivileges"] = nnp;
     // CAP_NET_RAW is not among runc's defaults: the packet socket would be
     // refused by the kernel whatever the filter says.
@@ -203,8 +186,8 @@ class EnforceArgsRunc : public ::testing::Test {
     config["process"]["capabilities"]["effective"].push_back("CAP_NET_RAW");
     config["process"]["capabilities"]["permitted"].push_back("CAP_NET_RAW");
     config["linux"]["seccomp"] = seccomp;
-    test::write_file(bundle + "/config.json", config.dump(1));
-    return run({runc_, "--root", tmp_ / "runc-state", "run", "-b", bundle, "ar" + std::to_string(getpid()) + "-" + std::to_string(serial_)}, 60);
+    test::write_runc_config(bundle, config);
+    return run({runc_, "--root", tmp_ / "runc-state", "run", "-b", bundle, test::container_id("ar", serial_)}, 60);
   }
 
   // `podman run --rootfs` with runc, its storage and state in a temporary
@@ -259,7 +242,7 @@ TEST_F(EnforceArgsRunc, SameFileBehavesTheSame) {
 }
 
 TEST_F(EnforceArgsRunc, PodmanAcceptsTheSameFile) {
-  std::string podman = which("podman");
+  std::string podman = test::which("podman");
   ASSERT_FALSE(podman.empty()) << "podman is not installed (cmake/install-deps.sh installs it)";
   std::string allow_all = tmp_ / "allow-all.json";
   test::write_file(allow_all, "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}\n");

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "container_helpers.h"
 #include "test_util.h"
 
 namespace profile {
@@ -22,35 +23,7 @@ using test::helper;
 using test::run;
 using test::run_profile;
 using test::TempDir;
-
-std::string which(const std::string& prog) {
-  auto r = run({"sh", "-c", "command -v " + prog});
-  std::string out = r.out;
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return r.exit_code == 0 ? out : "";
-}
-
-void copy_into(const std::string& root, const std::string& file, const std::string& dest) {
-  auto r = run({"sh", "-c", "mkdir -p \"$(dirname \"$2$3\")\" && cp -L \"$1\" \"$2$3\"", "sh", file, root, dest});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-}
-
-// A rootfs holding /try_syscall and the shared libraries it loads.
-void build_rootfs(const std::string& root) {
-  ASSERT_EQ(mkdir(root.c_str(), 0755), 0);
-  copy_into(root, helper("try_syscall"), "/try_syscall");
-  auto ldd = run({"ldd", helper("try_syscall")});
-  ASSERT_EQ(ldd.exit_code, 0) << ldd.err;
-  std::istringstream in(ldd.out);
-  std::string tok;
-  int libs = 0;
-  while (in >> tok) {
-    if (tok[0] != '/') continue;
-    copy_into(root, tok, tok);
-    ++libs;
-  }
-  ASSERT_GE(libs, 2) << ldd.out;
-}
+using test::which;
 
 // The first line of stderr, and that there is only one.
 std::string one_line(const std::string& err) {
@@ -63,7 +36,7 @@ class ExportRuntime : public ::testing::Test {
   void SetUp() override {
     PROFILE_NEEDS_ROOT();
     rootfs_ = tmp_ / "rootfs";
-    build_rootfs(rootfs_);
+    test::build_rootfs(rootfs_, "try_syscall");
     ASSERT_FALSE(HasFatalFailure());
     // The profile directory's path is hostile: a blank, a quote, a '$'.
     std::string parent = tmp_ / "it's a $dir";
@@ -122,14 +95,7 @@ TEST_F(ExportRuntime, RuncRunsTheExportedBundle) {
   int serial = 0;
   auto run_bundle = [&](const std::vector<std::string>& args) {
     std::string bundle = tmp_ / ("bundle" + std::to_string(++serial));
-    EXPECT_EQ(mkdir(bundle.c_str(), 0755), 0);
-    EXPECT_EQ(run({runc, "spec", "-b", bundle}).exit_code, 0);
-    auto config = nlohmann::json::parse(test::read_file(bundle + "/config.json"));
-    config["root"]["path"] = rootfs_;
-    config["root"]["readonly"] = true;
-    config["process"]["terminal"] = false;
-    config["process"]["args"] = args;
-    test::write_file(bundle + "/config.json", config.dump(1));
+    test::write_runc_config(bundle, test::runc_config(runc, bundle, rootfs_, args));
     auto e = run_profile({"export", "--format", "oci", "--bundle", bundle, dir_});
     EXPECT_EQ(e.exit_code, 0) << e.err;
     EXPECT_EQ(e.out, "");
@@ -138,7 +104,7 @@ TEST_F(ExportRuntime, RuncRunsTheExportedBundle) {
     EXPECT_EQ(merged["process"]["noNewPrivileges"], true);
     EXPECT_EQ(merged["process"]["capabilities"]["bounding"], nlohmann::json::array());  // runc's defaults gone
     EXPECT_EQ(merged["linux"]["seccomp"], nlohmann::json::parse(test::read_file(dir_ + "/seccomp.json")));
-    return run({runc, "--root", tmp_ / "runc-state", "run", "-b", bundle, "ex" + std::to_string(getpid()) + "-" + std::to_string(serial)}, 60);
+    return run({runc, "--root", tmp_ / "runc-state", "run", "-b", bundle, test::container_id("ex", serial)}, 60);
   };
   auto ok = run_bundle({"/try_syscall", "getpid"});
   EXPECT_EQ(ok.out, "ok\n") << "exit " << ok.exit_code << "\n" << ok.err;
