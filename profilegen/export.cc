@@ -137,17 +137,13 @@ std::string finish(const YAML::Emitter& e) { return std::string(e.c_str()) + "\n
 
 // The SPO SeccompProfile spec of seccomp.json: the operator's schema has no
 // defaultErrnoRet (the runtimes then return EPERM) and int64 values.
-Result<std::string> spo_seccomp(const nlohmann::json& s, const std::string& name) {
-  if (s.contains("defaultErrnoRet") && s["defaultErrnoRet"] != 1)
-    return make_error("seccomp.json: defaultErrnoRet " + s["defaultErrnoRet"].dump() +
-                      " cannot be exported to a SeccompProfile (the operator's schema has no defaultErrnoRet; "
-                      "runtimes return EPERM)");
-  YAML::Emitter e;
+// An operator object up to its open `spec` map: apiVersion, kind, metadata.name.
+void begin_spo_object(YAML::Emitter& e, const char* api_version, const char* kind, const std::string& name) {
   e << YAML::BeginMap;
   key(e, "apiVersion");
-  e << "security-profiles-operator.x-k8s.io/v1beta1";
+  e << api_version;
   key(e, "kind");
-  e << "SeccompProfile";
+  e << kind;
   key(e, "metadata");
   e << YAML::BeginMap;
   key(e, "name");
@@ -155,6 +151,15 @@ Result<std::string> spo_seccomp(const nlohmann::json& s, const std::string& name
   e << YAML::EndMap;
   key(e, "spec");
   e << YAML::BeginMap;
+}
+
+Result<std::string> spo_seccomp(const nlohmann::json& s, const std::string& name) {
+  if (s.contains("defaultErrnoRet") && s["defaultErrnoRet"] != 1)
+    return make_error("seccomp.json: defaultErrnoRet " + s["defaultErrnoRet"].dump() +
+                      " cannot be exported to a SeccompProfile (the operator's schema has no defaultErrnoRet; "
+                      "runtimes return EPERM)");
+  YAML::Emitter e;
+  begin_spo_object(e, "security-profiles-operator.x-k8s.io/v1beta1", "SeccompProfile", name);
   key(e, "defaultAction");
   scalar(e, s["defaultAction"].get<std::string>());
   if (s.contains("architectures")) string_list(e, "architectures", s["architectures"].get<std::vector<std::string>>());
@@ -246,18 +251,7 @@ Result<std::string> spo_apparmor(const ExportInput& in, const std::string& name,
     }
   }
   YAML::Emitter e;
-  e << YAML::BeginMap;
-  key(e, "apiVersion");
-  e << "security-profiles-operator.x-k8s.io/v1";
-  key(e, "kind");
-  e << "AppArmorProfile";
-  key(e, "metadata");
-  e << YAML::BeginMap;
-  key(e, "name");
-  scalar(e, name);
-  e << YAML::EndMap;
-  key(e, "spec");
-  e << YAML::BeginMap;
+  begin_spo_object(e, "security-profiles-operator.x-k8s.io/v1", "AppArmorProfile", name);
   key(e, "abstract");
   e << YAML::BeginMap;
   if (!in.caps.empty()) {
