@@ -43,9 +43,13 @@ Runner add_enforce(CLI::App& app) {
       "since (also: PROFILE_CONTENT_TRUST=1 with PROFILE_TRUST_KEY=PUB)");
   sub->add_option("--mode", o->mode,
                   "enforce: calls outside the profile fail and are reported (default); complain: they are allowed "
-                  "and reported (Landlock is not applied); kill: the process making one is killed and it is reported")
+                  "and reported (Landlock is not applied); kill: the process making one is killed and it is reported. "
+                  "Landlock's file and port denials are named only with --watch")
       ->check(CLI::IsMember({"enforce", "complain", "kill"}));
   sub->add_option("--report", o->report_path, "Write the run's denials as JSON to FILE at exit (for profile learn)");
+  sub->add_flag("--watch", o->watch,
+                "With --mode enforce or kill: also run the ptrace recorder to name the file and port accesses "
+                "Landlock denies (slows every syscall; see docs/enforce.md)");
   sub->add_flag("--learn", o->learn,
                 "Staging run: complain mode, then the denials are folded into --profile DIR (as profile learn)");
   add_run_options(sub, o->isolation);

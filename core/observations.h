@@ -113,6 +113,10 @@ struct Observations {
   // CAP name without the CAP_ prefix (e.g. "NET_BIND_SERVICE") -> evidence.
   std::map<std::string, CapEvidence> capabilities;
   std::map<Failure, uint64_t> failures;  // EPERM/EACCES and friends, counted
+  // Opens the kernel refused with EACCES, path -> FileAccess bits asked
+  // (ptrace recorder only). Never part of a profile: `enforce --watch`
+  // compares them with the Landlock plan to name what Landlock refused.
+  std::map<std::string, uint32_t> refused_files;
 
   std::string tracer;       // backend that produced this
   uint64_t lost_events = 0;  // events the recorder could not deliver
@@ -144,6 +148,7 @@ inline void Observations::merge(const Observations& o) {
   unix_sockets.insert(o.unix_sockets.begin(), o.unix_sockets.end());
   for (const auto& [c, e] : o.capabilities) capabilities.emplace(c, e);
   for (const auto& [f, n] : o.failures) failures[f] += n;
+  for (const auto& [p, a] : o.refused_files) refused_files[p] |= a;
   lost_events += o.lost_events;
   partial = partial || o.partial;
   processes += o.processes;

@@ -128,6 +128,32 @@ void SyscallObserver::add_path_at(pid_t tid, int dirfd, uint64_t addr, uint32_t 
 // Files known by descriptor. Descriptors that are not files (pipes, sockets,
 // anonymous inodes) have no path and are skipped, as are unlinked files
 // (O_TMPFILE, memfd): there is no name a policy could allow.
+void SyscallObserver::add_refused_open(pid_t tid, Task& t, SysKind k) {
+  const uint64_t* a = t.args;
+  const bool at = k == SysKind::kOpenat;
+  uint64_t flags = PROFILE_CREAT_FLAGS;
+  const SyscallSemantics* row = table_->row(t.arch, t.nr);
+  if (k != SysKind::kCreat && row != nullptr && row->open_flags_arg >= 0) flags = a[row->open_flags_arg];
+  uint32_t access = open_access(flags);
+  if (access == 0) return;
+  std::string p;
+  switch (resolve_at(tid, at ? static_cast<int>(a[0]) : AT_FDCWD, at ? a[1] : a[0], false, &p)) {
+    case PathJoin::kOk:
+      break;
+    case PathJoin::kDotDotAfterName:
+      obs_->add_unresolved_path(p);
+      return;
+    case PathJoin::kInvalid:
+      lost();
+      return;
+  }
+  if (!clean_path(p) || (obs_->refused_files.size() >= kMaxFiles && obs_->refused_files.count(p) == 0)) {
+    lost();
+    return;
+  }
+  obs_->refused_files[p] |= access;
+}
+
 void SyscallObserver::add_fd_file(pid_t tid, int fd, uint32_t access) {
   std::string p;
   if (!fd_path(tid, fd, &p)) {
@@ -332,6 +358,10 @@ void SyscallObserver::on_exit(pid_t tid, Task& t, SysKind k, int64_t rval, bool 
   if (is_error) {
     int err = static_cast<int>(-rval);
     if (err == EPERM || err == EACCES) ++obs_->failures[Failure{sys_arch_name(t.arch), t.nr, err}];
+    // Landlock refuses an open with EACCES and leaves no other trace here;
+    // the name asked for is what `enforce --watch` reports.
+    if (err == EACCES && (k == SysKind::kOpen || k == SysKind::kOpenat || k == SysKind::kCreat))
+      add_refused_open(tid, t, k);
     // bind/connect that failed still show what the program wanted to reach.
     if ((k == SysKind::kBind || k == SysKind::kConnect) && err != EBADF && err != ENOTSOCK &&
         err != EFAULT && err != EINVAL && err != EAFNOSUPPORT)

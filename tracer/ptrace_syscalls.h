@@ -78,6 +78,8 @@ class SyscallObserver {
   void add_file(const std::string& path, uint32_t access);
   void add_path_at(pid_t tid, int dirfd, uint64_t addr, uint32_t access, bool empty_is_fd = false);
   void add_fd_file(pid_t tid, int fd, uint32_t access);
+  // An open refused with EACCES: the name asked for, into refused_files.
+  void add_refused_open(pid_t tid, Task& t, SysKind k);
   void add_cap(const char* cap, const std::string& reason);
   void add_opened_file(pid_t tid, Task& t, int fd, uint64_t flags, uint32_t access);
   void check_dac(pid_t tid, Task& t, const struct stat& st, uint32_t access, const std::string& path);

@@ -26,12 +26,13 @@ namespace profile::app {
 namespace {
 
 // What the kernel does not show us on this run, said rather than guessed.
-std::vector<std::string> invisible_notes(bool landlock_applied, bool complain, bool had_landlock, bool watch_caps) {
+std::vector<std::string> invisible_notes(bool landlock_unwatched, bool complain, bool had_landlock,
+                                         bool watch_caps) {
   std::vector<std::string> n;
-  if (landlock_applied)
+  if (landlock_unwatched)
     n.push_back(
-        "landlock: its denials reach the workload as EACCES and are not reported (their audit records "
-        "need the audit subsystem; see docs/enforce.md)");
+        "landlock: its denials reach the workload as EACCES and were not watched (their audit records "
+        "need the audit subsystem; --watch names them at the recorder's cost; see docs/enforce.md)");
   if (complain && had_landlock)
     n.push_back(
         "landlock: not applied in complain mode; file and port accesses are not checked against the "
@@ -47,26 +48,29 @@ std::vector<std::string> invisible_notes(bool landlock_applied, bool complain, b
   return n;
 }
 
-// The recorded accesses Landlock would have refused under `plan`.
-std::vector<Denial> landlock_would_deny(const LandlockPlan& plan, const Observations& obs) {
+// The recorded accesses Landlock refuses under `plan`: `files` are the
+// completed accesses (complain mode) or the refused opens (--watch);
+// `action` is "allowed" or "denied" accordingly.
+std::vector<Denial> landlock_would_deny(const LandlockPlan& plan, const std::map<std::string, uint32_t>& files,
+                                        const std::set<PortUse>& ports, const std::string& action) {
   std::vector<Denial> out;
-  for (const auto& [path, bits] : obs.files) {
+  for (const auto& [path, bits] : files) {
     if (landlock_plan_refuses(plan, path, landlock_rights_for_access(bits)) == 0) continue;
     Denial d;
     d.mechanism = "landlock";
-    d.action = "allowed";
+    d.action = action;
     d.path = path;
     for (const auto& a : access_to_names(bits)) d.access.push_back(a);
     d.count = 1;
     out.push_back(std::move(d));
   }
-  for (const auto& pu : obs.ports) {
+  for (const auto& pu : ports) {
     if (pu.protocol != "tcp") continue;  // Landlock has TCP rules only
     uint64_t right = pu.kind == PortUse::kBind ? landlock_bit::kBindTcp : landlock_bit::kConnectTcp;
     if (!landlock_plan_refuses_port(plan, pu.port, right)) continue;
     Denial d;
     d.mechanism = "landlock";
-    d.action = "allowed";
+    d.action = action;
     d.syscall = pu.kind == PortUse::kBind ? "bind" : "connect";
     d.family = family_name(pu.family);
     d.protocol = "tcp";
@@ -115,6 +119,9 @@ Result<int> enforce(const EnforceRequest& o, const Reporter& reporter) {
       return make_error("--learn runs in complain mode; it cannot be combined with --mode " + o.mode);
     mode = DenialMode::kComplain;
   }
+  if (o.watch && mode == DenialMode::kComplain)
+    return make_error("--watch applies to --mode enforce and kill; complain mode (and --learn) already watch "
+                      "without applying Landlock");
   RunSpec spec;
   spec.argv = o.command;
   // Docker's spelling for "no filter at all"; a file of that name is ./unconfined.
@@ -172,6 +179,19 @@ Result<int> enforce(const EnforceRequest& o, const Reporter& reporter) {
                          tracer->name() + " recorder reports the file and port accesses and capabilities the " +
                          "profile would deny");
   }
+  // --watch: Landlock stays applied and refuses; the ptrace recorder sees
+  // each refused call's arguments (the eBPF one keeps completed calls only),
+  // so the opens refused with EACCES and the ports bind/connect asked for are
+  // compared with the plan. Opt-in: it stops the workload at every syscall.
+  std::optional<LandlockPlan> watch_plan;
+  if (o.watch && !spec.landlock) {
+    report(reporter, "--watch: the profile has no Landlock rules; there is nothing to watch");
+  } else if (o.watch) {
+    watch_plan = *spec.landlock;
+    PROFILE_TRY(t, make_tracer(TracerKind::kPtrace, nullptr));
+    tracer = std::move(t);
+    report(reporter, "--watch: the ptrace recorder names the file and port accesses Landlock denies");
+  }
   // Without --profile or --seccomp FILE the built-in default applies, as
   // Docker applies its own; only an explicit `--seccomp unconfined` runs
   // without a filter.
@@ -222,7 +242,7 @@ Result<int> enforce(const EnforceRequest& o, const Reporter& reporter) {
   DenialReport rep;
   rep.mode = denial_mode_name(notifier ? notifier->options().mode : mode);
   rep.invisible =
-      invisible_notes(spec.landlock.has_value(), mode == DenialMode::kComplain && !complain_plan, had_landlock,
+      invisible_notes(spec.landlock.has_value() && !watch_plan, mode == DenialMode::kComplain && !complain_plan, had_landlock,
                       watch_caps && tracer && tracer->name() == "ebpf");
   if (notifier) {
     rep.denials = notifier->denials();
@@ -248,7 +268,7 @@ Result<int> enforce(const EnforceRequest& o, const Reporter& reporter) {
     }
   }
   if (complain_plan) {
-    auto would = landlock_would_deny(*complain_plan, obs);
+    auto would = landlock_would_deny(*complain_plan, obs.files, obs.ports, "allowed");
     for (const Denial& d : would) report(reporter, denial_line(d));
     if (would.empty()) report(reporter, "landlock: no file or port access outside the profile");
     for (auto& d : would) {
@@ -262,6 +282,21 @@ Result<int> enforce(const EnforceRequest& o, const Reporter& reporter) {
       rep.invisible.push_back("landlock: the recorder lost " + std::to_string(obs.lost_events) +
                               " events; accesses in them are not reported");
   }
+  if (watch_plan) {
+    auto denied = landlock_would_deny(*watch_plan, obs.refused_files, obs.ports, "denied");
+    for (const Denial& d : denied) report(reporter, denial_line(d));
+    if (denied.empty()) report(reporter, "landlock: no file or port access denied");
+    for (auto& d : denied) {
+      if (rep.denials.size() >= kMaxReportedDenials) {
+        ++rep.overflow;
+        continue;
+      }
+      rep.denials.push_back(std::move(d));
+    }
+    if (obs.lost_events > 0 || obs.partial)
+      rep.invisible.push_back("landlock: the recorder lost " + std::to_string(obs.lost_events) +
+                              " events; denials in them are not reported");
+  }
   if (!o.report_path.empty()) PROFILE_TRY(write_file_atomic(o.report_path, denial_report_to_json(rep)));
   if (o.learn) {
     LearnRequest lr;
@@ -271,7 +306,7 @@ Result<int> enforce(const EnforceRequest& o, const Reporter& reporter) {
   }
   // Landlock denials reach the workload as EACCES and leave no trace we can
   // read here (audit is off; docs/enforce.md); seccomp's are listed above.
-  if (spec.landlock && outcome.exit_code != 0)
+  if (spec.landlock && !watch_plan && outcome.exit_code != 0)
     report(reporter, "the workload exited with status " + std::to_string(outcome.exit_code) +
                          "; if the profile refused something: Landlock may have denied it (paths and ports outside "
                          "landlock.json fail with EACCES, Permission denied; `--mode complain` lists them)" +

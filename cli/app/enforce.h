@@ -28,6 +28,9 @@ struct EnforceRequest {
   std::string report_path;  // --report FILE: the denials as JSON at exit
   // --learn: complain mode, then the report folded into --profile DIR.
   bool learn = false;
+  // --watch (enforce and kill mode): Landlock is applied and the ptrace
+  // recorder runs over the workload to name what Landlock denies.
+  bool watch = false;
   IsolationOptions isolation;
   // Called once the workload has ended, before the closing notes: the CLI
   // prints the resource summary there.

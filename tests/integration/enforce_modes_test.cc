@@ -184,6 +184,135 @@ TEST(EnforceModes, LearnFoldsAComplainReportIntoTheProfile) {
   EXPECT_TRUE(read_report(again)["denials"].empty());
 }
 
+// A profile of `md_violate base` that also allows the socket and bind
+// syscalls, so the bind reaches Landlock's port check instead of stopping at
+// seccomp's (and sysinfo too when `also_sysinfo`).
+void allow_socket_calls(Recorded* r, bool also_sysinfo = false) {
+  std::string grant = r->dir / "grant.json";
+  std::string sysinfo =
+      R"({"mechanism":"seccomp","action":"denied","arch":"x86_64","syscall":"sysinfo","pid":1,"comm":"x","count":1},)";
+  test::write_file(grant,
+                   R"({"version":1,"mode":"enforce","denials":[)" + (also_sysinfo ? sysinfo : std::string()) +
+                   R"({"mechanism":"seccomp","action":"denied","arch":"x86_64","syscall":"socket","family":"inet",)"
+                   R"("type":"stream","pid":1,"comm":"md_violate","count":1},)"
+                   R"({"mechanism":"seccomp","action":"denied","arch":"x86_64","syscall":"bind","pid":1,)"
+                   R"("comm":"md_violate","count":1}],"overflow":0,"invisible":[]})");
+  auto l = run_profile({"learn", r->prof, grant});
+  ASSERT_EQ(l.exit_code, 0) << l.out << l.err;
+}
+
+bool has_landlock_note(const nlohmann::json& rep) {
+  for (const auto& n : rep["invisible"])
+    if (n.get<std::string>().rfind("landlock: its denials", 0) == 0) return true;
+  return false;
+}
+
+// --watch: Landlock refuses the read and the bind, seccomp the call, and all
+// three are named in one run; the report, learned, gives a profile the same
+// run passes cleanly under.
+TEST(EnforceModes, WatchNamesLandlockDenialsInEnforceMode) {
+  PROFILE_NEEDS_ROOT();
+  Recorded r;
+  record_base(&r, "md_violate");
+  allow_socket_calls(&r);
+  std::vector<std::string> cmd = {helper("md_violate"), "all", r.file, std::to_string(r.port)};
+  std::string report = r.dir / "report.json";
+  std::vector<std::string> args = {"enforce", "--watch", "--profile", r.prof, "--report", report, "--"};
+  args.insert(args.end(), cmd.begin(), cmd.end());
+  auto e = run_profile(args);
+  EXPECT_EQ(e.exit_code, 1) << e.out << e.err;
+  EXPECT_EQ(e.out, "base\nsysinfo errno=1\nread errno=13\nbind errno=13\n") << e.err;
+  EXPECT_NE(e.err.find("seccomp: denied sysinfo (x86_64)"), std::string::npos) << e.err;
+  EXPECT_NE(e.err.find("landlock: denied path '" + r.file + "' (read)"), std::string::npos) << e.err;
+  EXPECT_NE(e.err.find("landlock: denied bind family inet tcp port " + std::to_string(r.port)), std::string::npos)
+      << e.err;
+  auto rep = read_report(report);
+  EXPECT_EQ(rep["mode"], "enforce");
+  const auto* s = find_denial(rep, "sysinfo");
+  ASSERT_NE(s, nullptr) << rep.dump(2);
+  EXPECT_EQ((*s)["action"], "denied");
+  bool file = false, port = false;
+  for (const auto& d : rep["denials"]) {
+    if (d["mechanism"] != "landlock") continue;
+    EXPECT_EQ(d["action"], "denied") << d.dump();
+    if (d.contains("path") && d["path"] == r.file) file = true;
+    if (d.contains("port") && d["port"] == r.port && d["syscall"] == "bind") port = true;
+  }
+  EXPECT_TRUE(file) << rep.dump(2);
+  EXPECT_TRUE(port) << rep.dump(2);
+  EXPECT_FALSE(has_landlock_note(rep)) << rep.dump(2);
+
+  auto l = run_profile({"learn", r.prof, report});
+  ASSERT_EQ(l.exit_code, 0) << l.out << l.err;
+  EXPECT_NE(l.err.find("+ file " + r.file + " read"), std::string::npos) << l.err;
+  EXPECT_NE(l.err.find("+ port bind tcp " + std::to_string(r.port)), std::string::npos) << l.err;
+  auto again = run_profile({"enforce", "--profile", r.prof, "--", cmd[0], cmd[1], cmd[2], cmd[3]});
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(again.out, "base\nsysinfo ok\nread ok\nbind ok\n") << again.err;
+}
+
+// Without --watch the same run names only the seccomp denial and says that
+// Landlock's were not watched, and how to watch them.
+TEST(EnforceModes, WithoutWatchLandlockDenialsAreSaidUnwatched) {
+  PROFILE_NEEDS_ROOT();
+  Recorded r;
+  record_base(&r, "md_violate");
+  allow_socket_calls(&r);
+  std::string report = r.dir / "report.json";
+  auto e = run_profile({"enforce", "--profile", r.prof, "--report", report, "--", helper("md_violate"), "all", r.file,
+                        std::to_string(r.port)});
+  EXPECT_EQ(e.exit_code, 1) << e.out << e.err;
+  EXPECT_EQ(e.out, "base\nsysinfo errno=1\nread errno=13\nbind errno=13\n") << e.err;
+  EXPECT_EQ(e.err.find("landlock: denied"), std::string::npos) << e.err;
+  auto rep = read_report(report);
+  ASSERT_TRUE(has_landlock_note(rep)) << rep.dump(2);
+  bool names_watch = false;
+  for (const auto& n : rep["invisible"])
+    if (n.get<std::string>().find("--watch") != std::string::npos) names_watch = true;
+  EXPECT_TRUE(names_watch) << rep.dump(2);
+  for (const auto& d : rep["denials"]) EXPECT_EQ(d["mechanism"], "seccomp") << d.dump();
+}
+
+// Kill mode kills for seccomp only; a workload that makes no call outside
+// seccomp.json lives on, and Landlock's refusals are named.
+TEST(EnforceModes, WatchNamesLandlockDenialsInKillMode) {
+  PROFILE_NEEDS_ROOT();
+  Recorded r;
+  record_base(&r, "md_violate");
+  allow_socket_calls(&r, true);
+  std::string report = r.dir / "report.json";
+  auto e = run_profile({"enforce", "--mode", "kill", "--watch", "--profile", r.prof, "--report", report, "--",
+                        helper("md_violate"), "all", r.file, std::to_string(r.port)});
+  EXPECT_EQ(e.exit_code, 1) << e.out << e.err;
+  EXPECT_EQ(e.out, "base\nsysinfo ok\nread errno=13\nbind errno=13\n") << e.err;
+  auto rep = read_report(report);
+  EXPECT_EQ(rep["mode"], "kill");
+  bool file = false, port = false;
+  for (const auto& d : rep["denials"]) {
+    EXPECT_EQ(d["mechanism"], "landlock") << d.dump();
+    EXPECT_EQ(d["action"], "denied") << d.dump();
+    if (d.contains("path") && d["path"] == r.file) file = true;
+    if (d.contains("port") && d["port"] == r.port) port = true;
+  }
+  EXPECT_TRUE(file) << rep.dump(2);
+  EXPECT_TRUE(port) << rep.dump(2);
+}
+
+TEST(EnforceModes, WatchIsRefusedInComplainMode) {
+  auto e = run_profile({"enforce", "--mode", "complain", "--watch", "--", "true"});
+  EXPECT_EQ(e.exit_code, 125) << e.err;
+  EXPECT_NE(e.err.find("--watch applies to --mode enforce and kill"), std::string::npos) << e.err;
+}
+
+TEST(EnforceModes, HelpNamesWatch) {
+  auto e = run_profile({"enforce", "--help"});
+  EXPECT_EQ(e.exit_code, 0) << e.err;
+  auto mode = e.out.find("--mode");
+  ASSERT_NE(mode, std::string::npos) << e.out;
+  auto next = e.out.find("\n  --", mode + 1);
+  EXPECT_NE(e.out.substr(mode, next - mode).find("--watch"), std::string::npos) << e.out;
+}
+
 // Eight threads blocked in notifications at once, and the first answer kills
 // them all: the run ends (nothing left waiting on the listener) and says
 // which call did it.
