@@ -241,9 +241,9 @@ Result<int> enforce(const EnforceRequest& o, const Reporter& reporter) {
   if (o.on_exit) o.on_exit(outcome);
   DenialReport rep;
   rep.mode = denial_mode_name(notifier ? notifier->options().mode : mode);
-  rep.invisible =
-      invisible_notes(spec.landlock.has_value() && !watch_plan, mode == DenialMode::kComplain && !complain_plan, had_landlock,
-                      watch_caps && tracer && tracer->name() == "ebpf");
+  rep.invisible = invisible_notes(spec.landlock.has_value() && !watch_plan,
+                                  mode == DenialMode::kComplain && !complain_plan, had_landlock,
+                                  watch_caps && tracer && tracer->name() == "ebpf");
   if (notifier) {
     rep.denials = notifier->denials();
     rep.overflow = notifier->overflow();
