@@ -136,21 +136,11 @@ void SyscallObserver::add_refused_open(pid_t tid, Task& t, SysKind k) {
   if (k != SysKind::kCreat && row != nullptr && row->open_flags_arg >= 0) flags = a[row->open_flags_arg];
   uint32_t access = open_access(flags);
   if (access == 0) return;
+  // A name that cannot be read or resolved is skipped without counting a
+  // loss: the recording `profile record` makes stays what it was.
   std::string p;
-  switch (resolve_at(tid, at ? static_cast<int>(a[0]) : AT_FDCWD, at ? a[1] : a[0], false, &p)) {
-    case PathJoin::kOk:
-      break;
-    case PathJoin::kDotDotAfterName:
-      obs_->add_unresolved_path(p);
-      return;
-    case PathJoin::kInvalid:
-      lost();
-      return;
-  }
-  if (!clean_path(p) || (obs_->refused_files.size() >= kMaxFiles && obs_->refused_files.count(p) == 0)) {
-    lost();
-    return;
-  }
+  if (resolve_at(tid, at ? static_cast<int>(a[0]) : AT_FDCWD, at ? a[1] : a[0], false, &p) != PathJoin::kOk) return;
+  if (!clean_path(p) || (obs_->refused_files.size() >= kMaxFiles && obs_->refused_files.count(p) == 0)) return;
   obs_->refused_files[p] |= access;
 }
 
