@@ -125,9 +125,8 @@ void SyscallObserver::add_path_at(pid_t tid, int dirfd, uint64_t addr, uint32_t 
   }
 }
 
-// Files known by descriptor. Descriptors that are not files (pipes, sockets,
-// anonymous inodes) have no path and are skipped, as are unlinked files
-// (O_TMPFILE, memfd): there is no name a policy could allow.
+// An open refused with EACCES: the name asked for and the access it wanted,
+// kept apart from the recording (Observations::refused_files).
 void SyscallObserver::add_refused_open(pid_t tid, Task& t, SysKind k) {
   const uint64_t* a = t.args;
   const bool at = k == SysKind::kOpenat;
@@ -144,6 +143,9 @@ void SyscallObserver::add_refused_open(pid_t tid, Task& t, SysKind k) {
   obs_->refused_files[p] |= access;
 }
 
+// Files known by descriptor. Descriptors that are not files (pipes, sockets,
+// anonymous inodes) have no path and are skipped, as are unlinked files
+// (O_TMPFILE, memfd): there is no name a policy could allow.
 void SyscallObserver::add_fd_file(pid_t tid, int fd, uint32_t access) {
   std::string p;
   if (!fd_path(tid, fd, &p)) {
