@@ -309,7 +309,7 @@ Result<int> enforce(const EnforceRequest& o, const Reporter& reporter) {
   if (spec.landlock && !watch_plan && outcome.exit_code != 0)
     report(reporter, "the workload exited with status " + std::to_string(outcome.exit_code) +
                          "; if the profile refused something: Landlock may have denied it (paths and ports outside "
-                         "landlock.json fail with EACCES, Permission denied; `--mode complain` lists them)" +
+                         "landlock.json fail with EACCES, Permission denied; `--watch` or `--mode complain` lists them)" +
                          (notifier ? std::string("")
                                    : ", seccomp a syscall outside seccomp.json (EPERM, Operation not permitted)"));
   return outcome.exit_code;
