@@ -267,11 +267,15 @@ Result<int> enforce(const EnforceRequest& o, const Reporter& reporter) {
         ++rep.overflow;
     }
   }
-  if (complain_plan) {
-    auto would = landlock_would_deny(*complain_plan, obs.files, obs.ports, "allowed");
-    for (const Denial& d : would) report(reporter, denial_line(d));
-    if (would.empty()) report(reporter, "landlock: no file or port access outside the profile");
-    for (auto& d : would) {
+  // Complain mode compares every access the recorder saw with the plan
+  // Landlock would have applied; --watch compares the opens the kernel
+  // refused with the plan it did apply. Both report and bound the same way.
+  auto fold_landlock = [&](const LandlockPlan& plan, const auto& files, const char* action, const char* none,
+                           const char* lost) {
+    auto found = landlock_would_deny(plan, files, obs.ports, action);
+    for (const Denial& d : found) report(reporter, denial_line(d));
+    if (found.empty()) report(reporter, none);
+    for (auto& d : found) {
       if (rep.denials.size() >= kMaxReportedDenials) {
         ++rep.overflow;
         continue;
@@ -279,24 +283,14 @@ Result<int> enforce(const EnforceRequest& o, const Reporter& reporter) {
       rep.denials.push_back(std::move(d));
     }
     if (obs.lost_events > 0 || obs.partial)
-      rep.invisible.push_back("landlock: the recorder lost " + std::to_string(obs.lost_events) +
-                              " events; accesses in them are not reported");
-  }
-  if (watch_plan) {
-    auto denied = landlock_would_deny(*watch_plan, obs.refused_files, obs.ports, "denied");
-    for (const Denial& d : denied) report(reporter, denial_line(d));
-    if (denied.empty()) report(reporter, "landlock: no file or port access denied");
-    for (auto& d : denied) {
-      if (rep.denials.size() >= kMaxReportedDenials) {
-        ++rep.overflow;
-        continue;
-      }
-      rep.denials.push_back(std::move(d));
-    }
-    if (obs.lost_events > 0 || obs.partial)
-      rep.invisible.push_back("landlock: the recorder lost " + std::to_string(obs.lost_events) +
-                              " events; denials in them are not reported");
-  }
+      rep.invisible.push_back("landlock: the recorder lost " + std::to_string(obs.lost_events) + " events; " +
+                              lost + " in them are not reported");
+  };
+  if (complain_plan)
+    fold_landlock(*complain_plan, obs.files, "allowed", "landlock: no file or port access outside the profile",
+                  "accesses");
+  if (watch_plan)
+    fold_landlock(*watch_plan, obs.refused_files, "denied", "landlock: no file or port access denied", "denials");
   if (!o.report_path.empty()) PROFILE_TRY(write_file_atomic(o.report_path, denial_report_to_json(rep)));
   if (o.learn) {
     LearnRequest lr;

@@ -113,11 +113,11 @@ Result<std::string> unit_cgroup(const std::string& unit_in, const std::vector<st
   constexpr int kMaxDepth = 8;
   constexpr size_t kMaxDirs = 100000;
   std::vector<std::string> found;
-  std::deque<std::pair<std::string, int>> todo = {{root, 0}};
+  std::deque<std::pair<std::string, int>> queue = {{root, 0}};
   size_t seen = 0;
-  while (!todo.empty() && seen < kMaxDirs) {
-    auto [dir, depth] = todo.front();
-    todo.pop_front();
+  while (!queue.empty() && seen < kMaxDirs) {
+    auto [dir, depth] = queue.front();
+    queue.pop_front();
     ++seen;
     DIR* d = opendir(dir.c_str());
     if (d == nullptr) continue;
@@ -126,7 +126,7 @@ Result<std::string> unit_cgroup(const std::string& unit_in, const std::vector<st
       if (n == "." || n == ".." || e->d_type != DT_DIR) continue;
       std::string path = dir + "/" + n;
       if (n == unit) found.push_back(path);
-      if (depth + 1 < kMaxDepth) todo.emplace_back(path, depth + 1);
+      if (depth + 1 < kMaxDepth) queue.emplace_back(path, depth + 1);
     }
     closedir(d);
   }
