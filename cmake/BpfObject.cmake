@@ -70,6 +70,7 @@ function(bpf_object name src)
   get_filename_component(src_dir ${src_abs} DIRECTORY)
   set(obj ${PROFILE_BPF_OUT_DIR}/${name}.bpf.o)
   set(skel ${PROFILE_BPF_OUT_DIR}/${name}.skel.h)
+  set(lskel ${PROFILE_BPF_OUT_DIR}/${name}.lskel.h)
   # core/*.h: plain C headers shared with the C++ side (core/access.h).
   file(GLOB headers ${src_dir}/*.h ${CMAKE_SOURCE_DIR}/core/*.h)
   # libbpf's bpf_helpers.h etc. come from the libbpf-dev include directory.
@@ -91,7 +92,16 @@ function(bpf_object name src)
     DEPENDS ${obj}
     COMMENT "Generating BPF skeleton ${name}.skel.h"
     VERBATIM)
-  add_custom_target(bpf_${name}_skel DEPENDS ${skel})
+  # The light skeleton (-L): loaded by a BPF program, with no kernel BTF
+  # parsed in userspace (tracer/ebpf_light.h).
+  add_custom_command(
+    OUTPUT ${lskel}
+    COMMAND ${PROFILE_BPFTOOL} gen skeleton -L ${obj} name ${name}_lskel > ${lskel}.tmp
+    COMMAND ${CMAKE_COMMAND} -E rename ${lskel}.tmp ${lskel}
+    DEPENDS ${obj}
+    COMMENT "Generating BPF light skeleton ${name}.lskel.h"
+    VERBATIM)
+  add_custom_target(bpf_${name}_skel DEPENDS ${skel} ${lskel})
   add_dependencies(bpf_${name}_skel profile_vmlinux_h)
 endfunction()
 
@@ -108,6 +118,7 @@ function(profile_ebpf_setup target)
     add_dependencies(${target} bpf_${name}_skel)
   endforeach()
   target_include_directories(${target} PRIVATE ${PROFILE_BPF_OUT_DIR})
+  target_sources(${target} PRIVATE ${CMAKE_SOURCE_DIR}/tracer/ebpf_light.c)
   target_compile_definitions(${target} PUBLIC PROFILE_HAVE_EBPF)
   target_link_libraries(${target} PUBLIC Libbpf::Libbpf Libelf::Libelf ZLIB::ZLIB)
   message(STATUS "eBPF recorder enabled (clang ${PROFILE_CLANG}, bpftool ${PROFILE_BPFTOOL})")

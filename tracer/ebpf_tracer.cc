@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "recorder.skel.h"
+#include "tracer/ebpf_light.h"
 #include "core/names.h"
 #include "tracer/bpf/recorder.h"
 #include "tracer/btf_cache.h"
@@ -41,7 +42,10 @@ namespace profile {
 
 namespace {
 
-constexpr uint64_t kDefaultRingbufBytes = 8ull << 20;
+// 2 MiB: its pages are mapped twice and resident (12 MB less than 8 MiB),
+// and 20k path records of 3 KB each in a burst, or tar c /usr/share, lose
+// nothing with it on a loaded machine (docs/recorders.md).
+constexpr uint64_t kDefaultRingbufBytes = 2ull << 20;
 constexpr uint64_t kMaxRingbufBytes = 1ull << 30;
 // Consumer poll period. Records are sent without waking the consumer until
 // a quarter of the ring is unread, so this bounds their latency, while the
@@ -107,6 +111,46 @@ struct RingDeleter {
   void operator()(ring_buffer* r) const { ring_buffer__free(r); }
 };
 using RingPtr = std::unique_ptr<ring_buffer, RingDeleter>;
+struct LightDeleter {
+  void operator()(eb_light* l) const { eb_light_destroy(l); }
+};
+using LightPtr = std::unique_ptr<eb_light, LightDeleter>;
+using Bss = recorder_bpf::recorder_bpf__bss;
+
+// The recorder as loaded, by the light skeleton or the regular one: the
+// descriptors and the mapped .bss that recording and collection use. The
+// descriptors belong to the skeleton it holds.
+struct LoadedRecorder {
+  SkelPtr skel;    // the regular skeleton, or
+  LightPtr light;  // the light one
+  eb_light_maps maps{};
+  Bss* bss = nullptr;
+  std::string loader;  // "light skeleton" or "libbpf"
+
+  static LoadedRecorder from_skel(SkelPtr s) {
+    LoadedRecorder r;
+    r.maps.events = bpf_map__fd(s->maps.events);
+    r.maps.tracked = bpf_map__fd(s->maps.tracked);
+    r.maps.task_state = bpf_map__fd(s->maps.task_state);
+    r.maps.args_seen = bpf_map__fd(s->maps.args_seen);
+    r.maps.sockets_seen = bpf_map__fd(s->maps.sockets_seen);
+    r.maps.ports_seen = bpf_map__fd(s->maps.ports_seen);
+    r.maps.lost = bpf_map__fd(s->maps.lost);
+    r.maps.caps_seen = bpf_map__fd(s->maps.caps_seen);
+    r.bss = s->bss;
+    r.skel = std::move(s);
+    r.loader = "libbpf";
+    return r;
+  }
+};
+
+// A map's capacity, from the kernel (either loader): bounds a walk of its keys.
+uint32_t map_max_entries(int fd) {
+  bpf_map_info info{};
+  uint32_t len = sizeof(info);
+  if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0) return 0;
+  return info.max_entries;
+}
 
 
 // PROFILE_EBPF_TIMING=1: phase times on stderr.
@@ -136,15 +180,16 @@ void timing(const char* what) {
 
 class EbpfTracer : public Tracer {
  public:
-  EbpfTracer(SkelPtr skel, bool cap_hook) : skel_(std::move(skel)), cap_hook_(cap_hook) {}
+  EbpfTracer(LoadedRecorder rec, bool cap_hook) : rec_(std::move(rec)), cap_hook_(cap_hook) {}
   ~EbpfTracer() override {
     ring_.reset();
-    skel_.reset();
+    rec_.light.reset();
+    rec_.skel.reset();
     timing("unloaded");
   }
 
   Status init_ring() {
-    ring_.reset(ring_buffer__new(bpf_map__fd(skel_->maps.events), &EbpfTracer::on_event, this, nullptr));
+    ring_.reset(ring_buffer__new(rec_.maps.events, &EbpfTracer::on_event, this, nullptr));
     if (!ring_) return make_error("eBPF recorder: cannot open the ring buffer: " + libbpf_reason(errno));
     return {};
   }
@@ -154,7 +199,7 @@ class EbpfTracer : public Tracer {
   Status attach(pid_t root) override {
     uint32_t tid = static_cast<uint32_t>(root);
     uint8_t st = EB_TASK_WAITING;
-    if (bpf_map_update_elem(bpf_map__fd(skel_->maps.tracked), &tid, &st, BPF_ANY) != 0)
+    if (bpf_map_update_elem(rec_.maps.tracked, &tid, &st, BPF_ANY) != 0)
       return make_error(std::string("eBPF recorder: cannot track pid ") + std::to_string(root) + ": " +
                         strerror(errno));
     // Task storage is keyed by a pidfd from userspace.
@@ -162,11 +207,11 @@ class EbpfTracer : public Tracer {
     eb_task task{};
     task.state = EB_TASK_WAITING;
     int key = pidfd.get();
-    if (key < 0 || bpf_map_update_elem(bpf_map__fd(skel_->maps.task_state), &key, &task, BPF_ANY) != 0)
+    if (key < 0 || bpf_map_update_elem(rec_.maps.task_state, &key, &task, BPF_ANY) != 0)
       return make_error(std::string("eBPF recorder: cannot track pid ") + std::to_string(root) +
                         " (task storage): " + strerror(errno));
-    __atomic_add_fetch(&skel_->bss->live_tasks, 1, __ATOMIC_SEQ_CST);
-    __atomic_add_fetch(&skel_->bss->tasks_seen, 1, __ATOMIC_SEQ_CST);
+    __atomic_add_fetch(&rec_.bss->live_tasks, 1, __ATOMIC_SEQ_CST);
+    __atomic_add_fetch(&rec_.bss->tasks_seen, 1, __ATOMIC_SEQ_CST);
     return {};
   }
 
@@ -198,7 +243,7 @@ class EbpfTracer : public Tracer {
         }
       }
       if (reaped) {
-        if (obs.partial || __atomic_load_n(&skel_->bss->live_tasks, __ATOMIC_SEQ_CST) <= 0) break;
+        if (obs.partial || __atomic_load_n(&rec_.bss->live_tasks, __ATOMIC_SEQ_CST) <= 0) break;
         // Descendants outlive root: make sure each still exists, in case an
         // exit was missed (the only way the count could stay up forever).
         auto now = std::chrono::steady_clock::now();
@@ -267,11 +312,12 @@ class EbpfTracer : public Tracer {
   static void release_freed_memory() { malloc_trim(0); }
 
   void sweep_dead_tasks() {
-    int fd = bpf_map__fd(skel_->maps.tracked);
+    int fd = rec_.maps.tracked;
     uint32_t key = 0, next = 0;
     std::vector<uint32_t> dead;
     bool first = true;
-    for (uint32_t i = 0; i < bpf_map__max_entries(skel_->maps.tracked) + 1; ++i) {
+    uint32_t max = map_max_entries(fd);
+    for (uint32_t i = 0; i < max + 1; ++i) {
       if (bpf_map_get_next_key(fd, first ? nullptr : &key, &next) != 0) break;
       first = false;
       key = next;
@@ -279,7 +325,7 @@ class EbpfTracer : public Tracer {
       if (access(proc.c_str(), F_OK) != 0 && errno == ENOENT) dead.push_back(next);
     }
     for (uint32_t d : dead)
-      if (bpf_map_delete_elem(fd, &d) == 0) __atomic_sub_fetch(&skel_->bss->live_tasks, 1, __ATOMIC_SEQ_CST);
+      if (bpf_map_delete_elem(fd, &d) == 0) __atomic_sub_fetch(&rec_.bss->live_tasks, 1, __ATOMIC_SEQ_CST);
   }
 
   static int on_event(void* ctx, void* data, size_t size) {
@@ -395,11 +441,11 @@ class EbpfTracer : public Tracer {
   }
 
   template <class Key, class Fn>
-  void for_each_key(bpf_map* map, Fn fn) {
-    int fd = bpf_map__fd(map);
+  void for_each_key(int fd, Fn fn) {
     Key key{}, next{};
     bool first = true;
-    for (uint32_t i = 0; i < bpf_map__max_entries(map) + 1; ++i) {
+    uint32_t max = map_max_entries(fd);
+    for (uint32_t i = 0; i < max + 1; ++i) {
       if (bpf_map_get_next_key(fd, first ? nullptr : &key, &next) != 0) break;
       first = false;
       key = next;
@@ -408,20 +454,20 @@ class EbpfTracer : public Tracer {
   }
 
   void collect(Observations& obs) {
-    const auto& seen = skel_->bss->seen_sys;
+    const auto& seen = rec_.bss->seen_sys;
     for (uint32_t a = 0; a < EB_NARCH; ++a)
       for (uint32_t nr = 0; nr < EB_MAX_NR; ++nr)
         if (seen[a][nr]) obs.add_syscall(ebpf_detail::arch_name(a), ebpf_detail::seccomp_nr(a, nr));
 
-    for_each_key<eb_arg_key>(skel_->maps.args_seen, [&](const eb_arg_key& k) {
+    for_each_key<eb_arg_key>(rec_.maps.args_seen, [&](const eb_arg_key& k) {
       std::string arch = ebpf_detail::arch_name(k.arch);
       if (arch.empty() || k.index > 5) return;
       obs.args.insert(ArgValue{arch, ebpf_detail::seccomp_nr(k.arch, k.nr), static_cast<int>(k.index), k.value});
     });
-    for_each_key<eb_socket_key>(skel_->maps.sockets_seen, [&](const eb_socket_key& k) {
+    for_each_key<eb_socket_key>(rec_.maps.sockets_seen, [&](const eb_socket_key& k) {
       obs.sockets.insert(SocketUse{k.family, k.type, k.protocol});
     });
-    for_each_key<eb_port_key>(skel_->maps.ports_seen, [&](const eb_port_key& k) {
+    for_each_key<eb_port_key>(rec_.maps.ports_seen, [&](const eb_port_key& k) {
       if (k.port > 65535) return;
       // SOCK_STREAM is tcp, SOCK_DGRAM udp; other types carry no port policy.
       const char* proto = k.sock_type == 1 ? "tcp" : k.sock_type == 2 ? "udp" : nullptr;
@@ -434,10 +480,10 @@ class EbpfTracer : public Tracer {
     if (ncpu > 0) {
       std::vector<uint64_t> per(static_cast<size_t>(ncpu));
       uint32_t zero = 0;
-      if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.lost), &zero, per.data()) == 0)
+      if (bpf_map_lookup_elem(rec_.maps.lost, &zero, per.data()) == 0)
         for (uint64_t v : per) obs.lost_events += v;
     }
-    obs.processes += __atomic_load_n(&skel_->bss->tasks_seen, __ATOMIC_SEQ_CST);
+    obs.processes += __atomic_load_n(&rec_.bss->tasks_seen, __ATOMIC_SEQ_CST);
     obs.tracer = "ebpf";
     if (cap_hook_) collect_capabilities(obs);
   }
@@ -447,7 +493,7 @@ class EbpfTracer : public Tracer {
   // the first granted check on, while the workload runs, and never for a
   // workload that needed no capability.
   void start_symbols_if_needed() {
-    if (!cap_hook_ || symbols_.valid() || __atomic_load_n(&skel_->bss->caps_granted, __ATOMIC_RELAXED) == 0) return;
+    if (!cap_hook_ || symbols_.valid() || __atomic_load_n(&rec_.bss->caps_granted, __ATOMIC_RELAXED) == 0) return;
     symbols_ = std::async(std::launch::async, [] { return KernelSymbols::load(); });
   }
 
@@ -459,7 +505,7 @@ class EbpfTracer : public Tracer {
   // inference.
   void collect_capabilities(Observations& obs) {
     std::map<uint32_t, std::vector<std::vector<uint64_t>>> stacks;
-    for_each_key<eb_cap_key>(skel_->maps.caps_seen, [&](const eb_cap_key& k) {
+    for_each_key<eb_cap_key>(rec_.maps.caps_seen, [&](const eb_cap_key& k) {
       if (k.cap >= 64) return;
       std::vector<uint64_t> ips;
       for (uint64_t ip : k.ips) {
@@ -497,7 +543,7 @@ class EbpfTracer : public Tracer {
     }
   }
 
-  SkelPtr skel_;
+  LoadedRecorder rec_;
   bool cap_hook_ = false;  // on_cap_capable is loaded
   std::future<Result<KernelSymbols>> symbols_;
   RingPtr ring_;
@@ -523,6 +569,64 @@ OptionalHooks probe_hooks() {
   return h;
 }
 
+// What every syscall number means, for the programs' .rodata. Built once:
+// resolving every row through libseccomp is the same work for every load
+// (auto mode may load twice).
+Result<const ebpf_detail::SemTable*> sem_table() {
+  static const auto sem = [] {
+    auto t = std::make_unique<ebpf_detail::SemTable>();
+    Status st = ebpf_detail::build_sem_table(t.get());
+    return std::make_pair(std::move(t), std::move(st));
+  }();
+  if (!sem.second) return sem.second.error();
+  return sem.first.get();
+}
+
+// The light skeleton (tracer/ebpf_light.h): every program, attached, or an
+// error and nothing left loaded.
+Result<LoadedRecorder> load_light(const EbpfOptions& options) {
+  auto sem = sem_table();
+  if (!sem) return sem.error();
+  uint64_t ring_bytes = ringbuf_size(options.ringbuf_bytes);
+  eb_light_config cfg{};
+  cfg.cgroup_id = options.cgroup_id;
+  cfg.wakeup_bytes = ring_bytes / 4;
+  cfg.sem = (*sem)->sem;
+  cfg.sem_size = sizeof((*sem)->sem);
+  cfg.sigreturn_64 = (*sem)->sigreturn_64;
+  cfg.sigreturn_32 = (*sem)->sigreturn_32;
+  cfg.rt_sigreturn_32 = (*sem)->rt_sigreturn_32;
+  cfg.ring_bytes = static_cast<uint32_t>(ring_bytes);
+  // Tests: a ring size the kernel refuses (not a power of two), so that the
+  // loader program really fails and the regular loader takes over.
+  if (getenv("PROFILE_EBPF_TEST_REFUSE_LIGHT") != nullptr) cfg.ring_bytes += 1;
+  eb_light* raw = nullptr;
+  eb_light_maps maps{};
+  const char* why = "";
+  int err = eb_light_load(&cfg, &raw, &maps, &why);
+  if (err) return make_error(std::string("light skeleton: ") + why + ": " + strerror(-err));
+  LoadedRecorder r;
+  r.light.reset(raw);
+  r.maps = maps;
+  r.bss = static_cast<Bss*>(maps.bss);
+  r.loader = "light skeleton";
+  timing("loader: light skeleton");
+  timing("loaded");
+  err = eb_light_attach(r.light.get());
+  if (err) return make_error(std::string("light skeleton: cannot attach: ") + strerror(-err));
+  timing("attached");
+  return r;
+}
+
+// Whether to try the light skeleton first. PROFILE_EBPF_LOADER=libbpf
+// skips it (diagnosis, tests of the regular path); so do the test knobs
+// that leave optional programs out, which only the regular path can do.
+bool light_wanted() {
+  const char* l = getenv("PROFILE_EBPF_LOADER");
+  if (l && strcmp(l, "libbpf") == 0) return false;
+  return getenv("PROFILE_EBPF_NO_CAP_HOOK") == nullptr && getenv("PROFILE_EBPF_REFUSE_OPTIONAL") == nullptr;
+}
+
 // `min_btf`: a minimised kernel BTF for CO-RE relocation (tracer/btf_cache.h),
 // or empty for the kernel's own.
 Result<SkelPtr> open_and_load(const EbpfOptions& options, const OptionalHooks& hooks, const std::string& min_btf) {
@@ -531,21 +635,13 @@ Result<SkelPtr> open_and_load(const EbpfOptions& options, const OptionalHooks& h
   timing(min_btf.empty() ? "opened" : "opened with the cached minimised BTF");
   if (!skel) return make_error("eBPF recorder: cannot open the BPF object: " + libbpf_reason(errno));
   skel->rodata->cfg_cgroup_id = options.cgroup_id;
-  {
-    // Built once: resolving every row through libseccomp is the same work
-    // for every load (auto mode may load twice).
-    static const auto sem = [] {
-      auto t = std::make_unique<ebpf_detail::SemTable>();
-      Status st = ebpf_detail::build_sem_table(t.get());
-      return std::make_pair(std::move(t), std::move(st));
-    }();
-    if (!sem.second) return sem.second.error();
-    static_assert(sizeof(skel->rodata->cfg_sem) == sizeof(sem.first->sem));
-    memcpy(const_cast<eb_sem*>(&skel->rodata->cfg_sem[0][0]), sem.first->sem, sizeof(sem.first->sem));
-    skel->rodata->cfg_sigreturn_64 = sem.first->sigreturn_64;
-    skel->rodata->cfg_sigreturn_32 = sem.first->sigreturn_32;
-    skel->rodata->cfg_rt_sigreturn_32 = sem.first->rt_sigreturn_32;
-  }
+  auto sem = sem_table();
+  if (!sem) return sem.error();
+  static_assert(sizeof(skel->rodata->cfg_sem) == sizeof((*sem)->sem));
+  memcpy(const_cast<eb_sem*>(&skel->rodata->cfg_sem[0][0]), (*sem)->sem, sizeof((*sem)->sem));
+  skel->rodata->cfg_sigreturn_64 = (*sem)->sigreturn_64;
+  skel->rodata->cfg_sigreturn_32 = (*sem)->sigreturn_32;
+  skel->rodata->cfg_rt_sigreturn_32 = (*sem)->rt_sigreturn_32;
   uint64_t ring_bytes = ringbuf_size(options.ringbuf_bytes);
   skel->rodata->cfg_wakeup_bytes = ring_bytes / 4;
   int err = bpf_map__set_max_entries(skel->maps.events, static_cast<uint32_t>(ring_bytes));
@@ -579,6 +675,22 @@ Result<std::unique_ptr<EbpfTracer>> load(const EbpfOptions& options) {
     std::this_thread::sleep_for(std::chrono::milliseconds(atoi(d)));
   if (getenv("PROFILE_EBPF_TEST_REFUSE_LOAD") != nullptr)
     return make_error("the kernel refused the eBPF recorder: refused for a test (PROFILE_EBPF_TEST_REFUSE_LOAD)");
+  // The light skeleton first: no kernel BTF parsed here, and every program
+  // (the optional ones too). A kernel that refuses it (one without an
+  // optional tracepoint, or older than in-kernel CO-RE) gets the regular
+  // loader, which says what failed and can leave programs out.
+  std::string light_error;
+  if (light_wanted()) {
+    auto light = load_light(options);
+    if (light) {
+      auto t = std::make_unique<EbpfTracer>(std::move(*light), true);
+      PROFILE_TRY(t->init_ring());
+      return t;
+    }
+    light_error = light.error().message;
+    timing("light skeleton refused; loading with libbpf");
+    if (getenv("PROFILE_EBPF_DEBUG") != nullptr) fprintf(stderr, "profile: %s\n", light_error.c_str());
+  }
   OptionalHooks hooks = probe_hooks();
   size_t obj_size = 0;
   const void* obj = recorder_bpf__elf_bytes(&obj_size);
@@ -596,6 +708,7 @@ Result<std::unique_ptr<EbpfTracer>> load(const EbpfOptions& options) {
     attempts.push_back({hooks, false});
     if (optional) attempts.push_back({none, false});
   }
+  timing("loader: libbpf");
   Result<SkelPtr> skel = make_error("no load attempted");
   std::string first_error;
   for (const auto& [try_hooks, with_btf] : attempts) {
@@ -624,7 +737,7 @@ Result<std::unique_ptr<EbpfTracer>> load(const EbpfOptions& options) {
     auto built = build_min_btf(cache, obj, obj_size);
     timing(built ? "minimised BTF cached" : "minimised BTF not cached");
   }
-  auto t = std::make_unique<EbpfTracer>(std::move(*skel), hooks.cap_capable);
+  auto t = std::make_unique<EbpfTracer>(LoadedRecorder::from_skel(std::move(*skel)), hooks.cap_capable);
   PROFILE_TRY(t->init_ring());
   return t;
 }

@@ -510,7 +510,9 @@ TEST(EbpfRecorder, RefusedOptionalProgramsDoNotStopTheRecording) {
 // One recording with the minimised-BTF cache in `cache_dir` ("off" for
 // none), with PROFILE_EBPF_TIMING on so that stderr says which BTF it used.
 CommandResult record_with_cache(const std::string& cache_dir, const TempDir& d, const std::vector<std::string>& cmd) {
-  std::vector<std::string> a = {"env", "PROFILE_BTF_CACHE=" + cache_dir, "PROFILE_EBPF_TIMING=1", PROFILE_BIN,
+  // The cache serves the regular loader only (the light skeleton reads no
+  // BTF here): PROFILE_EBPF_LOADER=libbpf selects it.
+  std::vector<std::string> a = {"env", "PROFILE_BTF_CACHE=" + cache_dir, "PROFILE_EBPF_LOADER=libbpf", "PROFILE_EBPF_TIMING=1", PROFILE_BIN,
                                 "record", "--tracer", "ebpf", "-o", d / "p", "--"};
   a.insert(a.end(), cmd.begin(), cmd.end());
   return run(a, 60);
@@ -570,6 +572,65 @@ TEST(EbpfRecorder, MinimisedBtfCacheGivesTheSameRecording) {
   EXPECT_EQ(open_dir.err.find("opened with the cached minimised BTF"), std::string::npos) << open_dir.err;
   EXPECT_NE(open_dir.err.find("minimised BTF not cached"), std::string::npos) << open_dir.err;
   ASSERT_EQ(chmod(cache.c_str(), 0700), 0);
+}
+
+
+// One recording of `cmd` with PROFILE_EBPF_TIMING on and `env` added.
+CommandResult record_with_env(const std::vector<std::string>& env, const TempDir& d,
+                              const std::vector<std::string>& cmd) {
+  std::vector<std::string> a = {"env", "PROFILE_EBPF_TIMING=1"};
+  a.insert(a.end(), env.begin(), env.end());
+  for (const char* s : {PROFILE_BIN, "record", "--tracer", "ebpf", "-o"}) a.push_back(s);
+  a.push_back(d / "p");
+  a.push_back("--");
+  a.insert(a.end(), cmd.begin(), cmd.end());
+  return run(a, 60);
+}
+
+// The light skeleton (no kernel BTF parsed in userspace) is the default
+// loader and records what the regular libbpf loader records.
+TEST(EbpfLoader, TheLightSkeletonIsTheDefaultAndRecordsWhatLibbpfRecords) {
+  NEEDS_EBPF();
+  TempDir w;
+  std::string f = w / "owned";
+  write_file(f, "x\n");
+  std::vector<std::string> cmd = {"/bin/sh", "-c", "cat /etc/hostname >/dev/null; ls / >/dev/null; chown 65534 \"$1\"",
+                                  "sh", f};
+  TempDir d1, d2;
+  auto light = record_with_env({}, d1, cmd);
+  ASSERT_EQ(light.exit_code, 0) << light.err;
+  EXPECT_NE(light.err.find("ebpf: loader: light skeleton at"), std::string::npos) << light.err;
+  EXPECT_EQ(light.err.find("ebpf: loader: libbpf"), std::string::npos) << light.err;
+  ASSERT_EQ(chown(f.c_str(), 0, 0), 0);
+  auto regular = record_with_env({"PROFILE_EBPF_LOADER=libbpf"}, d2, cmd);
+  ASSERT_EQ(regular.exit_code, 0) << regular.err;
+  EXPECT_NE(regular.err.find("ebpf: loader: libbpf at"), std::string::npos) << regular.err;
+  EXPECT_EQ(regular.err.find("light skeleton"), std::string::npos) << regular.err;
+  auto p1 = json::parse(read_file(d1 / "p/profile.json"));
+  auto p2 = json::parse(read_file(d2 / "p/profile.json"));
+  EXPECT_EQ(p1["syscalls"], p2["syscalls"]);
+  EXPECT_EQ(files(p1), files(p2));
+  EXPECT_EQ(p1["capabilities"], p2["capabilities"]);
+  EXPECT_EQ(p1["recording"]["complete"], true) << p1["recording"].dump();
+  if (kernel_has_cap_tracepoint() && kernel_symbols_visible()) {
+    EXPECT_EQ(capability(p1, "CHOWN")["evidence"], "observed") << p1["capabilities"].dump();
+  }
+}
+
+// A light skeleton the kernel refuses (here a ring size that is not a power
+// of two, so its loader program really fails) costs the recording nothing:
+// the regular loader takes over.
+TEST(EbpfLoader, ARefusedLightSkeletonFallsBackToLibbpf) {
+  NEEDS_EBPF();
+  TempDir d;
+  auto r = record_with_env({"PROFILE_EBPF_TEST_REFUSE_LIGHT=1"}, d, {"/bin/sh", "-c", "cat /etc/hostname >/dev/null"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("light skeleton refused; loading with libbpf"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("ebpf: loader: libbpf at"), std::string::npos) << r.err;
+  auto p = json::parse(read_file(d / "p/profile.json"));
+  EXPECT_EQ(p["recording"]["tracer"], "ebpf");
+  EXPECT_EQ(p["recording"]["complete"], true);
+  EXPECT_TRUE(files(p).count("/etc/hostname")) << p["files"].dump();
 }
 
 }  // namespace
