@@ -605,26 +605,19 @@ static __always_inline __u32 current_syscall(struct task_struct* task, __u64* nr
   return eb_decode_arch(syscall_status(task), (__u64)BPF_CORE_READ(regs, orig_ax), nr);
 }
 
-/* A syscall number outside the seen table (only ENOSYS calls in practice),
- * sent to userspace as an event so that nothing is dropped. Global: rare,
- * and verified once rather than at each of its callers. */
-__noinline int send_big_syscall(__u32 arch, __u64 nr) {
+/* Marks a syscall as seen. Numbers outside the table (only ENOSYS calls
+ * in practice) go to userspace as events, so that nothing is dropped. */
+static __always_inline void note_syscall(__u32 arch, __u64 nr) {
+  if (arch < EB_NARCH && nr < EB_MAX_NR) {
+    if (!seen_sys[arch][nr]) seen_sys[arch][nr] = SEEN_MORE;
+    return;
+  }
   struct eb_bignr_event ev = {};
   ev.hdr.type = EB_EV_BIGNR;
   ev.hdr.tgid = bpf_get_current_pid_tgid() >> 32;
   ev.arch = arch;
   ev.nr = nr;
   if (bpf_ringbuf_output(&events, &ev, sizeof(ev), wakeup_flag())) count_loss();
-  return 0;
-}
-
-/* Marks a syscall as seen. */
-static __always_inline void note_syscall(__u32 arch, __u64 nr) {
-  if (arch < EB_NARCH && nr < EB_MAX_NR) {
-    if (!seen_sys[arch][nr]) seen_sys[arch][nr] = SEEN_MORE;
-    return;
-  }
-  send_big_syscall(arch, nr);
 }
 
 static __always_inline int is_recorded(struct task_struct* task) {
