@@ -152,24 +152,26 @@ static __always_inline int in_cgroup(void) {
   return cfg_cgroup_id && bpf_get_current_cgroup_id() == cfg_cgroup_id;
 }
 
-/* Syscall argument i as the task passed it, per calling convention. `regs`
- * comes from the tracepoint, so fields are read directly, without a helper
- * call (this runs for every recorded syscall). */
-static __always_inline __u64 arg_of(struct pt_regs* regs, __u32 arch, int i) {
-  if (arch == EB_ARCH_X86) {
-    if (i == 0) return (__u32)regs->bx;
-    if (i == 1) return (__u32)regs->cx;
-    if (i == 2) return (__u32)regs->dx;
-    if (i == 3) return (__u32)regs->si;
-    if (i == 4) return (__u32)regs->di;
-    return (__u32)regs->bp;
-  }
-  if (i == 0) return regs->di;
-  if (i == 1) return regs->si;
-  if (i == 2) return regs->dx;
-  if (i == 3) return regs->r10;
-  if (i == 4) return regs->r8;
-  return regs->r9;
+/* A syscall the exit program looks at further, as it hands it to the
+ * functions below: its arguments read once from the saved registers, per
+ * calling convention, and what the call means here. Those functions are
+ * global (never inlined), so the verifier checks each of them once, on its
+ * own, instead of once per path through the exit program; they are given
+ * this copy, not the registers, which a global function cannot take. */
+struct sys_call {
+  __u64 arg[6];
+  __u64 nr;
+  __s64 ret;
+  __u32 arch;
+  struct eb_sem o;
+};
+
+/* Argument i of the call; any i outside 0..4 reads the last one, as the
+ * register chain this replaced did. */
+static __always_inline __u64 arg_at(const struct sys_call* c, int i) {
+  __u32 j = (__u32)i;
+  if (j > 5) j = 5;
+  return c->arg[j];
 }
 
 /* ---- syscall classification ------------------------------------------- */
@@ -196,24 +198,33 @@ static __always_inline struct eb_sem sem_of(__u32 arch, __u64 nr) {
  * does the same): a socket's type without its creation flags, which
  * policies ignore, and for clone3 the flags its struct clone_args holds,
  * which is what a policy would want to know and seccomp cannot see. */
-static __always_inline void remember_arg(__u32 arch, __u64 nr, struct pt_regs* regs, int i, struct eb_sem o,
-                                         long ret) {
-  if (i < 0 || i > 5) return;
+__noinline int remember_arg(const struct sys_call* c, int i) {
+  if (!c || i < 0 || i > 5) return 0;
   struct eb_arg_key k = {};
-  k.arch = arch;
-  k.nr = (__u32)nr;
+  k.arch = c->arch;
+  k.nr = (__u32)c->nr;
   k.index = i;
-  k.value = arg_of(regs, arch, i);
-  if (o.op == EB_OP_SOCKET && i == 1) k.value &= ~(__u64)(PROFILE_SOCK_NONBLOCK | PROFILE_SOCK_CLOEXEC);
-  if ((o.flags & EB_SEMF_ARG0_DEREF) && i == 0) {
+  k.value = c->arg[i];
+  if (c->o.op == EB_OP_SOCKET && i == 1) k.value &= ~(__u64)(PROFILE_SOCK_NONBLOCK | PROFILE_SOCK_CLOEXEC);
+  if ((c->o.flags & EB_SEMF_ARG0_DEREF) && i == 0) {
     /* The new task (ret 0) may read the struct after its creator reused
      * the memory: the creator's exit reads it, as ptrace does at entry. */
     __u64 v = 0;
-    if (ret == 0) return;
-    if (!k.value || bpf_probe_read_user(&v, sizeof(v), (const void*)k.value)) return;
+    if (c->ret == 0) return 0;
+    if (!k.value || bpf_probe_read_user(&v, sizeof(v), (const void*)k.value)) return 0;
     k.value = v;
   }
   remember(&args_seen, &k);
+  return 0;
+}
+
+/* The arguments policies filter on, each value once. */
+__noinline int call_args(const struct sys_call* c) {
+  if (!c) return 0;
+  __u8 filtered = c->o.filtered;
+  for (int i = 0; i < 6; i++)
+    if (filtered & (1u << i)) remember_arg(c, i);
+  return 0;
 }
 
 /* ---- paths -------------------------------------------------------------- */
@@ -258,6 +269,16 @@ __noinline int walk_step(struct walk_state* w, struct eb_path_event* ev) {
   return 0;
 }
 
+/* Eight steps of the walk, stopping at the first that does not return 0:
+ * the loop in walk_path then has 8 iterations, not 64, and the verifier
+ * goes through each iteration of a loop (this one it checks once). */
+#define WALK_STEPS 8
+__noinline int walk_steps(struct walk_state* w, struct eb_path_event* ev) {
+  int r = 0;
+  for (int i = 0; i < WALK_STEPS && r == 0; i++) r = walk_step(w, ev);
+  return r;
+}
+
 /* Writes the components of a path (leaf first) into ev->data at dir_off, walking dentries
  * and crossing mounts up to the task's root; bounded like EB_MAX_COMPONENTS. */
 __noinline int walk_path(struct eb_path_event* ev, __u64 dentry, __u64 vfsmnt) {
@@ -272,7 +293,9 @@ __noinline int walk_path(struct eb_path_event* ev, __u64 dentry, __u64 vfsmnt) {
   w.mnt_off = bpf_core_field_offset(struct mount, mnt);
   w.m = vfsmnt - w.mnt_off;
   int r = 0;
-  for (int i = 0; i < EB_MAX_COMPONENTS + 16 && r == 0; i++) r = walk_step(&w, ev);
+  /* At most EB_MAX_COMPONENTS + 16 steps, mount crossings included. */
+  _Static_assert((EB_MAX_COMPONENTS + 16) % WALK_STEPS == 0, "whole groups of steps");
+  for (int i = 0; i < (EB_MAX_COMPONENTS + 16) / WALK_STEPS && r == 0; i++) r = walk_steps(&w, ev);
   ev->dir_len = w.off;
   ev->ncomp = w.ncomp;
   if (r != 1) ev->flags |= EB_PF_TRUNCATED;
@@ -450,17 +473,20 @@ static __always_inline __u32 open_access(__u64 flags, struct file* f) {
   return a;
 }
 
-static __always_inline void handle_bind_connect(__u32 kind, __u32 arch, struct pt_regs* regs,
-                                                struct task_struct* task) {
-  __u64 fd = arg_of(regs, arch, 0);
-  const void* addr = (const void*)arg_of(regs, arch, 1);
-  __u64 len = arg_of(regs, arch, 2);
+/* bind/connect(fd, addr, len) that succeeded: the port, or the unix
+ * socket's name. */
+__noinline int call_bind_connect(const struct sys_call* c, __u32 kind) {
+  if (!c) return 0;
+  struct task_struct* task = (struct task_struct*)bpf_get_current_task();
+  __u64 fd = c->arg[0];
+  const void* addr = (const void*)c->arg[1];
+  __u64 len = c->arg[2];
   __u16 family = 0;
-  if (!addr || len < 2 || bpf_probe_read_user(&family, sizeof(family), addr)) return;
+  if (!addr || len < 2 || bpf_probe_read_user(&family, sizeof(family), addr)) return 0;
   if (family == 2 /* AF_INET */ || family == 10 /* AF_INET6 */) {
-    if (len < 4) return;
+    if (len < 4) return 0;
     __u16 port_be = 0;
-    if (bpf_probe_read_user(&port_be, sizeof(port_be), (const char*)addr + 2)) return;
+    if (bpf_probe_read_user(&port_be, sizeof(port_be), (const char*)addr + 2)) return 0;
     struct eb_port_key k = {};
     k.kind = kind;
     k.family = family;
@@ -472,16 +498,15 @@ static __always_inline void handle_bind_connect(__u32 kind, __u32 arch, struct p
     }
     remember(&ports_seen, &k);
   } else if (family == 1 /* AF_UNIX */) {
-    if (len <= 2) return; /* unnamed */
+    if (len <= 2) return 0; /* unnamed */
     char first = 0;
-    if (bpf_probe_read_user(&first, 1, (const char*)addr + 2)) return;
+    if (bpf_probe_read_user(&first, 1, (const char*)addr + 2)) return 0;
     if (first) {
-      report_path_arg(EB_EV_UNIX, kind, 0, -100, (__u64)addr + 2);
-      return;
+      return report_path_arg(EB_EV_UNIX, kind, 0, -100, (__u64)addr + 2);
     }
     /* Abstract: bytes after the NUL, up to len; may hold NULs themselves. */
     struct eb_path_event* ev = new_path_event(EB_EV_UNIX, 0);
-    if (!ev) return;
+    if (!ev) return 0;
     ev->kind = kind;
     __u64 n = len - 3;
     if (n > 107) n = 107;
@@ -492,15 +517,77 @@ static __always_inline void handle_bind_connect(__u32 kind, __u32 arch, struct p
     ev->kind |= 0x100; /* abstract */
     send_path_event(ev);
   }
+  return 0;
 }
 
-/* ---- programs ----------------------------------------------------------- */
+/* open/openat/open_by_handle_at, creat and openat2 that returned a
+ * descriptor: the file it opened, with the access the call asked for. */
+__noinline int call_open(const struct sys_call* c) {
+  if (!c || c->ret < 0) return 0;
+  __u64 flags = 0;
+  if (c->o.op == EB_OP_CREAT) {
+    flags = PROFILE_CREAT_FLAGS;
+  } else if (c->o.op == EB_OP_OPEN) {
+    flags = arg_at(c, c->o.p1);
+  } else {
+    const void* how = (const void*)c->arg[2];
+    if (!how || bpf_probe_read_user(&flags, sizeof(flags), how)) return 0;
+  }
+  if (flags & PROFILE_O_PATH) return 0; /* no data access to record */
+  struct file* f = fd_file((struct task_struct*)bpf_get_current_task(), (__u64)c->ret);
+  if (!f) return 0;
+  /* Another thread sharing the descriptor table may have put another
+   * file at this number since the call installed it (dup2), and
+   * openat2's flags were read back from the task's memory: a file not
+   * open in the mode the call asked for is not the call's file, and
+   * pairing it with the call's access would grant what was never used.
+   * fcntl cannot change the access mode or O_PATH. */
+  __u32 fflags = BPF_CORE_READ(f, f_flags);
+  if ((fflags & (PROFILE_O_ACCMODE | PROFILE_O_PATH)) != (flags & PROFILE_O_ACCMODE)) {
+    count_loss();
+    return 0;
+  }
+  return report_file(EB_EV_FILE, (__u64)f, open_access(flags, f));
+}
 
 /* mmap/mmap2(addr, len, prot, flags, fd, off) with PROT_EXEC of a file:
  * AppArmor's `m` permission, which shared libraries need. */
-static __always_inline int is_exec_file_mapping(struct pt_regs* regs, __u32 arch) {
-  return profile_mmap_execs_file(arg_of(regs, arch, 2), arg_of(regs, arch, 3));
+__noinline int call_mmap(const struct sys_call* c) {
+  /* Errors are -4095..-1; anything else is the mapping's address. */
+  if (!c || (__u64)c->ret >= (__u64)-4095) return 0;
+  if (!profile_mmap_execs_file(c->arg[2], c->arg[3])) return 0;
+  __u32 fd = (__u32)c->arg[4];
+  struct file* f = fd_file((struct task_struct*)bpf_get_current_task(), fd);
+  return report_file(EB_EV_FILE, (__u64)f, PROFILE_ACCESS_MMAP_EXEC);
 }
+
+/* A call on one or two paths that succeeded (EB_OP_PATH). */
+__noinline int call_path(const struct sys_call* c) {
+  if (!c || c->ret != 0) return 0;
+  struct eb_sem o = c->o;
+  /* AT_REMOVEDIR: the path was a directory, which "list" marks. */
+  if ((o.flags & EB_SEMF_REMOVEDIR) && (c->arg[2] & 0x200 /* AT_REMOVEDIR */)) o.a1 |= PROFILE_ACCESS_LIST;
+  __s64 d1 = o.d1 >= 0 ? (__s32)arg_at(c, o.d1) : -100;
+  report_path_arg(EB_EV_FILE, 0, o.a1, d1, arg_at(c, o.p1));
+  if (o.p2 >= 0) {
+    __s64 d2 = o.d2 >= 0 ? (__s32)arg_at(c, o.d2) : -100;
+    report_path_arg(EB_EV_FILE, 0, o.a2, d2, arg_at(c, o.p2));
+  }
+  return 0;
+}
+
+/* socket/socketpair(family, type, protocol) that succeeded. */
+__noinline int call_socket(const struct sys_call* c) {
+  if (!c || c->ret < 0) return 0;
+  struct eb_socket_key k = {};
+  k.family = (__s32)c->arg[0];
+  k.type = (__s32)(c->arg[1] & 0xf);
+  k.protocol = (__s32)c->arg[2];
+  remember(&sockets_seen, &k);
+  return 0;
+}
+
+/* ---- programs ----------------------------------------------------------- */
 
 /* thread_info.status of a task inside a syscall: TS_COMPAT marks one
  * entered through a 32-bit entry point (eb_decode_arch). */
@@ -536,6 +623,55 @@ static __always_inline void note_syscall(__u32 arch, __u64 nr) {
 static __always_inline int is_recorded(struct task_struct* task) {
   struct eb_task* st = bpf_task_storage_get(&task_state, task, 0, 0);
   return (st && st->state == EB_TASK_RECORDING) || in_cgroup();
+}
+
+/* The two optional programs come first: libbpf loads programs in the
+ * order of their sections, which follows this file, so on a kernel that
+ * lacks either tracepoint a loader that did not leave it out fails before
+ * it spends time having the exit program verified. */
+
+/* Every capability check of the kernel's own capability module (Linux
+ * 6.14 and later have this tracepoint; userspace loads the program only
+ * where the kernel's BTF names it). Only granted checks are kept: a denied
+ * one did not stop the workload from doing what was recorded. The stack is
+ * taken only for a recorded task's granted check, which is rare except for
+ * a privileged workload's memory accounting probes (one per mmap/brk). */
+SEC("tp_btf/cap_capable")
+int BPF_PROG(on_cap_capable, const struct cred* cred, struct user_namespace* target_ns,
+             const struct user_namespace* capable_ns, int cap, int ret) {
+  if (ret != 0 || cap < 0 || cap >= 64) return 0;
+  if (!is_recorded(bpf_get_current_task_btf())) return 0;
+  __sync_fetch_and_add(&caps_granted, 1);
+  struct eb_cap_key k = {};
+  k.cap = (__u32)cap;
+  if (bpf_get_stack(ctx, k.ips, sizeof(k.ips), 0) < 0) k.ips[0] = 0; /* unknown caller */
+  remember(&caps_seen, &k);
+  return 0;
+}
+
+/* The exec syscall itself, past its point of no return and while orig_ax
+ * still holds its number (Linux 6.10 and later have this tracepoint;
+ * userspace loads the program only where the kernel's BTF names it). A
+ * waiting task's exec counts: it starts the recording, and the seccomp
+ * filter is installed before it. */
+SEC("tp_btf/sched_prepare_exec")
+int BPF_PROG(on_prepare_exec, struct task_struct* p, struct linux_binprm* bprm) {
+  struct task_struct* task = bpf_get_current_task_btf();
+  struct eb_task* st = bpf_task_storage_get(&task_state, task, 0, 0);
+  if (!(st && (st->state == EB_TASK_RECORDING || st->state == EB_TASK_WAITING))) {
+    if (!in_cgroup()) return 0;
+    st = bpf_task_storage_get(&task_state, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+    if (!st) {
+      count_loss();
+      return 0;
+    }
+  }
+  __u64 nr;
+  __u32 arch = current_syscall(task, &nr);
+  if (arch == EB_NARCH) return 0;
+  note_syscall(arch, nr);
+  st->exec_noted = 1;
+  return 0;
 }
 
 /* One program per syscall, at its exit, not two: each program attached to
@@ -583,99 +719,59 @@ int BPF_PROG(on_sys_exit, struct pt_regs* regs, long ret) {
   } else {
     note_syscall(arch, nr);
   }
-  struct eb_sem o = sem_of(arch, nr);
-  for (int i = 0; i < 6; i++)
-    if (o.filtered & (1u << i)) remember_arg(arch, nr, regs, i, o, ret);
-  if (!seen && arch < EB_NARCH && nr < EB_MAX_NR)
-    seen_sys[arch][nr] = (o.filtered == 0 && o.op == EB_OP_NONE) ? SEEN_PLAIN : SEEN_MORE;
-  switch (o.op) {
+  /* Past this point the work goes to global functions, each verified once
+   * (see struct sys_call): inlined here, every switch arm multiplied the
+   * states the verifier explores, which made this program most of the
+   * recorder's start-up. */
+  struct sys_call c = {};
+  c.o = sem_of(arch, nr);
+  if (c.o.filtered == 0 && c.o.op == EB_OP_NONE) {
+    if (!seen && arch < EB_NARCH && nr < EB_MAX_NR) seen_sys[arch][nr] = SEEN_PLAIN;
+    return 0;
+  }
+  c.nr = nr;
+  c.ret = ret;
+  c.arch = arch;
+  if (arch == EB_ARCH_X86) {
+    c.arg[0] = (__u32)regs->bx;
+    c.arg[1] = (__u32)regs->cx;
+    c.arg[2] = (__u32)regs->dx;
+    c.arg[3] = (__u32)regs->si;
+    c.arg[4] = (__u32)regs->di;
+    c.arg[5] = (__u32)regs->bp;
+  } else {
+    c.arg[0] = regs->di;
+    c.arg[1] = regs->si;
+    c.arg[2] = regs->dx;
+    c.arg[3] = regs->r10;
+    c.arg[4] = regs->r8;
+    c.arg[5] = regs->r9;
+  }
+  if (c.o.filtered) call_args(&c);
+  if (!seen && arch < EB_NARCH && nr < EB_MAX_NR) seen_sys[arch][nr] = SEEN_MORE;
+  switch (c.o.op) {
     case EB_OP_OPEN:
     case EB_OP_CREAT:
-    case EB_OP_OPENAT2: {
-      if (ret < 0) return 0;
-      __u64 flags = 0;
-      if (o.op == EB_OP_CREAT) {
-        flags = PROFILE_CREAT_FLAGS;
-      } else if (o.op == EB_OP_OPEN) {
-        flags = arg_of(regs, arch, o.p1);
-      } else {
-        const void* how = (const void*)arg_of(regs, arch, 2);
-        if (!how || bpf_probe_read_user(&flags, sizeof(flags), how)) return 0;
-      }
-      if (flags & PROFILE_O_PATH) return 0; /* no data access to record */
-      struct file* f = fd_file(task, (__u64)ret);
-      if (!f) return 0;
-      /* Another thread sharing the descriptor table may have put another
-       * file at this number since the call installed it (dup2), and
-       * openat2's flags were read back from the task's memory: a file not
-       * open in the mode the call asked for is not the call's file, and
-       * pairing it with the call's access would grant what was never used.
-       * fcntl cannot change the access mode or O_PATH. */
-      __u32 fflags = BPF_CORE_READ(f, f_flags);
-      if ((fflags & (PROFILE_O_ACCMODE | PROFILE_O_PATH)) != (flags & PROFILE_O_ACCMODE)) {
-        count_loss();
-        return 0;
-      }
-      report_file(EB_EV_FILE, (__u64)f, open_access(flags, f));
+    case EB_OP_OPENAT2:
+      call_open(&c);
       return 0;
-    }
-    case EB_OP_MMAP: {
-      /* Errors are -4095..-1; anything else is the mapping's address. */
-      if ((__u64)ret >= (__u64)-4095) return 0;
-      if (!is_exec_file_mapping(regs, arch)) return 0;
-      __u32 fd = (__u32)arg_of(regs, arch, 4);
-      report_file(EB_EV_FILE, (__u64)fd_file(task, fd), PROFILE_ACCESS_MMAP_EXEC);
+    case EB_OP_MMAP:
+      call_mmap(&c);
       return 0;
-    }
-    case EB_OP_PATH: {
-      if (ret != 0) return 0;
-      /* AT_REMOVEDIR: the path was a directory, which "list" marks. */
-      if ((o.flags & EB_SEMF_REMOVEDIR) && (arg_of(regs, arch, 2) & 0x200 /* AT_REMOVEDIR */))
-        o.a1 |= PROFILE_ACCESS_LIST;
-      __s64 d1 = o.d1 >= 0 ? (__s32)arg_of(regs, arch, o.d1) : -100;
-      report_path_arg(EB_EV_FILE, 0, o.a1, d1, arg_of(regs, arch, o.p1));
-      if (o.p2 >= 0) {
-        __s64 d2 = o.d2 >= 0 ? (__s32)arg_of(regs, arch, o.d2) : -100;
-        report_path_arg(EB_EV_FILE, 0, o.a2, d2, arg_of(regs, arch, o.p2));
-      }
+    case EB_OP_PATH:
+      call_path(&c);
       return 0;
-    }
     case EB_OP_SOCKET:
-    case EB_OP_SOCKETPAIR: {
-      if (ret < 0) return 0;
-      struct eb_socket_key k = {};
-      k.family = (__s32)arg_of(regs, arch, 0);
-      k.type = (__s32)(arg_of(regs, arch, 1) & 0xf);
-      k.protocol = (__s32)arg_of(regs, arch, 2);
-      remember(&sockets_seen, &k);
+    case EB_OP_SOCKETPAIR:
+      call_socket(&c);
       return 0;
-    }
     case EB_OP_BIND:
-      if (ret == 0) handle_bind_connect(EB_UNIX_BIND, arch, regs, task);
+      if (ret == 0) call_bind_connect(&c, EB_UNIX_BIND);
       return 0;
     case EB_OP_CONNECT:
-      if (ret == 0 || ret == -115 /* EINPROGRESS */) handle_bind_connect(EB_UNIX_CONNECT, arch, regs, task);
+      if (ret == 0 || ret == -115 /* EINPROGRESS */) call_bind_connect(&c, EB_UNIX_CONNECT);
       return 0;
   }
-  return 0;
-}
-
-/* Every capability check of the kernel's own capability module (Linux
- * 6.14 and later have this tracepoint; userspace loads the program only
- * where the kernel's BTF names it). Only granted checks are kept: a denied
- * one did not stop the workload from doing what was recorded. The stack is
- * taken only for a recorded task's granted check, which is rare except for
- * a privileged workload's memory accounting probes (one per mmap/brk). */
-SEC("tp_btf/cap_capable")
-int BPF_PROG(on_cap_capable, const struct cred* cred, struct user_namespace* target_ns,
-             const struct user_namespace* capable_ns, int cap, int ret) {
-  if (ret != 0 || cap < 0 || cap >= 64) return 0;
-  if (!is_recorded(bpf_get_current_task_btf())) return 0;
-  __sync_fetch_and_add(&caps_granted, 1);
-  struct eb_cap_key k = {};
-  k.cap = (__u32)cap;
-  if (bpf_get_stack(ctx, k.ips, sizeof(k.ips), 0) < 0) k.ips[0] = 0; /* unknown caller */
-  remember(&caps_seen, &k);
   return 0;
 }
 
@@ -722,31 +818,6 @@ int BPF_PROG(on_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm*
   }
   report_file(EB_EV_EXEC, (__u64)BPF_CORE_READ(bprm, file), PROFILE_ACCESS_EXECUTE);
   report_exec_script((__u64)BPF_CORE_READ(bprm, filename), (__u64)BPF_CORE_READ(bprm, interp));
-  return 0;
-}
-
-/* The exec syscall itself, past its point of no return and while orig_ax
- * still holds its number (Linux 6.10 and later have this tracepoint;
- * userspace loads the program only where the kernel's BTF names it). A
- * waiting task's exec counts: it starts the recording, and the seccomp
- * filter is installed before it. */
-SEC("tp_btf/sched_prepare_exec")
-int BPF_PROG(on_prepare_exec, struct task_struct* p, struct linux_binprm* bprm) {
-  struct task_struct* task = bpf_get_current_task_btf();
-  struct eb_task* st = bpf_task_storage_get(&task_state, task, 0, 0);
-  if (!(st && (st->state == EB_TASK_RECORDING || st->state == EB_TASK_WAITING))) {
-    if (!in_cgroup()) return 0;
-    st = bpf_task_storage_get(&task_state, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-    if (!st) {
-      count_loss();
-      return 0;
-    }
-  }
-  __u64 nr;
-  __u32 arch = current_syscall(task, &nr);
-  if (arch == EB_NARCH) return 0;
-  note_syscall(arch, nr);
-  st->exec_noted = 1;
   return 0;
 }
 
