@@ -231,7 +231,6 @@ Status write_profile_dir(const std::string& dir, const Profile& p, const std::st
   // with some files new and some old.
   auto files = render_all(p);
   if (!files) return files.error();
-  end_phase_timing("rendered");
   std::set<std::string> arches = add_arches;
   {
     int lfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -270,7 +269,6 @@ Status write_profile_dir(const std::string& dir, const Profile& p, const std::st
     PROFILE_TRY(kept, read_optional_text(dir + "/" + kCoverageName, kMaxCoverageBytes));
     if (kept) digests[kCoverageName] = sha256_hex(*kept);
   }
-  end_phase_timing("hashed");
   remove_stale_temporaries(dir);
   // Every file durable under its temporary name before the first rename, so
   // that the renames, the only non-atomic part, take microseconds. The
@@ -287,7 +285,6 @@ Status write_profile_dir(const std::string& dir, const Profile& p, const std::st
     if (f.name != "profile.json") order.push_back({dir + "/" + f.name, &f.content});
   if (coverage != nullptr) order.push_back({dir + "/" + kCoverageName, coverage});
   PROFILE_TRY(pending, write_temporaries(order));
-  end_phase_timing("staged");
   for (size_t i = 0; i < pending.size(); ++i) {
     auto c = commit_temporary(pending[i]);
     if (!c) {
@@ -302,7 +299,7 @@ Status write_profile_dir(const std::string& dir, const Profile& p, const std::st
   return {};
 }
 
-void end_phase_timing(const char* what) {
+void end_phase_timing(const char* what, const Reporter& reporter) {
   static const bool on = getenv("PROFILE_EBPF_TIMING") != nullptr;
   if (!on) return;
   struct rusage ru {};
@@ -310,8 +307,9 @@ void end_phase_timing(const char* what) {
   long long cpu_us = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000ll + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
   struct timespec mono {};
   clock_gettime(CLOCK_MONOTONIC, &mono);
-  fprintf(stderr, "profile: %s at monotonic %lld us (cpu %lld us, peak rss %ld kB)\n", what,
-          static_cast<long long>(mono.tv_sec) * 1000000ll + mono.tv_nsec / 1000, cpu_us, ru.ru_maxrss);
+  long long mono_us = static_cast<long long>(mono.tv_sec) * 1000000ll + mono.tv_nsec / 1000;
+  report(reporter, std::string(what) + " at monotonic " + std::to_string(mono_us) + " us (cpu " +
+                       std::to_string(cpu_us) + " us, peak rss " + std::to_string(ru.ru_maxrss) + " kB)");
 }
 
 Status check_output_dir(const std::string& dir, bool* missing) {

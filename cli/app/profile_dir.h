@@ -97,9 +97,9 @@ Status write_profile_dir_with_yaml(const std::string& dir, Profile&& p, const Re
                                    Profile* written, const std::string* coverage = nullptr,
                                    const std::set<std::string>& add_arches = {});
 
-// PROFILE_EBPF_TIMING=1: "profile: WHAT at monotonic N us (cpu, rss)" on
-// stderr, the end phase of `record` split as the recorder splits its own.
-void end_phase_timing(const char* what);
+// PROFILE_EBPF_TIMING=1: "WHAT at monotonic N us (cpu, peak rss)" to
+// `reporter`, the end phase of `record` split as the recorder splits its own.
+void end_phase_timing(const char* what, const Reporter& reporter);
 
 // Early check of an output directory, before a workload runs: it is a
 // writable directory, or it can be created (its nearest existing ancestor is

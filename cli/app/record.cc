@@ -24,9 +24,9 @@ Result<Profile> save_recording(const Observations& obs, const SaveRequest& req, 
   BuildOptions build;
   build.exact = req.exact;
   build.data_roots = req.data_roots;
-  end_phase_timing("generating");
+  end_phase_timing("generating", reporter);
   PROFILE_TRY(recorded, profile_from_observations(obs, req.name, build));
-  end_phase_timing("generalised");
+  end_phase_timing("generalised", reporter);
   Profile p = req.base ? merge_profiles(*req.base, recorded) : std::move(recorded);
   bool appended = req.base.has_value();
   if (obs.lost_events > 0 && !req.allow_loss) {
@@ -56,7 +56,7 @@ Result<Profile> save_recording(const Observations& obs, const SaveRequest& req, 
   // that sees the removed behaviour again.
   Profile written;
   PROFILE_TRY(write_profile_dir_with_yaml(req.dir, std::move(p), reporter, &written));
-  end_phase_timing("written");
+  end_phase_timing("written", reporter);
   return written;
 }
 
@@ -271,7 +271,6 @@ Result<RecordResult> record(const RecordRequest& req, const Reporter& reporter) 
   save.runtimes = std::move(runtimes);
   save.strict_args = o.strict_args;
   PROFILE_TRY(saved, save_recording(obs, save, reporter));
-  end_phase_timing("saved");
   RecordResult result;
   result.exit_code = exit_code;
   result.dir = out;
