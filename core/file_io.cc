@@ -111,10 +111,10 @@ Result<std::vector<PendingFile>> write_temporaries(const std::vector<TemporaryCo
   }
   for (size_t i = 0; i < fds.size(); ++i) {
     int fd = fds[i].release();
-    bool ok = fsync(fd) == 0;
-    int e = errno;
-    ok = close(fd) == 0 && ok;
-    if (!ok) {
+    int e = 0;
+    if (fsync(fd) != 0) e = errno;
+    if (close(fd) != 0 && e == 0) e = errno;
+    if (e != 0) {
       for (size_t j = i + 1; j < fds.size(); ++j) close(fds[j].release());
       return fail("cannot write", done[i].tmp, e);
     }
