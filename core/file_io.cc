@@ -79,6 +79,49 @@ Result<PendingFile> write_temporary(const std::string& path, const std::string& 
   return f;
 }
 
+Result<std::vector<PendingFile>> write_temporaries(const std::vector<TemporaryContent>& files) {
+  std::vector<PendingFile> done;
+  std::vector<UniqueFd> fds;
+  done.reserve(files.size());
+  fds.reserve(files.size());
+  auto fail = [&](const std::string& what, const std::string& tmp, int e) -> Error {
+    fds.clear();
+    for (const auto& f : done) unlink(f.tmp.c_str());
+    return make_error(what + " '" + tmp + "': " + errstr(e));
+  };
+  for (const auto& file : files) {
+    PendingFile f{file.path, file.path + ".tmp." + std::to_string(getpid())};
+    UniqueFd fd(open(f.tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644));
+    if (fd.get() < 0) return fail("cannot create", f.tmp, errno);
+    done.push_back(f);
+    const std::string& content = *file.content;
+    size_t off = 0;
+    while (off < content.size()) {
+      ssize_t n = write(fd.get(), content.data() + off, content.size() - off);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return fail("cannot write", f.tmp, errno);
+      }
+      off += static_cast<size_t>(n);
+    }
+    // Only a hint (the fsync below is what counts): ignored where the file
+    // system does not support it.
+    if (!content.empty()) sync_file_range(fd.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
+    fds.push_back(std::move(fd));
+  }
+  for (size_t i = 0; i < fds.size(); ++i) {
+    int fd = fds[i].release();
+    int e = 0;
+    if (fsync(fd) != 0) e = errno;
+    if (close(fd) != 0 && e == 0) e = errno;
+    if (e != 0) {
+      for (size_t j = i + 1; j < fds.size(); ++j) close(fds[j].release());
+      return fail("cannot write", done[i].tmp, e);
+    }
+  }
+  return done;
+}
+
 Status commit_temporary(const PendingFile& f) {
   if (rename(f.tmp.c_str(), f.path.c_str()) != 0) {
     int e = errno;

@@ -2,9 +2,11 @@
 
 #include <nlohmann/json.hpp>
 #include <iterator>
+#include <optional>
 #include <string_view>
 #include <utility>
 
+#include "core/parallel.h"
 #include "profilegen/apparmor.h"
 #include "profilegen/landlock_gen.h"
 #include "profilegen/runtime_sets.h"
@@ -98,27 +100,39 @@ Result<std::string> render_caps_file(const Profile& p) { return render_caps(p); 
 struct OutputFile {
   std::string_view name;  // file name inside the profile directory
   Result<std::string> (*render)(const Profile&);
+  bool large;  // grows with the file rules: rendered first
 };
 
 // The single registry of generated files: render_all and profile_dir_files
 // both read it, so a new format is one row here.
 constexpr OutputFile kOutputFiles[] = {
-    {"profile.json", render_profile_json},
-    {"seccomp.json", render_seccomp},
-    {"caps.txt", render_caps_file},
-    {"apparmor.profile", render_apparmor},
-    {"landlock.json", render_landlock},
+    {"profile.json", render_profile_json, true},
+    {"seccomp.json", render_seccomp, false},
+    {"caps.txt", render_caps_file, false},
+    {"apparmor.profile", render_apparmor, true},
+    {"landlock.json", render_landlock, true},
 };
 
 }  // namespace
 
 Result<std::vector<RenderedFile>> render_all(const Profile& p) {
+  // The renderers only read `p`: the files are rendered on two threads, the
+  // large ones (megabytes each for a large profile) first. The first error
+  // in registry order is the one reported, as when they ran one after the
+  // other.
+  constexpr size_t kFiles = std::size(kOutputFiles);
+  std::vector<size_t> order;
+  for (bool large : {true, false})
+    for (size_t i = 0; i < kFiles; ++i)
+      if (kOutputFiles[i].large == large) order.push_back(i);
+  std::vector<std::optional<Result<std::string>>> texts(kFiles);
+  run_two_lanes(kFiles, [&](size_t k) { texts[order[k]].emplace(kOutputFiles[order[k]].render(p)); });
   std::vector<RenderedFile> out;
-  out.reserve(std::size(kOutputFiles));
-  for (const auto& f : kOutputFiles) {
-    auto text = f.render(p);
-    if (!text) return with_context(text.error(), std::string(f.name));
-    out.push_back({std::string(f.name), std::move(*text)});  // megabytes for large profiles
+  out.reserve(kFiles);
+  for (size_t i = 0; i < kFiles; ++i) {
+    auto& text = *texts[i];
+    if (!text) return with_context(text.error(), std::string(kOutputFiles[i].name));
+    out.push_back({std::string(kOutputFiles[i].name), std::move(*text)});  // megabytes for large profiles
   }
   return out;
 }

@@ -53,7 +53,7 @@ Result<GenerateResult> generate(const GenerateRequest& req, const Reporter& repo
   std::set<std::string> add;
   if (!arch.empty()) add.insert(arch);
   Profile written;
-  PROFILE_TRY(write_profile_dir_with_yaml(req.dir, p, reporter, &written, nullptr, add));
+  PROFILE_TRY(write_profile_dir_with_yaml(req.dir, std::move(p), reporter, &written, nullptr, add));
   GenerateResult out{req.dir, ""};
   if (!arch.empty()) {
     // Translated again only for its notes: the write above rendered it.

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +13,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -21,6 +24,7 @@
 #include "profilegen/profile_yaml.h"
 #include "profilegen/render.h"
 #include "core/file_io.h"
+#include "core/parallel.h"
 #include "core/unique_fd.h"
 
 namespace profile {
@@ -35,91 +39,6 @@ bool is_profile_file(const std::string& name) {
     if (name == f) return true;
   return false;
 }
-
-// FIPS 180-4.
-class Sha256 {
- public:
-  void update(const unsigned char* p, size_t n) {
-    len_ += n;
-    while (n > 0) {
-      size_t take = std::min(n, sizeof buf_ - used_);
-      memcpy(buf_ + used_, p, take);
-      used_ += take;
-      p += take;
-      n -= take;
-      if (used_ == sizeof buf_) {
-        block(buf_);
-        used_ = 0;
-      }
-    }
-  }
-  std::string hex() {
-    uint64_t bits = len_ * 8;
-    unsigned char pad = 0x80;
-    update(&pad, 1);
-    unsigned char zero = 0;
-    while (used_ != 56) update(&zero, 1);
-    unsigned char l[8];
-    for (int i = 0; i < 8; ++i) l[i] = static_cast<unsigned char>(bits >> (56 - 8 * i));
-    update(l, 8);
-    std::string out;
-    char b[9];
-    for (uint32_t v : h_) {
-      std::snprintf(b, sizeof b, "%08x", v);
-      out += b;
-    }
-    return out;
-  }
-
- private:
-  static uint32_t rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
-  void block(const unsigned char* p) {
-    static constexpr uint32_t k[64] = {
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-    uint32_t w[64];
-    for (int i = 0; i < 16; ++i)
-      w[i] = (uint32_t{p[4 * i]} << 24) | (uint32_t{p[4 * i + 1]} << 16) | (uint32_t{p[4 * i + 2]} << 8) |
-             uint32_t{p[4 * i + 3]};
-    for (int i = 16; i < 64; ++i) {
-      uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-      uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4], f = h_[5], g = h_[6], h = h_[7];
-    for (int i = 0; i < 64; ++i) {
-      uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + k[i] + w[i];
-      uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-      h = g;
-      g = f;
-      f = e;
-      e = d + t1;
-      d = c;
-      c = b;
-      b = a;
-      a = t1 + t2;
-    }
-    h_[0] += a;
-    h_[1] += b;
-    h_[2] += c;
-    h_[3] += d;
-    h_[4] += e;
-    h_[5] += f;
-    h_[6] += g;
-    h_[7] += h;
-  }
-
-  uint32_t h_[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  unsigned char buf_[64];
-  size_t used_ = 0;
-  uint64_t len_ = 0;
-};
 
 std::string render_manifest(const std::map<std::string, std::string>& digests) {
   std::string out;
@@ -258,12 +177,6 @@ void remove_stale_temporaries(const std::string& dir) {
 
 }  // namespace
 
-std::string sha256_hex(std::string_view data) {
-  Sha256 h;
-  h.update(reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  return h.hex();
-}
-
 Result<Profile> read_profile_dir(const std::string& dir, DirCheck check, const Reporter& reporter) {
   std::string path = dir + "/profile.json";
   std::optional<ProfileDirLock> lock;
@@ -340,7 +253,12 @@ Status write_profile_dir(const std::string& dir, const Profile& p, const std::st
     files->push_back({name, std::move(*text)});
   }
   std::map<std::string, std::string> digests;
-  for (const auto& f : *files) digests[f.name] = sha256_hex(f.content);
+  {
+    // Megabytes each for a large profile: hashed on two threads.
+    std::vector<std::string> hex(files->size());
+    run_two_lanes(files->size(), [&](size_t i) { hex[i] = sha256_hex((*files)[i].content); });
+    for (size_t i = 0; i < files->size(); ++i) digests[(*files)[i].name] = std::move(hex[i]);
+  }
   if (applied_yaml != nullptr) digests[kProfileYamlName] = sha256_hex(*applied_yaml);
   if (coverage != nullptr) {
     digests[kCoverageName] = sha256_hex(*coverage);
@@ -358,26 +276,15 @@ Status write_profile_dir(const std::string& dir, const Profile& p, const std::st
   // renames leaves files that do not match the manifest (refused by
   // `enforce`), and once profile.json is in place `generate` can finish the
   // job from it.
-  std::vector<PendingFile> pending;
-  auto discard = [&] {
-    for (const auto& f : pending) unlink(f.tmp.c_str());
-  };
-  auto stage = [&](const std::string& name, const std::string& content) -> Status {
-    auto f = write_temporary(dir + "/" + name, content);
-    if (!f) return f.error();
-    pending.push_back(std::move(*f));
-    return {};
-  };
-  Status s = stage(kManifestName, render_manifest(digests));
+  std::string manifest = render_manifest(digests);
+  std::vector<TemporaryContent> order;
+  order.push_back({dir + "/" + kManifestName, &manifest});
   for (const auto& f : *files)
-    if (s && f.name == "profile.json") s = stage(f.name, f.content);
+    if (f.name == "profile.json") order.push_back({dir + "/" + f.name, &f.content});
   for (const auto& f : *files)
-    if (s && f.name != "profile.json") s = stage(f.name, f.content);
-  if (s && coverage != nullptr) s = stage(kCoverageName, *coverage);
-  if (!s) {
-    discard();
-    return s;
-  }
+    if (f.name != "profile.json") order.push_back({dir + "/" + f.name, &f.content});
+  if (coverage != nullptr) order.push_back({dir + "/" + kCoverageName, coverage});
+  PROFILE_TRY(pending, write_temporaries(order));
   for (size_t i = 0; i < pending.size(); ++i) {
     auto c = commit_temporary(pending[i]);
     if (!c) {
@@ -390,6 +297,19 @@ Status write_profile_dir(const std::string& dir, const Profile& p, const std::st
   UniqueFd dfd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dfd.get() >= 0) fsync(dfd.get());
   return {};
+}
+
+void end_phase_timing(const char* what, const Reporter& reporter) {
+  static const bool on = getenv("PROFILE_EBPF_TIMING") != nullptr;
+  if (!on) return;
+  struct rusage ru {};
+  getrusage(RUSAGE_SELF, &ru);
+  long long cpu_us = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000ll + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+  struct timespec mono {};
+  clock_gettime(CLOCK_MONOTONIC, &mono);
+  long long mono_us = static_cast<long long>(mono.tv_sec) * 1000000ll + mono.tv_nsec / 1000;
+  report(reporter, std::string(what) + " at monotonic " + std::to_string(mono_us) + " us (cpu " +
+                       std::to_string(cpu_us) + " us, peak rss " + std::to_string(ru.ru_maxrss) + " kB)");
 }
 
 Status check_output_dir(const std::string& dir, bool* missing) {
@@ -461,6 +381,22 @@ Result<std::optional<ProfileYamlFile>> read_profile_yaml(const std::string& dir)
   return std::optional<ProfileYamlFile>(ProfileYamlFile{std::move(*text), std::move(parsed)});
 }
 
+namespace {
+// write_profile_dir of `p` with `yaml` applied.
+Status write_with_yaml_applied(const std::string& dir, const ProfileYamlFile& yaml, const Profile& p,
+                              const Reporter& reporter, Profile* written, const std::string* coverage,
+                                   const std::set<std::string>& add_arches) {
+  std::vector<std::string> notes;
+  PROFILE_TRY(changed, apply_profile_yaml(p, yaml.parsed, &notes));
+  for (const auto& n : notes) report(reporter, n);
+  report(reporter, "applied " + yaml.parsed.origin + " (" + std::to_string(yaml.parsed.add.size()) + " to add, " +
+                       std::to_string(yaml.parsed.remove.size()) + " to remove)");
+  PROFILE_TRY(write_profile_dir(dir, changed, &yaml.text, coverage, add_arches));
+  if (written != nullptr) *written = std::move(changed);
+  return {};
+}
+}  // namespace
+
 Status write_profile_dir_with_yaml(const std::string& dir, const Profile& p, const Reporter& reporter,
                                    Profile* written, const std::string* coverage,
                                    const std::set<std::string>& add_arches) {
@@ -469,14 +405,18 @@ Status write_profile_dir_with_yaml(const std::string& dir, const Profile& p, con
     if (written != nullptr) *written = p;
     return write_profile_dir(dir, p, nullptr, coverage, add_arches);
   }
-  std::vector<std::string> notes;
-  PROFILE_TRY(changed, apply_profile_yaml(p, yaml->parsed, &notes));
-  for (const auto& n : notes) report(reporter, n);
-  report(reporter, "applied " + yaml->parsed.origin + " (" + std::to_string(yaml->parsed.add.size()) + " to add, " +
-                       std::to_string(yaml->parsed.remove.size()) + " to remove)");
-  PROFILE_TRY(write_profile_dir(dir, changed, &yaml->text, coverage, add_arches));
-  if (written != nullptr) *written = std::move(changed);
-  return {};
+  return write_with_yaml_applied(dir, *yaml, p, reporter, written, coverage, add_arches);
+}
+
+Status write_profile_dir_with_yaml(const std::string& dir, Profile&& p, const Reporter& reporter, Profile* written,
+                                   const std::string* coverage, const std::set<std::string>& add_arches) {
+  PROFILE_TRY(yaml, read_profile_yaml(dir));
+  if (!yaml) {
+    PROFILE_TRY(write_profile_dir(dir, p, nullptr, coverage, add_arches));
+    if (written != nullptr) *written = std::move(p);
+    return {};
+  }
+  return write_with_yaml_applied(dir, *yaml, p, reporter, written, coverage, add_arches);
 }
 
 }  // namespace profile

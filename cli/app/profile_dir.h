@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/sha256.h"
 #include "core/file_io.h"
 #include "core/reporter.h"
 #include "profilegen/profile.h"
@@ -37,8 +38,7 @@ std::string cross_arch_file_name(const std::string& arch);
 // seccomp files.
 bool is_manifest_name(const std::string& name);
 
-// Lowercase hex SHA-256 of `data`.
-std::string sha256_hex(std::string_view data);
+// Lowercase hex SHA-256 of `data`: sha256_hex (core/sha256.h).
 
 // Parses SHA256SUMS strictly (file name -> digest): it decides whether a
 // profile is enforced, so anything but the exact lines we write is an error
@@ -92,6 +92,14 @@ Result<std::optional<ProfileYamlFile>> read_profile_yaml(const std::string& dir)
 Status write_profile_dir_with_yaml(const std::string& dir, const Profile& p, const Reporter& reporter,
                                    Profile* written, const std::string* coverage = nullptr,
                                    const std::set<std::string>& add_arches = {});
+// The same, moving `p` into *written (no copy of a large profile).
+Status write_profile_dir_with_yaml(const std::string& dir, Profile&& p, const Reporter& reporter,
+                                   Profile* written, const std::string* coverage = nullptr,
+                                   const std::set<std::string>& add_arches = {});
+
+// PROFILE_EBPF_TIMING=1: "WHAT at monotonic N us (cpu, peak rss)" to
+// `reporter`, the end phase of `record` split as the recorder splits its own.
+void end_phase_timing(const char* what, const Reporter& reporter);
 
 // Early check of an output directory, before a workload runs: it is a
 // writable directory, or it can be created (its nearest existing ancestor is

@@ -24,8 +24,10 @@ Result<Profile> save_recording(const Observations& obs, const SaveRequest& req, 
   BuildOptions build;
   build.exact = req.exact;
   build.data_roots = req.data_roots;
+  end_phase_timing("generating", reporter);
   PROFILE_TRY(recorded, profile_from_observations(obs, req.name, build));
-  Profile p = req.base ? merge_profiles(*req.base, recorded) : recorded;
+  end_phase_timing("generalised", reporter);
+  Profile p = req.base ? merge_profiles(*req.base, recorded) : std::move(recorded);
   bool appended = req.base.has_value();
   if (obs.lost_events > 0 && !req.allow_loss) {
     return make_error("the recorder lost " + std::to_string(obs.lost_events) +
@@ -53,7 +55,8 @@ Result<Profile> save_recording(const Observations& obs, const SaveRequest& req, 
   // additions survive a recording without --append and its removals one
   // that sees the removed behaviour again.
   Profile written;
-  PROFILE_TRY(write_profile_dir_with_yaml(req.dir, p, reporter, &written));
+  PROFILE_TRY(write_profile_dir_with_yaml(req.dir, std::move(p), reporter, &written));
+  end_phase_timing("written", reporter);
   return written;
 }
 
