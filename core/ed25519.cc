@@ -1,65 +1,62 @@
 #include "core/ed25519.h"
 
-#include <openssl/bio.h>
-#include <openssl/crypto.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
+#include <string.h>
 
 #include <cstdio>
 #include <memory>
+
+#include "core/libcrypto.h"
 
 namespace profile {
 
 namespace {
 
+// Every OpenSSL call goes through the library opened on first use
+// (core/libcrypto.h); the entry points below call libcrypto::api() first.
+#define LC libcrypto::loaded()
+
 struct PkeyFree {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+  void operator()(EVP_PKEY* k) const { LC.EVP_PKEY_free(k); }
 };
 struct CtxFree {
-  void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
+  void operator()(EVP_PKEY_CTX* c) const { LC.EVP_PKEY_CTX_free(c); }
 };
 struct MdCtxFree {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+  void operator()(EVP_MD_CTX* c) const { LC.EVP_MD_CTX_free(c); }
 };
 struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
+  void operator()(BIO* b) const { LC.BIO_free(b); }
 };
 using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
 
 // OpenSSL keeps a per-thread error queue; a refused input must not leave
 // entries for an unrelated later call to report.
 Error openssl_error(const std::string& what) {
-  unsigned long e = ERR_get_error();
+  unsigned long e = LC.ERR_get_error();
   char buf[256] = "unknown error";
-  if (e != 0) ERR_error_string_n(e, buf, sizeof buf);
-  ERR_clear_error();
+  if (e != 0) LC.ERR_error_string_n(e, buf, sizeof buf);
+  LC.ERR_clear_error();
   return make_error(what + ": " + buf);
 }
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 std::string type_name(EVP_PKEY* k) {
-#if OPENSSL_VERSION_NUMBER >= 0x30000000L
-  const char* n = EVP_PKEY_get0_type_name(k);
-#else
-  const char* n = OBJ_nid2sn(EVP_PKEY_base_id(k));
-#endif
+  const char* n = LC.EVP_PKEY_get0_type_name(k);
   return n != nullptr ? n : "unknown";
 }
 
 Pkey raw_public(const Ed25519PublicKey& key) {
-  return Pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.raw.data(), key.raw.size()));
+  return Pkey(LC.EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.raw.data(), key.raw.size()));
 }
 
 Pkey raw_private(const Ed25519PrivateKey& key) {
-  return Pkey(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, key.seed.data(), key.seed.size()));
+  return Pkey(LC.EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, key.seed.data(), key.seed.size()));
 }
 
 std::string bio_text(BIO* b) {
   char* p = nullptr;
-  long n = BIO_get_mem_data(b, &p);
+  long n = LC.BIO_ctrl(b, BIO_CTRL_INFO, 0, reinterpret_cast<char*>(&p));  // BIO_get_mem_data
   return n > 0 ? std::string(p, static_cast<size_t>(n)) : std::string();
 }
 
@@ -75,33 +72,33 @@ Result<PemBlock> read_pem_block(std::string_view pem, const std::string& origin)
   while (start < pem.size() && is_space(pem[start])) ++start;
   if (pem.compare(start, 11, "-----BEGIN ") != 0)
     return make_error(origin + ": not a PEM key file (it does not start with '-----BEGIN ')");
-  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data() + start, static_cast<int>(pem.size() - start)));
+  std::unique_ptr<BIO, BioFree> bio(LC.BIO_new_mem_buf(pem.data() + start, static_cast<int>(pem.size() - start)));
   if (!bio) return openssl_error(origin);
   char* name = nullptr;
   char* header = nullptr;
   unsigned char* data = nullptr;
   long len = 0;
-  if (PEM_read_bio(bio.get(), &name, &header, &data, &len) != 1) {
-    ERR_clear_error();
+  if (LC.PEM_read_bio(bio.get(), &name, &header, &data, &len) != 1) {
+    LC.ERR_clear_error();
     return make_error(origin + ": not a PEM key file (its PEM block is malformed)");
   }
   PemBlock out{name, std::string(reinterpret_cast<const char*>(data), static_cast<size_t>(len))};
   bool has_header = header != nullptr && header[0] != '\0';
-  OPENSSL_free(name);
-  OPENSSL_free(header);
-  OPENSSL_cleanse(data, static_cast<size_t>(len));
-  OPENSSL_free(data);
+  LC.CRYPTO_free(name, OPENSSL_FILE, OPENSSL_LINE);
+  LC.CRYPTO_free(header, OPENSSL_FILE, OPENSSL_LINE);
+  explicit_bzero(data, static_cast<size_t>(len));
+  LC.CRYPTO_free(data, OPENSSL_FILE, OPENSSL_LINE);
   if (has_header)
     return make_error(origin + ": the PEM block has headers (an encrypted key?); profile reads unencrypted keys only");
   char rest[256];
   int n;
-  while ((n = BIO_read(bio.get(), rest, sizeof rest)) > 0)
+  while ((n = LC.BIO_read(bio.get(), rest, sizeof rest)) > 0)
     for (int i = 0; i < n; ++i)
       if (!is_space(rest[i])) {
-        OPENSSL_cleanse(&out.der[0], out.der.size());
+        explicit_bzero(&out.der[0], out.der.size());
         return make_error(origin + ": more than one PEM block, or text after the key");
       }
-  ERR_clear_error();
+  LC.ERR_clear_error();
   return out;
 }
 
@@ -111,49 +108,53 @@ Error wrong_label(const PemBlock& b, const std::string& origin, const char* want
 
 }  // namespace
 
-Ed25519PrivateKey::~Ed25519PrivateKey() { OPENSSL_cleanse(seed.data(), seed.size()); }
+Ed25519PrivateKey::~Ed25519PrivateKey() { explicit_bzero(seed.data(), seed.size()); }
 
 Result<Ed25519PrivateKey> ed25519_generate() {
-  std::unique_ptr<EVP_PKEY_CTX, CtxFree> ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr));
-  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1) return openssl_error("Ed25519 key generation");
+  PROFILE_TRY(libcrypto::api());
+  std::unique_ptr<EVP_PKEY_CTX, CtxFree> ctx(LC.EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr));
+  if (!ctx || LC.EVP_PKEY_keygen_init(ctx.get()) != 1) return openssl_error("Ed25519 key generation");
   EVP_PKEY* k = nullptr;
-  if (EVP_PKEY_keygen(ctx.get(), &k) != 1) return openssl_error("Ed25519 key generation");
+  if (LC.EVP_PKEY_keygen(ctx.get(), &k) != 1) return openssl_error("Ed25519 key generation");
   Pkey key(k);
   Ed25519PrivateKey out;
   size_t sl = out.seed.size(), pl = out.public_key.raw.size();
-  if (EVP_PKEY_get_raw_private_key(key.get(), out.seed.data(), &sl) != 1 ||
-      EVP_PKEY_get_raw_public_key(key.get(), out.public_key.raw.data(), &pl) != 1 || sl != kEd25519KeyBytes ||
+  if (LC.EVP_PKEY_get_raw_private_key(key.get(), out.seed.data(), &sl) != 1 ||
+      LC.EVP_PKEY_get_raw_public_key(key.get(), out.public_key.raw.data(), &pl) != 1 || sl != kEd25519KeyBytes ||
       pl != kEd25519KeyBytes)
     return openssl_error("Ed25519 key generation");
   return out;
 }
 
 std::string ed25519_private_pem(const Ed25519PrivateKey& key) {
+  if (!libcrypto::api()) return {};
   Pkey k = raw_private(key);
-  std::unique_ptr<BIO, BioFree> b(BIO_new(BIO_s_mem()));
-  if (!k || !b || PEM_write_bio_PrivateKey(b.get(), k.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
-    ERR_clear_error();
+  std::unique_ptr<BIO, BioFree> b(LC.BIO_new(LC.BIO_s_mem()));
+  if (!k || !b || LC.PEM_write_bio_PrivateKey(b.get(), k.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+    LC.ERR_clear_error();
     return {};
   }
   return bio_text(b.get());
 }
 
 std::string ed25519_public_pem(const Ed25519PublicKey& key) {
+  if (!libcrypto::api()) return {};
   Pkey k = raw_public(key);
-  std::unique_ptr<BIO, BioFree> b(BIO_new(BIO_s_mem()));
-  if (!k || !b || PEM_write_bio_PUBKEY(b.get(), k.get()) != 1) {
-    ERR_clear_error();
+  std::unique_ptr<BIO, BioFree> b(LC.BIO_new(LC.BIO_s_mem()));
+  if (!k || !b || LC.PEM_write_bio_PUBKEY(b.get(), k.get()) != 1) {
+    LC.ERR_clear_error();
     return {};
   }
   return bio_text(b.get());
 }
 
 Result<Ed25519PrivateKey> parse_ed25519_private_pem(std::string_view pem, const std::string& origin) {
+  PROFILE_TRY(libcrypto::api());
   PROFILE_TRY(block, read_pem_block(pem, origin));
   struct Wipe {
     std::string& s;
     ~Wipe() {
-      if (!s.empty()) OPENSSL_cleanse(&s[0], s.size());
+      if (!s.empty()) explicit_bzero(&s[0], s.size());
     }
   } wipe{block.der};
   if (block.label == "PUBLIC KEY")
@@ -163,62 +164,64 @@ Result<Ed25519PrivateKey> parse_ed25519_private_pem(std::string_view pem, const 
                                "(keep the file mode 0600)");
   if (block.label != "PRIVATE KEY") return wrong_label(block, origin, "an Ed25519 'PRIVATE KEY' (PKCS#8)");
   const auto* p = reinterpret_cast<const unsigned char*>(block.der.data());
-  Pkey k(d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(block.der.size())));
+  Pkey k(LC.d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(block.der.size())));
   if (!k) {
-    ERR_clear_error();
+    LC.ERR_clear_error();
     return make_error(origin + ": the PRIVATE KEY block does not hold a valid PKCS#8 key");
   }
   if (p != reinterpret_cast<const unsigned char*>(block.der.data()) + block.der.size())
     return make_error(origin + ": the PRIVATE KEY block has bytes after the key");
-  if (EVP_PKEY_base_id(k.get()) != EVP_PKEY_ED25519)
+  if (LC.EVP_PKEY_get_base_id(k.get()) != EVP_PKEY_ED25519)
     return make_error(origin + ": is a " + type_name(k.get()) + " key; profile signs with Ed25519 keys only");
   Ed25519PrivateKey out;
   size_t sl = out.seed.size(), pl = out.public_key.raw.size();
-  if (EVP_PKEY_get_raw_private_key(k.get(), out.seed.data(), &sl) != 1 ||
-      EVP_PKEY_get_raw_public_key(k.get(), out.public_key.raw.data(), &pl) != 1 || sl != kEd25519KeyBytes ||
+  if (LC.EVP_PKEY_get_raw_private_key(k.get(), out.seed.data(), &sl) != 1 ||
+      LC.EVP_PKEY_get_raw_public_key(k.get(), out.public_key.raw.data(), &pl) != 1 || sl != kEd25519KeyBytes ||
       pl != kEd25519KeyBytes)
     return openssl_error(origin);
   return out;
 }
 
 Result<Ed25519PublicKey> parse_ed25519_public_pem(std::string_view pem, const std::string& origin) {
+  PROFILE_TRY(libcrypto::api());
   PROFILE_TRY(block, read_pem_block(pem, origin));
   if (block.label == "PRIVATE KEY" || block.label == "ENCRYPTED PRIVATE KEY" ||
       block.label.find("PRIVATE KEY") != std::string::npos) {
-    OPENSSL_cleanse(&block.der[0], block.der.size());
+    explicit_bzero(&block.der[0], block.der.size());
     return make_error(origin + ": is a private key; give the public key (the .pub file `profile keygen` wrote)");
   }
   if (block.label != "PUBLIC KEY") return wrong_label(block, origin, "an Ed25519 'PUBLIC KEY'");
   const auto* p = reinterpret_cast<const unsigned char*>(block.der.data());
-  Pkey k(d2i_PUBKEY(nullptr, &p, static_cast<long>(block.der.size())));
+  Pkey k(LC.d2i_PUBKEY(nullptr, &p, static_cast<long>(block.der.size())));
   if (!k) {
-    ERR_clear_error();
+    LC.ERR_clear_error();
     return make_error(origin + ": the PUBLIC KEY block does not hold a valid public key");
   }
   if (p != reinterpret_cast<const unsigned char*>(block.der.data()) + block.der.size())
     return make_error(origin + ": the PUBLIC KEY block has bytes after the key");
-  if (EVP_PKEY_base_id(k.get()) != EVP_PKEY_ED25519)
+  if (LC.EVP_PKEY_get_base_id(k.get()) != EVP_PKEY_ED25519)
     return make_error(origin + ": is a " + type_name(k.get()) + " key; profile verifies Ed25519 keys only");
   Ed25519PublicKey out;
   size_t pl = out.raw.size();
-  if (EVP_PKEY_get_raw_public_key(k.get(), out.raw.data(), &pl) != 1 || pl != kEd25519KeyBytes)
+  if (LC.EVP_PKEY_get_raw_public_key(k.get(), out.raw.data(), &pl) != 1 || pl != kEd25519KeyBytes)
     return openssl_error(origin);
   return out;
 }
 
 std::string ed25519_fingerprint(const Ed25519PublicKey& key) {
+  if (!libcrypto::api()) return "SHA256:?";
   Pkey k = raw_public(key);
   unsigned char* der = nullptr;
-  int n = k ? i2d_PUBKEY(k.get(), &der) : -1;
+  int n = k ? LC.i2d_PUBKEY(k.get(), &der) : -1;
   std::string out = "SHA256:";
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int ml = 0;
-  if (n <= 0 || EVP_Digest(der, static_cast<size_t>(n), md, &ml, EVP_sha256(), nullptr) != 1) {
-    OPENSSL_free(der);
-    ERR_clear_error();
+  if (n <= 0 || LC.EVP_Digest(der, static_cast<size_t>(n), md, &ml, LC.EVP_sha256(), nullptr) != 1) {
+    LC.CRYPTO_free(der, OPENSSL_FILE, OPENSSL_LINE);
+    LC.ERR_clear_error();
     return out + "?";
   }
-  OPENSSL_free(der);
+  LC.CRYPTO_free(der, OPENSSL_FILE, OPENSSL_LINE);
   char b[3];
   for (unsigned i = 0; i < ml; ++i) {
     std::snprintf(b, sizeof b, "%02x", md[i]);
@@ -228,14 +231,15 @@ std::string ed25519_fingerprint(const Ed25519PublicKey& key) {
 }
 
 Result<std::string> ed25519_sign(const Ed25519PrivateKey& key, std::string_view message) {
+  PROFILE_TRY(libcrypto::api());
   Pkey k = raw_private(key);
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(LC.EVP_MD_CTX_new());
   // Ed25519 hashes internally: no digest is given (RFC 8032 "pure" mode).
-  if (!k || !ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, k.get()) != 1)
+  if (!k || !ctx || LC.EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, k.get()) != 1)
     return openssl_error("Ed25519 signing");
   std::string sig(kEd25519SignatureBytes, '\0');
   size_t len = sig.size();
-  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(&sig[0]), &len,
+  if (LC.EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(&sig[0]), &len,
                      reinterpret_cast<const unsigned char*>(message.data()), message.size()) != 1 ||
       len != kEd25519SignatureBytes)
     return openssl_error("Ed25519 signing");
@@ -243,13 +247,14 @@ Result<std::string> ed25519_sign(const Ed25519PrivateKey& key, std::string_view 
 }
 
 bool ed25519_verify(const Ed25519PublicKey& key, std::string_view message, std::string_view signature) {
+  if (!libcrypto::api()) return false;  // fails closed
   if (signature.size() != kEd25519SignatureBytes) return false;
   Pkey k = raw_public(key);
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
-  bool ok = k && ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, k.get()) == 1 &&
-            EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(LC.EVP_MD_CTX_new());
+  bool ok = k && ctx && LC.EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, k.get()) == 1 &&
+            LC.EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
                              reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
-  ERR_clear_error();
+  LC.ERR_clear_error();
   return ok;
 }
 

@@ -1,6 +1,6 @@
 #include "core/sha256.h"
 
-#include <openssl/evp.h>
+#include "core/libcrypto.h"
 
 #include <cstdint>
 #include <cstdio>
@@ -108,10 +108,13 @@ std::string sha256_hex_portable(std::string_view data) {
 
 // OpenSSL's SHA-256 uses the CPU's SHA instructions where there are some:
 // the five files of a large profile (megabytes) hash in a few milliseconds.
+// libcrypto is opened on first use (core/libcrypto.h); without it, the
+// portable code gives the same digest.
 std::string sha256_hex(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1 || len != 32)
+  auto c = libcrypto::api();
+  if (!c || (*c)->EVP_Digest(data.data(), data.size(), md, &len, (*c)->EVP_sha256(), nullptr) != 1 || len != 32)
     return detail::sha256_hex_portable(data);
   static const char kHex[] = "0123456789abcdef";
   std::string out(64, '0');

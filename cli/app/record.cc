@@ -11,6 +11,7 @@
 
 #include "cli/app/profile_dir.h"
 #include "cli/app/traced_run.h"
+#include "core/libcrypto.h"
 #include "cli/app/verify_caps.h"
 #include "core/names.h"
 #include "profilegen/profile.h"
@@ -240,7 +241,9 @@ Result<RecordResult> record(const RecordRequest& req, const Reporter& reporter) 
     PROFILE_TRY(apply_isolation(o.isolation,
                                 std::set<std::string>(docker_default_caps().begin(), docker_default_caps().end()),
                                 name, reporter, &spec));
-    auto outcome = run_workload(spec, tracer.get(), &obs);
+    // The manifest's SHA-256 needs libcrypto, opened while the workload runs
+    // rather than at start-up (core/libcrypto.h).
+    auto outcome = run_workload(spec, tracer.get(), &obs, [] { libcrypto::preload(); });
 #ifdef PROFILE_HAVE_EBPF
     if (!outcome && kind == TracerKind::kAuto && ebpf_load_failed(*tracer)) {
       report(reporter, "eBPF recorder unavailable (" + outcome.error().message + "); using ptrace");

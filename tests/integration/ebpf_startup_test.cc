@@ -73,5 +73,21 @@ TEST(EbpfStartup, AutoFallsBackToPtraceWhenTheBackgroundLoadFails) {
   EXPECT_NE(e.err.find("refused for a test"), std::string::npos) << e.err;
 }
 
+// libcrypto is opened when first needed (core/libcrypto.h), not by the
+// dynamic loader: linked, its relocations cost every process several
+// milliseconds before main(). `record` still writes the manifest's SHA-256
+// (with OpenSSL opened while the workload ran).
+TEST(Startup, LibcryptoIsNotLoadedAtStartUp) {
+  auto elf = run({"readelf", "-d", PROFILE_BIN}, 30);
+  if (elf.exit_code == 127) GTEST_SKIP() << "readelf (binutils) is not installed";
+  ASSERT_EQ(elf.exit_code, 0) << elf.err;
+  EXPECT_NE(elf.out.find("(NEEDED)"), std::string::npos) << elf.out;
+  EXPECT_EQ(elf.out.find("libcrypto"), std::string::npos) << elf.out;
+  auto maps = run({"env", "LD_DEBUG=libs", PROFILE_BIN, "--version"}, 30);
+  ASSERT_EQ(maps.exit_code, 0) << maps.err;
+  EXPECT_NE(maps.err.find("libstdc++"), std::string::npos) << maps.err;
+  EXPECT_EQ(maps.err.find("libcrypto"), std::string::npos) << maps.err;
+}
+
 }  // namespace
 }  // namespace profile::test
