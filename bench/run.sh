@@ -15,7 +15,7 @@
 # (entries of tests/corpus/entries, default sqlite3,tar,python3),
 # BENCH_TOOLS (a comma list to run only some tools), BENCH_OUT, BENCH_SVG.
 #
-# The "floor" runs the workload under a sys_exit tp_btf program that
+# The "floor" runs the workload under a sys_exit raw_tp program that
 # returns at once (bench/floor/): the cost of the recorder's hook alone,
 # which no recorder on these tracepoints can go below.
 set -euo pipefail
