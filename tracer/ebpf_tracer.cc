@@ -125,7 +125,6 @@ struct LoadedRecorder {
   LightPtr light;  // the light one
   eb_light_maps maps{};
   Bss* bss = nullptr;
-  std::string loader;  // "light skeleton" or "libbpf"
 
   static LoadedRecorder from_skel(SkelPtr s) {
     LoadedRecorder r;
@@ -139,16 +138,17 @@ struct LoadedRecorder {
     r.maps.caps_seen = bpf_map__fd(s->maps.caps_seen);
     r.bss = s->bss;
     r.skel = std::move(s);
-    r.loader = "libbpf";
     return r;
   }
 };
 
-// A map's capacity, from the kernel (either loader): bounds a walk of its keys.
+// A map's capacity, from the kernel (either loader): bounds a walk of its
+// keys. Should the kernel not say, a bound above every map of recorder.bpf.c
+// (the largest holds 65536) still reads them all.
 uint32_t map_max_entries(int fd) {
   bpf_map_info info{};
   uint32_t len = sizeof(info);
-  if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0) return 0;
+  if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0 || info.max_entries == 0) return 1u << 17;
   return info.max_entries;
 }
 
@@ -609,7 +609,6 @@ Result<LoadedRecorder> load_light(const EbpfOptions& options) {
   r.light.reset(raw);
   r.maps = maps;
   r.bss = static_cast<Bss*>(maps.bss);
-  r.loader = "light skeleton";
   timing("loader: light skeleton");
   timing("loaded");
   err = eb_light_attach(r.light.get());
