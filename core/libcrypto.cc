@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <string>
+#include <system_error>
 #include <thread>
 
 namespace profile::libcrypto {
@@ -60,7 +61,11 @@ const Api& loaded() {
 }
 
 void preload() {
-  std::thread([] { (void)load_once(); }).detach();
+  try {
+    std::thread([] { (void)load_once(); }).detach();
+  } catch (const std::system_error&) {
+    // No thread to spare: api() opens the library when it is first needed.
+  }
 }
 
 }  // namespace profile::libcrypto
