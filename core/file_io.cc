@@ -56,29 +56,6 @@ ssize_t read_small_file(const char* path, char* buf, size_t cap) noexcept {
   return static_cast<ssize_t>(got);
 }
 
-Result<PendingFile> write_temporary(const std::string& path, const std::string& content) {
-  PendingFile f{path, path + ".tmp." + std::to_string(getpid())};
-  UniqueFd fd(open(f.tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644));
-  if (fd.get() < 0) return make_error("cannot create '" + f.tmp + "': " + errstr(errno));
-  size_t off = 0;
-  while (off < content.size()) {
-    ssize_t n = write(fd.get(), content.data() + off, content.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int e = errno;
-      unlink(f.tmp.c_str());
-      return make_error("cannot write '" + f.tmp + "': " + errstr(e));
-    }
-    off += static_cast<size_t>(n);
-  }
-  if (fsync(fd.get()) != 0 || close(fd.release()) != 0) {
-    int e = errno;
-    unlink(f.tmp.c_str());
-    return make_error("cannot write '" + f.tmp + "': " + errstr(e));
-  }
-  return f;
-}
-
 Result<std::vector<PendingFile>> write_temporaries(const std::vector<TemporaryContent>& files) {
   std::vector<PendingFile> done;
   std::vector<UniqueFd> fds;
@@ -120,6 +97,11 @@ Result<std::vector<PendingFile>> write_temporaries(const std::vector<TemporaryCo
     }
   }
   return done;
+}
+
+Result<PendingFile> write_temporary(const std::string& path, const std::string& content) {
+  PROFILE_TRY(done, write_temporaries({{path, &content}}));
+  return std::move(done.front());
 }
 
 Status commit_temporary(const PendingFile& f) {

@@ -60,14 +60,9 @@ int eb_light_load(const struct eb_light_config* cfg, struct eb_light** out, stru
     return -ENOMEM;
   }
   l->skel = s;
-  maps->events = s->maps.events.map_fd;
-  maps->tracked = s->maps.tracked.map_fd;
-  maps->task_state = s->maps.task_state.map_fd;
-  maps->args_seen = s->maps.args_seen.map_fd;
-  maps->sockets_seen = s->maps.sockets_seen.map_fd;
-  maps->ports_seen = s->maps.ports_seen.map_fd;
-  maps->lost = s->maps.lost.map_fd;
-  maps->caps_seen = s->maps.caps_seen.map_fd;
+#define EB_MAP_FD(name) maps->name = s->maps.name.map_fd;
+  EB_RECORDER_MAPS(EB_MAP_FD)
+#undef EB_MAP_FD
   maps->bss = s->bss;
   *out = l;
   return 0;

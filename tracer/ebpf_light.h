@@ -31,10 +31,15 @@ struct eb_light_config {
   uint32_t ring_bytes;  // a power of two, at least a page
 };
 
-// The loaded objects. `bss` points at the mapped .bss, laid out as the
+// The loaded objects: the descriptors of the maps userspace uses (one list
+// for both skeletons). `bss` points at the mapped .bss, laid out as the
 // regular skeleton's `struct recorder_bpf__bss` (checked at compile time).
+#define EB_RECORDER_MAPS(X) \
+  X(events) X(tracked) X(task_state) X(args_seen) X(sockets_seen) X(ports_seen) X(lost) X(caps_seen)
 struct eb_light_maps {
-  int events, tracked, task_state, args_seen, sockets_seen, ports_seen, lost, caps_seen;
+#define EB_MAP_FD(name) int name;
+  EB_RECORDER_MAPS(EB_MAP_FD)
+#undef EB_MAP_FD
   void* bss;
 };
 

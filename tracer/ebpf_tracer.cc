@@ -128,14 +128,9 @@ struct LoadedRecorder {
 
   static LoadedRecorder from_skel(SkelPtr s) {
     LoadedRecorder r;
-    r.maps.events = bpf_map__fd(s->maps.events);
-    r.maps.tracked = bpf_map__fd(s->maps.tracked);
-    r.maps.task_state = bpf_map__fd(s->maps.task_state);
-    r.maps.args_seen = bpf_map__fd(s->maps.args_seen);
-    r.maps.sockets_seen = bpf_map__fd(s->maps.sockets_seen);
-    r.maps.ports_seen = bpf_map__fd(s->maps.ports_seen);
-    r.maps.lost = bpf_map__fd(s->maps.lost);
-    r.maps.caps_seen = bpf_map__fd(s->maps.caps_seen);
+#define EB_MAP_FD(name) r.maps.name = bpf_map__fd(s->maps.name);
+    EB_RECORDER_MAPS(EB_MAP_FD)
+#undef EB_MAP_FD
     r.bss = s->bss;
     r.skel = std::move(s);
     return r;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/file_io.h"
+#include "core/libcrypto.h"
 #include "core/parallel.h"
 #include "core/sha256.h"
 #include "profilegen/render.h"
@@ -29,15 +30,35 @@ TEST(Sha256, KnownDigests) {
   EXPECT_EQ(detail::sha256_hex_portable("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+// OpenSSL's digest, asked for directly: sha256_hex falls back to the
+// portable code when libcrypto cannot be opened, which a comparison of the
+// two through sha256_hex alone would not notice.
+std::string openssl_sha256(const libcrypto::Api& c, const std::string& data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (c.EVP_Digest(data.data(), data.size(), md, &len, c.EVP_sha256(), nullptr) != 1 || len != 32) return "failed";
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += kHex[md[i] >> 4];
+    out += kHex[md[i] & 15];
+  }
+  return out;
+}
+
 TEST(Sha256, OpenSslAgreesWithThePortableCodeOnEveryLengthAroundABlock) {
+  auto c = libcrypto::api();
+  ASSERT_TRUE(c) << c.error().message;
   std::mt19937 rng(7);
   std::string data;
   for (size_t n = 0; n < 300; ++n) {
+    EXPECT_EQ(openssl_sha256(**c, data), detail::sha256_hex_portable(data)) << n << " bytes";
     EXPECT_EQ(sha256_hex(data), detail::sha256_hex_portable(data)) << n << " bytes";
     data.push_back(static_cast<char>(rng()));
   }
   std::string big(3 * 1024 * 1024 + 17, '\0');
   for (auto& c : big) c = static_cast<char>(rng());
+  EXPECT_EQ(openssl_sha256(**c, big), detail::sha256_hex_portable(big));
   EXPECT_EQ(sha256_hex(big), detail::sha256_hex_portable(big));
 }
 

@@ -166,8 +166,8 @@ struct sys_call {
   struct eb_sem o;
 };
 
-/* Argument i of the call; any i outside 0..4 reads the last one, as the
- * register chain this replaced did. */
+/* Argument i of the call; an index above 5 (or negative) reads argument 5,
+ * as the register chain this replaced did. */
 static __always_inline __u64 arg_at(const struct sys_call* c, int i) {
   __u32 j = (__u32)i;
   if (j > 5) j = 5;
